@@ -1,0 +1,8 @@
+export interface NodeSpec { opType: string; inputs: string[]; outputs: string[]; attributes: Record<string, unknown>; name: string }
+export interface TensorSpec { name: string; dims: number[]; values: Float32Array }
+export interface ValueInfoSpec { name: string; shape: Array<number | string>; dtype: 'float32' | 'int64' }
+export function node(opType: string, inputs: string[], outputs: string[], attributes?: Record<string, number | number[] | string>, name?: string): NodeSpec;
+export function tensor(name: string, dims: number[], values: ArrayLike<number>): TensorSpec;
+export function valueInfo(name: string, shape: Array<number | string>, dtype?: 'float32' | 'int64'): ValueInfoSpec;
+export function encodeModel(spec: { nodes: NodeSpec[]; initializers: TensorSpec[]; inputs: ValueInfoSpec[]; outputs: ValueInfoSpec[]; opset?: number; producer?: string }): Uint8Array;
+export function seededRandom(seed: number): () => number;

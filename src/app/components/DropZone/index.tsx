@@ -1,0 +1,72 @@
+import { useEffect, useState } from 'react';
+import { openFiles } from '../../../state/actions';
+import { useAppStore } from '../../../state/store';
+import styles from './style.module.css';
+
+function hasFiles(event: DragEvent): boolean {
+  return Array.from(event.dataTransfer?.types ?? []).includes('Files');
+}
+
+/** The whole page accepts drops; the picker is the keyboard and screen-reader way in. */
+export function DropZone() {
+  const [dragging, setDragging] = useState(false);
+  const input = useAppStore((s) => s.input);
+
+  useEffect(() => {
+    let depth = 0;
+    const onEnter = (e: DragEvent) => {
+      if (!hasFiles(e)) return;
+      depth++;
+      setDragging(true);
+    };
+    const onLeave = () => {
+      depth = Math.max(0, depth - 1);
+      if (depth === 0) setDragging(false);
+    };
+    const onOver = (e: DragEvent) => {
+      if (hasFiles(e)) e.preventDefault();
+    };
+    const onDrop = (e: DragEvent) => {
+      e.preventDefault();
+      depth = 0;
+      setDragging(false);
+      if (e.dataTransfer?.files.length) void openFiles(e.dataTransfer.files);
+    };
+    window.addEventListener('dragenter', onEnter);
+    window.addEventListener('dragleave', onLeave);
+    window.addEventListener('dragover', onOver);
+    window.addEventListener('drop', onDrop);
+    return () => {
+      window.removeEventListener('dragenter', onEnter);
+      window.removeEventListener('dragleave', onLeave);
+      window.removeEventListener('dragover', onOver);
+      window.removeEventListener('drop', onDrop);
+    };
+  }, []);
+
+  return (
+    <div className={input ? styles.compact : styles.zone}>
+      <label className={styles.picker}>
+        <input
+          type="file"
+          data-testid="file-input"
+          className="visually-hidden"
+          accept="image/*,.onnx"
+          onChange={(e) => {
+            if (e.target.files) void openFiles(e.target.files);
+            e.target.value = '';
+          }}
+        />
+        <span className={styles.button}>{input ? 'Choose another photo' : 'Choose a photo'}</span>
+      </label>
+      <p className={styles.hint}>
+        {input ? <>Current: <strong>{input.name}</strong></> : 'or drop it anywhere on this page. PNG, JPEG or WebP; any size.'}
+      </p>
+      {dragging && (
+        <div className={styles.overlay} aria-hidden="true">
+          Drop to open
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import type { KeyboardEvent } from 'react';
+import { styleModels } from '../../models/catalog';
+import { appRoot, setStrength } from '../../state/actions';
+import { useAppStore } from '../../state/store';
+import { styleMeta } from './meta';
+import styles from './Options.module.css';
+
+const RESOLUTION_LABEL = (side: number) => (side === 0 ? 'Original' : `${side} px`);
+
+/** Arrow keys move between styles, as in any radio group. */
+function onGalleryKey(event: KeyboardEvent<HTMLDivElement>, ids: string[], current: string): void {
+  const step = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 }[event.key];
+  if (!step) return;
+  event.preventDefault();
+  const next = ids[(ids.indexOf(current) + step + ids.length) % ids.length];
+  useAppStore.setState({ styleId: next });
+  event.currentTarget.querySelector<HTMLElement>(`[data-id="${next}"]`)?.focus();
+}
+
+export function StyleOptions() {
+  const styleId = useAppStore((s) => s.styleId);
+  const custom = useAppStore((s) => s.customModel);
+  const strength = useAppStore((s) => s.strength);
+  const maxSide = useAppStore((s) => s.maxSide);
+  const entries = [
+    ...styleModels.map((m) => ({ id: m.id, title: m.title, artist: m.style?.artist ?? '', thumb: m.style ? new URL(`models/${m.style.thumbnail}`, appRoot()).href : '' })),
+    ...(custom ? [{ id: 'custom', title: custom.name, artist: 'Your model', thumb: '' }] : []),
+  ];
+  const ids = entries.map((e) => e.id);
+  return (
+    <>
+      <div>
+        <h2 className={styles.heading} id="style-heading">Style</h2>
+        <div className={styles.gallery} role="radiogroup" aria-labelledby="style-heading" onKeyDown={(e) => onGalleryKey(e, ids, styleId)}>
+          {entries.map((e) => (
+            <button
+              key={e.id}
+              type="button"
+              role="radio"
+              aria-checked={e.id === styleId}
+              tabIndex={e.id === styleId ? 0 : -1}
+              data-id={e.id}
+              data-testid={`style-${e.id}`}
+              className={styles.style}
+              onClick={() => useAppStore.setState({ styleId: e.id })}
+            >
+              {e.thumb ? <img src={e.thumb} alt="" className={styles.thumb} loading="lazy" /> : <span className={styles.thumb} aria-hidden="true">ONNX</span>}
+              <span className={styles.name}>{e.title}</span>
+              <span className={styles.artist}>{e.artist}</span>
+            </button>
+          ))}
+        </div>
+        <p className={styles.note}>Or drop your own style model (.onnx) on the page.</p>
+      </div>
+      <label className={styles.field}>
+        <span>
+          Strength <output>{Math.round(strength * 100)}%</output>
+        </span>
+        <input type="range" min={0} max={100} value={Math.round(strength * 100)} onChange={(e) => setStrength(Number(e.target.value) / 100)} />
+      </label>
+      <fieldset className={styles.fieldset}>
+        <legend>Processing size (long side)</legend>
+        <div className={styles.row}>
+          {styleMeta.resolutions.map((side) => (
+            <label key={side} className={styles.radio}>
+              <input type="radio" name="resolution" value={side} checked={maxSide === side} onChange={() => useAppStore.setState({ maxSide: side })} />
+              {RESOLUTION_LABEL(side)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+    </>
+  );
+}

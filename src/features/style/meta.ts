@@ -1,0 +1,26 @@
+import type { ImageFormat } from '../../lib/filename';
+import type { ModelEntry } from '../../models/registry';
+
+/** The I/O every style model follows (models/README.md); user .onnx files are checked against it. */
+const contract: ModelEntry['io'] = {
+  inputs: [{ name: 'input', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 'H', 'W'], range: [0, 1] }],
+  outputs: [{ name: 'output', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 'H', 'W'], range: [0, 1] }],
+  multipleOf: 4,
+};
+
+export const styleMeta = {
+  name: 'Style transfer',
+  description: 'Repaint a photo in the style of a painting.',
+  accepts: ['image/*'],
+  defaults: {
+    strength: 1,
+    maxSide: 512,
+    format: 'png' as ImageFormat,
+  },
+  /** Long-side choices; 0 = original size, processed in tiles. */
+  resolutions: [512, 1024, 0],
+  /** Largest tile a backend processes at once: bounds GPU memory whatever the photo's size. */
+  maxTile: { webgpu: 1024, wasm: 1024 },
+  tileOverlap: 32,
+  contract,
+} as const;

@@ -1,0 +1,102 @@
+/**
+ * Fetches a model file with progress, checks its size and sha256, and keeps downloaded (catalogue)
+ * models in Cache Storage so they are fetched once. Embedded models come from the app itself and are
+ * cached by the service worker's precache instead.
+ */
+import { abortable, throwIfAborted } from '../lib/abortable';
+import { isCancelled, UserError } from '../lib/errors';
+import type { ModelEntry, ModelVariant } from './registry';
+
+export const MODEL_CACHE = 'clipmorph-models-v1';
+
+export interface LoadOptions {
+  appRoot: string;
+  signal?: AbortSignal;
+  onProgress?: (loaded: number, total: number) => void;
+}
+
+export function variantUrl(variant: ModelVariant, appRoot: string): string {
+  return /^https?:/.test(variant.file) ? variant.file : new URL(`models/${variant.file}`, appRoot).href;
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+async function readWithProgress(response: Response, expected: number, options: LoadOptions): Promise<Uint8Array> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  options.onProgress?.(0, expected);
+  for (;;) {
+    const { done, value } = await abortable(reader.read(), options.signal).catch((error: unknown) => {
+      void reader.cancel().catch(() => undefined);
+      throw error;
+    });
+    if (done) break;
+    chunks.push(value);
+    loaded += value.byteLength;
+    options.onProgress?.(loaded, expected);
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+async function verify(model: ModelEntry, variant: ModelVariant, bytes: Uint8Array): Promise<void> {
+  if (bytes.byteLength !== variant.bytes) {
+    throw new UserError(
+      `The model "${model.title}" arrived incomplete (${bytes.byteLength} of ${variant.bytes} bytes). Check your connection and try again.`,
+    );
+  }
+  if ((await sha256Hex(bytes)) !== variant.sha256) {
+    throw new UserError(
+      `The model "${model.title}" failed its integrity check (sha256 mismatch), so it was not used. Try again; if it persists, the file on the server has changed.`,
+    );
+  }
+}
+
+async function openCache(): Promise<Cache | null> {
+  try {
+    return typeof caches === 'undefined' ? null : await caches.open(MODEL_CACHE);
+  } catch {
+    return null; // e.g. opaque origins or storage disabled: still works, just without a cache
+  }
+}
+
+export async function loadModelBytes(model: ModelEntry, variant: ModelVariant, options: LoadOptions): Promise<Uint8Array> {
+  const url = variantUrl(variant, options.appRoot);
+  const cache = model.embedded ? null : await openCache();
+  const cached = await cache?.match(url);
+  if (cached) {
+    const bytes = new Uint8Array(await cached.arrayBuffer());
+    try {
+      await verify(model, variant, bytes);
+      options.onProgress?.(bytes.byteLength, bytes.byteLength);
+      return bytes;
+    } catch {
+      await cache?.delete(url); // stale or damaged entry: fetch it again below
+    }
+  }
+  throwIfAborted(options.signal);
+  let response: Response;
+  try {
+    response = await fetch(url, { signal: options.signal, credentials: 'same-origin' });
+  } catch (error) {
+    if (isCancelled(error)) throw error;
+    throw new UserError(`Could not download the model "${model.title}": the network request failed. Check your connection and try again.`, { cause: error });
+  }
+  if (!response.ok) {
+    throw new UserError(`Could not download the model "${model.title}" (HTTP ${response.status}). Try again later.`);
+  }
+  const bytes = await readWithProgress(response, variant.bytes, options);
+  await verify(model, variant, bytes);
+  await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/octet-stream' } }));
+  return bytes;
+}

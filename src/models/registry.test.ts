@@ -1,0 +1,85 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import manifestJson from '../../models/manifest.json';
+import { styleMeta } from '../features/style/meta';
+import { pickVariant, validateManifest, type ModelEntry } from './registry';
+
+const modelsDir = path.resolve(import.meta.dirname, '../../models');
+const manifest = validateManifest(manifestJson);
+
+function entry(overrides: Partial<ModelEntry> = {}): ModelEntry {
+  return {
+    id: 'test-style',
+    task: 'style',
+    title: 'Test',
+    embedded: true,
+    licence: 'MIT',
+    source: 'test',
+    style: { artist: 'Nobody', thumbnail: 'thumbs/x.jpg', tier: 'realtime' },
+    io: styleMeta.contract,
+    variants: [
+      { name: 'fp32', file: 'style/x.fp32.onnx', bytes: 10, sha256: 'a'.repeat(64) },
+      { name: 'fp16', file: 'style/x.fp16.onnx', bytes: 5, sha256: 'b'.repeat(64) },
+    ],
+    preferred: { webgpu: 'fp16', wasm: 'fp32' },
+    ...overrides,
+  };
+}
+
+describe('the committed manifest', () => {
+  it('ships real styles for the gallery', () => {
+    const styles = manifest.models.filter((m) => m.task === 'style');
+    expect(styles.length).toBeGreaterThan(0);
+  });
+
+  for (const model of manifest.models.filter((m) => m.embedded)) {
+    it(`${model.id}: every embedded file exists with the recorded bytes and sha256`, () => {
+      for (const variant of model.variants) {
+        const bytes = readFileSync(path.join(modelsDir, variant.file));
+        expect(bytes.byteLength).toBe(variant.bytes);
+        expect(createHash('sha256').update(bytes).digest('hex')).toBe(variant.sha256);
+      }
+      if (model.style) expect(existsSync(path.join(modelsDir, model.style.thumbnail))).toBe(true);
+    });
+    if (model.task === 'style') {
+      it(`${model.id}: follows the style I/O contract`, () => {
+        expect(model.io.inputs.map((t) => t.name)).toEqual(styleMeta.contract.inputs.map((t) => t.name));
+        expect(model.io.outputs.map((t) => t.name)).toEqual(styleMeta.contract.outputs.map((t) => t.name));
+        expect(model.io.multipleOf).toBe(styleMeta.contract.multipleOf);
+      });
+    }
+  }
+});
+
+describe('validateManifest', () => {
+  const wrap = (...models: unknown[]) => ({ version: 1, models });
+  it('accepts a well-formed entry', () => {
+    expect(validateManifest(wrap(entry())).models[0].id).toBe('test-style');
+  });
+  it.each([
+    ['a bad id', { id: 'Bad Id' }, /kebab-case/],
+    ['an unknown task', { task: 'paint' }, /unknown task/],
+    ['no variants', { variants: [] }, /needs variants/],
+    ['a short sha256', { variants: [{ name: 'fp32', file: 'a.onnx', bytes: 1, sha256: 'abc' }] }, /sha256/],
+    ['a preferred variant that does not exist', { preferred: { wasm: 'int8' } }, /missing variant int8/],
+    ['an embedded model with a URL', { variants: [{ name: 'fp32', file: 'https://x/a.onnx', bytes: 1, sha256: 'a'.repeat(64) }], preferred: {} }, /relative/],
+    ['a catalogue model without https', { embedded: false, variants: [{ name: 'fp32', file: 'a.onnx', bytes: 1, sha256: 'a'.repeat(64) }], preferred: {} }, /https/],
+    ['a style without a thumbnail', { style: undefined }, /thumbnail/],
+  ])('rejects %s', (_, overrides, message) => {
+    expect(() => validateManifest(wrap(entry(overrides as Partial<ModelEntry>)))).toThrow(message);
+  });
+  it('rejects duplicate ids and a wrong root', () => {
+    expect(() => validateManifest(wrap(entry(), entry()))).toThrow(/duplicate id/);
+    expect(() => validateManifest({ models: [] })).toThrow(/version: 1/);
+  });
+});
+
+describe('pickVariant', () => {
+  it('follows the per-backend preference and falls back to fp32', () => {
+    expect(pickVariant(entry(), 'webgpu').name).toBe('fp16');
+    expect(pickVariant(entry(), 'wasm').name).toBe('fp32');
+    expect(pickVariant(entry({ preferred: {} }), 'webgpu').name).toBe('fp32');
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError, UserError } from '../lib/errors';
+import { WorkerBridge } from './bridge';
+import type { CallMessage, ReplyMessage } from './protocol';
+
+/** Stands in for a Worker: `script` decides how it answers each call. */
+class FakeWorker {
+  onmessage: ((event: MessageEvent<ReplyMessage>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  terminated = false;
+  constructor(private readonly script: (call: CallMessage, reply: (r: ReplyMessage) => void) => void) {}
+  postMessage(call: CallMessage) {
+    this.script(call, (reply) => queueMicrotask(() => !this.terminated && this.onmessage?.({ data: reply } as MessageEvent<ReplyMessage>)));
+  }
+  terminate() {
+    this.terminated = true;
+  }
+}
+
+const request = { appRoot: '', backend: 'wasm', model: {}, image: null, imageName: 'x', maxSide: 512 } as never;
+
+describe('WorkerBridge', () => {
+  it('forwards progress and resolves with the result', async () => {
+    const bridge = new WorkerBridge(
+      () =>
+        new FakeWorker((call, reply) => {
+          reply({ id: call.id, type: 'progress', progress: { stage: 'infer', done: 1, total: 2 } });
+          reply({ id: call.id, type: 'result', value: 42 });
+        }) as unknown as Worker,
+    );
+    const seen: number[] = [];
+    const value = await bridge.call('styleImage', request, { onProgress: (p) => seen.push(p.done) });
+    expect(value).toBe(42);
+    expect(seen).toEqual([1]);
+  });
+
+  it('rebuilds user errors so their message reaches the UI', async () => {
+    const bridge = new WorkerBridge(
+      () => new FakeWorker((call, reply) => reply({ id: call.id, type: 'error', name: 'UserError', message: 'Bad photo.' })) as unknown as Worker,
+    );
+    const error = await bridge.call('styleImage', request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe('Bad photo.');
+  });
+
+  it('cancels by terminating the worker, and the next call gets a fresh one', async () => {
+    const workers: FakeWorker[] = [];
+    const bridge = new WorkerBridge(() => {
+      // The first worker never answers (a long ORT run); later ones answer at once.
+      const worker = new FakeWorker((call, reply) => workers.length > 1 && reply({ id: call.id, type: 'result', value: 'ok' }));
+      workers.push(worker);
+      return worker as unknown as Worker;
+    });
+    const controller = new AbortController();
+    const first = bridge.call('styleImage', request, { signal: controller.signal });
+    controller.abort();
+    await expect(first).rejects.toBeInstanceOf(CancelledError);
+    expect(workers[0].terminated).toBe(true);
+    await expect(bridge.call('styleImage', request)).resolves.toBe('ok');
+    expect(workers).toHaveLength(2);
+  });
+
+  it('rejects calls in flight when the worker crashes', async () => {
+    let worker: FakeWorker | null = null;
+    const bridge = new WorkerBridge(() => (worker = new FakeWorker(() => undefined)) as unknown as Worker);
+    const call = bridge.call('styleImage', request);
+    worker!.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
+    await expect(call).rejects.toThrow(/worker crashed: out of memory/);
+  });
+});

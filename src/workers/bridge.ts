@@ -1,0 +1,98 @@
+/**
+ * Typed calls into a worker. Cancelling terminates the worker, because an ONNX Runtime run cannot be
+ * interrupted; the next call starts a fresh one. An idle worker is stopped too, to give its GPU and
+ * WASM memory back.
+ */
+import { CancelledError, UserError } from '../lib/errors';
+import type { CallMessage, MethodName, Progress, ReplyMessage, WorkerMethods } from './protocol';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  onProgress?: (progress: Progress) => void;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: Progress) => void;
+  transfer?: Transferable[];
+}
+
+function rebuildError(name: string, message: string): Error {
+  if (name === 'UserError') return new UserError(message);
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+export class WorkerBridge {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly spawn: () => Worker,
+    private readonly idleMillis = 5 * 60_000,
+  ) {}
+
+  call<M extends MethodName>(method: M, args: Parameters<WorkerMethods[M]>[0], options: CallOptions = {}): Promise<ReturnType<WorkerMethods[M]>> {
+    if (options.signal?.aborted) return Promise.reject(new CancelledError());
+    clearTimeout(this.idleTimer);
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.stop(new CancelledError());
+      };
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        resolve: (value) => {
+          options.signal?.removeEventListener('abort', onAbort);
+          resolve(value as ReturnType<WorkerMethods[M]>);
+        },
+        reject: (error) => {
+          options.signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+        onProgress: options.onProgress,
+      });
+      worker.postMessage({ id, method, args } satisfies CallMessage<M>, options.transfer ?? []);
+    });
+  }
+
+  /** Terminates the worker; every call in flight rejects with `reason`. */
+  stop(reason: unknown = new CancelledError()): void {
+    clearTimeout(this.idleTimer);
+    this.worker?.terminate();
+    this.worker = null;
+    const calls = [...this.pending.values()];
+    this.pending.clear();
+    for (const call of calls) call.reject(reason);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.spawn();
+    worker.onmessage = (event: MessageEvent<ReplyMessage>) => this.onReply(event.data);
+    worker.onerror = (event) => {
+      event.preventDefault();
+      this.stop(new Error(`the worker crashed: ${event.message || 'unknown error'}`));
+    };
+    this.worker = worker;
+    return worker;
+  }
+
+  private onReply(reply: ReplyMessage): void {
+    const call = this.pending.get(reply.id);
+    if (!call) return;
+    if (reply.type === 'progress') {
+      call.onProgress?.(reply.progress);
+      return;
+    }
+    this.pending.delete(reply.id);
+    if (reply.type === 'result') call.resolve(reply.value);
+    else call.reject(rebuildError(reply.name, reply.message));
+    if (this.pending.size === 0) this.idleTimer = setTimeout(() => this.stop(), this.idleMillis);
+  }
+}

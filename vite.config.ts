@@ -1,0 +1,42 @@
+/// <reference types="vitest/config" />
+import path from 'node:path';
+import react from '@vitejs/plugin-react';
+import { defineConfig } from 'vite';
+import { staticDirs } from './scripts/static-dirs.ts';
+
+// Cross-origin isolation lets ORT use WASM threads (SharedArrayBuffer).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const ortDist = path.resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
+
+export default defineConfig({
+  base: process.env.BASE_PATH ?? './',
+  plugins: [
+    react(),
+    staticDirs([
+      // The runtime loads these by URL at run time; they are self-hosted, never fetched from a CDN.
+      { prefix: 'ort/', dir: ortDist, include: (f) => /^ort-wasm-simd-threaded(\.asyncify)?\.(mjs|wasm)$/.test(f) },
+      { prefix: 'models/', dir: path.resolve(import.meta.dirname, 'models'), include: (f) => /\.(onnx|json|jpg|png)$/.test(f) },
+    ]),
+  ],
+  resolve: {
+    alias: [
+      // The non-bundled ORT builds load their glue .mjs from env.wasm.wasmPaths, so the files above
+      // are the only runtime files the app asks for.
+      { find: /^onnxruntime-web\/(webgpu|wasm)$/, replacement: `${ortDist}/ort.$1.min.mjs` },
+    ],
+  },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  worker: { format: 'es' },
+  server: { headers: isolationHeaders },
+  preview: { headers: isolationHeaders },
+  build: { target: 'es2022', sourcemap: true },
+  test: {
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.ts', 'training/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+  },
+});
