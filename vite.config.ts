@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
@@ -11,6 +12,19 @@ const isolationHeaders = {
 };
 
 const ortDist = path.resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
+const modelsDir = path.resolve(import.meta.dirname, 'models');
+
+/** Only what the manifest names ships: embedded model files and style thumbnails. Read on each
+ * call so a style added by `npm run train` is served without restarting the dev server. */
+function isShippedModelFile(file: string): boolean {
+  if (file === 'manifest.json') return true;
+  const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as {
+    models: Array<{ embedded: boolean; variants: Array<{ file: string }>; style?: { thumbnail: string } }>;
+  };
+  return manifest.models.some(
+    (m) => (m.embedded && m.variants.some((v) => v.file === file)) || m.style?.thumbnail === file,
+  );
+}
 
 export default defineConfig({
   base: process.env.BASE_PATH ?? './',
@@ -19,7 +33,7 @@ export default defineConfig({
     staticDirs([
       // The runtime loads these by URL at run time; they are self-hosted, never fetched from a CDN.
       { prefix: 'ort/', dir: ortDist, include: (f) => /^ort-wasm-simd-threaded(\.asyncify)?\.(mjs|wasm)$/.test(f) },
-      { prefix: 'models/', dir: path.resolve(import.meta.dirname, 'models'), include: (f) => /\.(onnx|json|jpg|png)$/.test(f) },
+      { prefix: 'models/', dir: modelsDir, include: isShippedModelFile },
     ]),
   ],
   resolve: {

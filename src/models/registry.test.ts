@@ -81,5 +81,6 @@ describe('pickVariant', () => {
     expect(pickVariant(entry(), 'webgpu').name).toBe('fp16');
     expect(pickVariant(entry(), 'wasm').name).toBe('fp32');
     expect(pickVariant(entry({ preferred: {} }), 'webgpu').name).toBe('fp32');
+    expect(pickVariant(entry(), 'webgpu', false).name).toBe('fp32');
   });
 });

@@ -108,9 +108,13 @@ export function validateManifest(json: unknown): Manifest {
   return json as unknown as Manifest;
 }
 
-/** The variant to run on `backend`: the manifest's preference, else fp32, else the first. */
-export function pickVariant(model: ModelEntry, backend: Backend): ModelVariant {
-  const preferred = model.preferred[backend];
+/**
+ * The variant to run on `backend`: the manifest's preference, else fp32, else the first. fp16 needs
+ * WebGPU's shader-f16 feature; without it the fp32 variant runs instead.
+ */
+export function pickVariant(model: ModelEntry, backend: Backend, canFp16 = true): ModelVariant {
+  const wanted = model.preferred[backend];
+  const preferred = wanted === 'fp16' && !canFp16 ? 'fp32' : wanted;
   return (
     model.variants.find((v) => v.name === preferred) ??
     model.variants.find((v) => v.name === 'fp32') ??

@@ -113,6 +113,7 @@ export async function runJob(): Promise<void> {
       {
         appRoot: appRoot(),
         backend: state.backend,
+        fp16: state.gpu?.shaderF16 ?? false,
         model,
         modelBytes: state.styleId === 'custom' ? state.customModel?.bytes : undefined,
         image: state.input.file,

@@ -13,6 +13,8 @@ export interface Progress {
 export interface StyleImageRequest {
   appRoot: string;
   backend: Backend;
+  /** WebGPU adapter has shader-f16, so fp16 variants may run. */
+  fp16: boolean;
   model: ModelEntry;
   /** A user-supplied .onnx instead of the manifest's files. */
   modelBytes?: Uint8Array;

@@ -2,7 +2,7 @@
  * Sessions cached per (backend, model, variant) and warmed up once, so the first real run does not
  * pay for shader compilation or kernel selection. Few are kept: each holds GPU or WASM memory.
  */
-import { createSession, runImageModel, type SessionHandle } from '../runtime/ort';
+import { checkContract, createSession, runImageModel, type SessionHandle } from '../runtime/ort';
 import { loadModelBytes } from '../models/loader';
 import { pickVariant, type Backend, type ModelEntry } from '../models/registry';
 import type { Progress } from './protocol';
@@ -13,6 +13,7 @@ const sessions = new Map<string, Promise<SessionHandle>>();
 export interface SessionRequest {
   appRoot: string;
   backend: Backend;
+  fp16: boolean;
   model: ModelEntry;
   modelBytes?: Uint8Array;
   onProgress: (progress: Progress) => void;
@@ -29,6 +30,8 @@ async function open(request: SessionRequest, variantName: string): Promise<Sessi
     }));
   request.onProgress({ stage: 'load', done: 0, total: 1 });
   const handle = await createSession(backend, appRoot, bytes);
+  // A user's own file is checked before anything runs, so a mismatch reads as such.
+  if (request.modelBytes) checkContract(handle, model.io.inputs.map((t) => t.name), model.io.outputs.map((t) => t.name));
   await warmUp(handle, model);
   request.onProgress({ stage: 'load', done: 1, total: 1 });
   return handle;
@@ -44,7 +47,7 @@ async function warmUp(handle: SessionHandle, model: ModelEntry): Promise<void> {
 }
 
 export function getSession(request: SessionRequest): { handle: Promise<SessionHandle>; variant: string } {
-  const variant = request.modelBytes ? 'custom' : pickVariant(request.model, request.backend).name;
+  const variant = request.modelBytes ? 'custom' : pickVariant(request.model, request.backend, request.fp16).name;
   const key = `${request.backend}:${request.model.id}:${variant}`;
   let handle = sessions.get(key);
   if (handle) {

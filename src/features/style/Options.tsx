@@ -52,12 +52,20 @@ export function StyleOptions() {
         </div>
         <p className={styles.note}>Or drop your own style model (.onnx) on the page.</p>
       </div>
-      <label className={styles.field}>
+      <div className={styles.field}>
         <span>
-          Strength <output>{Math.round(strength * 100)}%</output>
+          <label htmlFor="strength">Strength</label> <output htmlFor="strength">{Math.round(strength * 100)}%</output>
         </span>
-        <input type="range" min={0} max={100} value={Math.round(strength * 100)} onChange={(e) => setStrength(Number(e.target.value) / 100)} />
-      </label>
+        <input
+          id="strength"
+          type="range"
+          min={0}
+          max={100}
+          value={Math.round(strength * 100)}
+          aria-valuetext={`${Math.round(strength * 100)}% stylised`}
+          onChange={(e) => setStrength(Number(e.target.value) / 100)}
+        />
+      </div>
       <fieldset className={styles.fieldset}>
         <legend>Processing size (long side)</legend>
         <div className={styles.row}>

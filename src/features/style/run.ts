@@ -2,7 +2,7 @@
 import { downscaleArea, fitWithin, planarToRgba, rgbToPlanar, roundUpTo } from '../../lib/pixels';
 import { planTiles, TileAccumulator } from '../../lib/tiling';
 import { decodeImage } from '../../media/decode/image';
-import { checkContract, runImageModel } from '../../runtime/ort';
+import { runImageModel } from '../../runtime/ort';
 import type { Progress, StyleImageRequest, StyleImageResult } from '../../workers/protocol';
 import { getSession } from '../../workers/sessions';
 import { styleMeta } from './meta';
@@ -21,7 +21,6 @@ export async function styleImage(request: StyleImageRequest, context: RunContext
   const handle = await pending;
   const inputSpec = model.io.inputs[0];
   const outputSpec = model.io.outputs[0];
-  if (request.modelBytes) checkContract(handle, [inputSpec.name], [outputSpec.name]);
 
   const multiple = model.io.multipleOf ?? 1;
   const tiles = planTiles(input.width, input.height, styleMeta.maxTile[backend], styleMeta.tileOverlap);

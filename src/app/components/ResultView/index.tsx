@@ -17,7 +17,7 @@ export function ResultView() {
   }
   return (
     <div className={styles.result}>
-      <figure className={styles.figure} data-testid="result">
+      <figure className={styles.figure} data-testid="result" data-backend={result.backend} data-variant={result.variant}>
         <div className={styles.compare}>
           <img className={styles.image} src={input.previewUrl} alt={`Before: ${input.name}`} />
           <img
