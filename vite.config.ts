@@ -34,6 +34,9 @@ export default defineConfig({
       // The runtime loads these by URL at run time; they are self-hosted, never fetched from a CDN.
       { prefix: 'ort/', dir: ortDist, include: (f) => /^ort-wasm-simd-threaded(\.asyncify)?\.(mjs|wasm)$/.test(f) },
       { prefix: 'models/', dir: modelsDir, include: isShippedModelFile },
+      // ffmpeg.wasm core (GPL-2.0-or-later, bundles x264): a separate file, loaded only when the
+      // browser cannot decode or encode a video itself.
+      { prefix: 'ffmpeg/', dir: path.resolve(import.meta.dirname, 'node_modules/@ffmpeg/core/dist/esm'), include: (f) => /^ffmpeg-core\.(js|wasm)$/.test(f) },
     ]),
   ],
   resolve: {
@@ -43,7 +46,7 @@ export default defineConfig({
       { find: /^onnxruntime-web\/(webgpu|wasm)$/, replacement: `${ortDist}/ort.$1.min.mjs` },
     ],
   },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  optimizeDeps: { exclude: ['onnxruntime-web', '@ffmpeg/ffmpeg'] },
   worker: { format: 'es' },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
