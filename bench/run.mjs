@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/**
+ * ClipMorph Web benchmarks (issue 6). Not part of `npm test`.
+ *   npm run bench                                  all groups (~20 min on 2 cores)
+ *   npm run bench -- --only latency,cold           some groups
+ *   npm run bench -- --sizes 256,512 --runs 3      options (see `--help`)
+ * Writes bench/results.json (merged: groups not run keep their last figures) and BENCHMARKS.md.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchDir, log, root, run, tmpDir } from './lib/common.mjs';
+import { describeMachine } from './lib/machine.mjs';
+import { renderMarkdown } from './lib/report.mjs';
+import { makeTestModels } from '../scripts/make-test-models.mjs';
+
+const GROUPS = {
+  latency: () => import('./groups/latency.mjs'),
+  tuning: () => import('./groups/tuning.mjs'),
+  gif: () => import('./groups/gif.mjs'),
+  cold: () => import('./groups/cold.mjs'),
+  video: () => import('./groups/video.mjs'),
+  server: () => import('./groups/server.mjs'),
+  memory: () => import('./groups/memory.mjs'),
+};
+const NEEDS_PAGE = ['latency', 'tuning', 'gif'];
+const NEEDS_APP = ['cold', 'video', 'memory'];
+
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    runs: { type: 'string', default: '5' },
+    sizes: { type: 'string', default: '256,512,1024' },
+    'all-styles': { type: 'boolean', default: false },
+    'no-build': { type: 'boolean', default: false },
+    'video-frames': { type: 'string', default: '50,10' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (values.help) {
+  console.log(`npm run bench -- [--only ${Object.keys(GROUPS).join(',')}] [--runs 5] [--sizes 256,512,1024]
+  [--all-styles] (time every style, not one per tier/variant) [--no-build] (reuse bench/.tmp builds)
+  [--video-frames 50,10] (frames of ski.mov for the realtime,quality tiers in the video/server groups)`);
+  process.exit(0);
+}
+const only = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(GROUPS);
+for (const name of only) if (!GROUPS[name]) throw new Error(`unknown group ${name}; groups: ${Object.keys(GROUPS).join(', ')}`);
+const [realtimeFrames, qualityFrames] = values['video-frames'].split(',').map(Number);
+const args = {
+  runs: Number(values.runs),
+  sizes: values.sizes.split(',').map(Number),
+  allStyles: values['all-styles'],
+  videoFrames: { realtime: realtimeFrames, quality: qualityFrames ?? realtimeFrames },
+};
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+
+mkdirSync(tmpDir, { recursive: true });
+makeTestModels(path.join(tmpDir, 'test-models'));
+if (!values['no-build']) {
+  if (only.some((g) => NEEDS_PAGE.includes(g))) {
+    log('building the bench page (bench/vite.config.ts)');
+    run('npx', ['vite', 'build', '--config', 'bench/vite.config.ts']);
+  }
+  if (only.some((g) => NEEDS_APP.includes(g))) {
+    // Its own outDir: other work in this tree builds and serves dist/ at the same time.
+    log('building the app into bench/.tmp/app');
+    run('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', path.join(tmpDir, 'app'), '--emptyOutDir']);
+  }
+}
+
+const resultsFile = path.join(benchDir, 'results.json');
+const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { groups: {} };
+for (const name of Object.keys(GROUPS).filter((g) => only.includes(g))) {
+  const group = await GROUPS[name]();
+  const started = new Date();
+  log(`group ${name}: ${group.title}`);
+  const machine = describeMachine();
+  let figures;
+  try {
+    figures = await group.measure({ args, results });
+  } catch (error) {
+    log(`group ${name} failed:`, error);
+    figures = { error: String(error?.stack ?? error).slice(0, 2000) };
+  }
+  results.groups[name] = {
+    title: group.title,
+    command,
+    date: started.toISOString(),
+    seconds: Math.round((Date.now() - started.getTime()) / 1000),
+    machine: { ...machine, loadAverageAfter: describeMachine().loadAverage },
+    ...figures,
+  };
+  // Written after every group, so an interrupted run keeps what it measured.
+  writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(path.join(root, 'BENCHMARKS.md'), renderMarkdown(results));
+  log(`group ${name} done in ${results.groups[name].seconds} s`);
+}
