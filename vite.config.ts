@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { staticDirs } from './scripts/static-dirs.ts';
 
 // Cross-origin isolation lets ORT use WASM threads (SharedArrayBuffer).
@@ -10,6 +11,41 @@ const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
+
+/** Origins of catalogue models (non-embedded), the only places besides the app it may connect to. */
+function modelHosts(): string[] {
+  const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as {
+    models: Array<{ embedded: boolean; variants: Array<{ file: string }> }>;
+  };
+  const urls = manifest.models.filter((m) => !m.embedded).flatMap((m) => m.variants.map((v) => new URL(v.file).origin));
+  return [...new Set(urls)];
+}
+
+/**
+ * Strict CSP for the built app (the dev server needs inline scripts for hot reload, so build only).
+ * 'wasm-unsafe-eval' lets WebAssembly compile without allowing JavaScript eval.
+ */
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'clipmorph-csp',
+    apply: 'build',
+    transformIndexHtml() {
+      const policy = [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "worker-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob: data:",
+        "media-src 'self' blob:",
+        `connect-src 'self' ${modelHosts().join(' ')}`.trim(),
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+      ].join('; ');
+      return [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: policy }, injectTo: 'head-prepend' }];
+    },
+  };
+}
 
 const ortDist = path.resolve(import.meta.dirname, 'node_modules/onnxruntime-web/dist');
 const modelsDir = path.resolve(import.meta.dirname, 'models');
@@ -38,6 +74,54 @@ export default defineConfig({
       // browser cannot decode or encode a video itself.
       { prefix: 'ffmpeg/', dir: path.resolve(import.meta.dirname, 'node_modules/@ffmpeg/core/dist/esm'), include: (f) => /^ffmpeg-core\.(js|wasm)$/.test(f) },
     ]),
+    contentSecurityPolicy(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/sw',
+      filename: 'sw.ts',
+      injectRegister: false, // src/sw/register.ts registers it, with the update prompt
+      registerType: 'prompt',
+      scope: './',
+      injectManifest: {
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,json,png,jpg,svg,webmanifest}'],
+        globIgnores: ['**/*.map'],
+        // Runtimes (ORT ~27 MB, ffmpeg ~32 MB) and the models must be precached to work offline.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+      },
+      manifest: {
+        id: './',
+        name: 'ClipMorph Web',
+        short_name: 'ClipMorph',
+        description: 'Private, in-browser style transfer for photos and videos. Nothing is uploaded.',
+        start_url: './',
+        scope: './',
+        display: 'standalone',
+        background_color: '#14161c',
+        theme_color: '#14161c',
+        categories: ['photo', 'graphics'],
+        icons: [
+          { src: 'icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: 'icons/icon-512-maskable.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+        ],
+        file_handlers: [
+          {
+            action: './',
+            accept: {
+              'image/*': ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.avif'],
+              'video/*': ['.mp4', '.mov', '.webm', '.mkv', '.avi'],
+            },
+          },
+        ],
+        share_target: {
+          action: './share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'media', accept: ['image/*', 'video/*'] }] },
+        },
+      },
+    }),
   ],
   resolve: {
     alias: [

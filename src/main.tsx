@@ -2,9 +2,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import './app/global.css';
-import { chooseBackend, probeWebGpu } from './runtime/capabilities';
 import { styleModels } from './models/catalog';
+import { chooseBackend, probeWebGpu } from './runtime/capabilities';
+import { appRoot, openFiles } from './state/actions';
 import { useAppStore } from './state/store';
+import { onLaunchFiles, registerServiceWorker, takeSharedFiles } from './sw/register';
 
 async function detectBackend(): Promise<void> {
   const gpu = await probeWebGpu();
@@ -14,6 +16,11 @@ async function detectBackend(): Promise<void> {
 
 useAppStore.setState({ styleId: styleModels[0]?.id ?? '' });
 void detectBackend();
+registerServiceWorker(appRoot());
+onLaunchFiles((files) => void openFiles(files));
+void takeSharedFiles().then(async (files) => {
+  if (files.length > 0) await openFiles(files);
+});
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

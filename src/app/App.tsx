@@ -6,6 +6,7 @@ import { ErrorAlert } from './components/ErrorAlert';
 import { FormatPicker } from './components/FormatPicker';
 import { JobBar } from './components/JobBar';
 import { ResultView } from './components/ResultView';
+import { UpdatePrompt } from './components/UpdatePrompt';
 
 export function App() {
   const backend = useAppStore((s) => s.backend);
@@ -26,6 +27,7 @@ export function App() {
           Style transfer
         </button>
       </nav>
+      <UpdatePrompt />
       <ErrorAlert />
       <main className={styles.main}>
         <section className={styles.panel} aria-label="Image">
