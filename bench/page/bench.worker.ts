@@ -7,7 +7,7 @@
 import type * as Ort from 'onnxruntime-web';
 import * as gifenc from 'gifenc';
 import { createSession, loadOrt, type SessionHandle } from '../../src/runtime/ort';
-import { encodeGif, splitFrames, type Gifenc } from '../lib/gif.mjs';
+import { encodeGif, splitFrames, type GifFormat, type Gifenc } from '../lib/gif.mjs';
 import type { Call, OpenInfo, Reply, SessionTweaks } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -55,11 +55,11 @@ async function run(handle: SessionHandle, size: number): Promise<number> {
   return millis;
 }
 
-async function gif(url: string, width: number, height: number): Promise<{ millis: number; frames: number; bytes: number }> {
+async function gif(url: string, width: number, height: number, format: GifFormat): Promise<{ millis: number; frames: number; bytes: number }> {
   const raw = new Uint8Array(await (await fetch(url)).arrayBuffer());
   const frames = splitFrames(raw, width, height);
   const started = performance.now();
-  const bytes = encodeGif(gifenc as unknown as Gifenc, frames, width, height);
+  const bytes = encodeGif(gifenc as unknown as Gifenc, frames, width, height, format);
   return { millis: performance.now() - started, frames: frames.length, bytes };
 }
 
@@ -81,7 +81,7 @@ async function handle(call: Call): Promise<unknown> {
       sessions.delete(call.key);
       return null;
     case 'gif':
-      return gif(call.url, call.width, call.height);
+      return gif(call.url, call.width, call.height, call.format);
   }
 }
 

@@ -3,6 +3,7 @@
  * runs in bench.worker.ts, off the main thread, as in the app.
  */
 import type { Backend } from '../../src/models/registry';
+import type { GifFormat } from '../lib/gif.mjs';
 import type { Call, OpenInfo, Reply, SessionTweaks } from './protocol';
 
 const worker = new Worker(new URL('./bench.worker.ts', import.meta.url), { type: 'module' });
@@ -53,8 +54,8 @@ const bench = {
     call<OpenInfo>({ op: 'open', key, url: new URL(url, appRoot).href, backend, appRoot, tweaks }),
   run: (key: string, size: number) => call<number>({ op: 'run', key, size }),
   close: (key: string) => call<null>({ op: 'close', key }),
-  gif: (url: string, width: number, height: number) =>
-    call<{ millis: number; frames: number; bytes: number }>({ op: 'gif', url: new URL(url, appRoot).href, width, height }),
+  gif: (url: string, width: number, height: number, format: GifFormat) =>
+    call<{ millis: number; frames: number; bytes: number }>({ op: 'gif', url: new URL(url, appRoot).href, width, height, format }),
 };
 
 declare global {

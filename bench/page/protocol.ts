@@ -1,5 +1,6 @@
 /** Messages between the bench page (main.ts) and its worker (bench.worker.ts). */
 import type { Backend } from '../../src/models/registry';
+import type { GifFormat } from '../lib/gif.mjs';
 
 export interface SessionTweaks {
   /** Overrides env.wasm.numThreads before the runtime starts (only honoured on the first open). */
@@ -12,7 +13,7 @@ export type Call =
   | { op: 'open'; key: string; url: string; backend: Backend; appRoot: string; tweaks: SessionTweaks }
   | { op: 'run'; key: string; size: number }
   | { op: 'close'; key: string }
-  | { op: 'gif'; url: string; width: number; height: number };
+  | { op: 'gif'; url: string; width: number; height: number; format: GifFormat };
 
 export interface OpenInfo {
   numThreads: number;

@@ -1,0 +1,2 @@
+export const title = 'cold (todo)';
+export async function measure() { return {}; }

@@ -1,0 +1,2 @@
+export const title = 'memory (todo)';
+export async function measure() { return {}; }

@@ -1,0 +1,2 @@
+export const title = 'server (todo)';
+export async function measure() { return {}; }

@@ -1,0 +1,2 @@
+export const title = 'placeholder';
+export async function measure() { return {}; }

@@ -1,0 +1,2 @@
+export const title = 'video (todo)';
+export async function measure() { return {}; }
