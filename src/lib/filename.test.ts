@@ -12,4 +12,9 @@ describe('outputFileName', () => {
     expect(outputFileName('.png', 'x', 'png')).toBe('image-x.png');
     expect(outputFileName('Café Zoë.png', 'x', 'png')).toBe('Cafe-Zoe-x.png');
   });
+  it('names videos with the container of the chosen format', () => {
+    expect(outputFileName('ski.mov', 'starry-night', 'mp4')).toBe('ski-starry-night.mp4');
+    expect(outputFileName('clip.final.avi', 'scream', 'webm')).toBe('clip.final-scream.webm');
+    expect(outputFileName('ski.MOV', 'klimt', 'gif')).toBe('ski-klimt.gif');
+  });
 });

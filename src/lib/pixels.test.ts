@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blendRgba, downscaleArea, fitWithin, flattenOnWhite, planarToRgba, reflectIndex, rgbToPlanar, roundUpTo, type Rgba } from './pixels';
+import { blendRgba, downscaleArea, fitHeight, fitWithin, flattenOnWhite, planarToRgba, reflectIndex, rgbToPlanar, roundUpTo, type Rgba } from './pixels';
 
 function image(width: number, height: number, pixel: (x: number, y: number) => [number, number, number, number]): Rgba {
   const data = new Uint8ClampedArray(width * height * 4);
@@ -79,5 +79,19 @@ describe('resizing', () => {
     const small = downscaleArea(img, 77, 51);
     const mean = (d: Uint8ClampedArray) => d.filter((_, i) => i % 4 === 0).reduce((a, b) => a + b, 0) / (d.length / 4);
     expect(Math.abs(mean(small.data) - mean(img.data))).toBeLessThan(1);
+  });
+});
+
+describe('fitHeight', () => {
+  it('scales to the chosen height, keeping the display aspect, in multiples of 4', () => {
+    expect(fitHeight(853, 480, 256, 4)).toEqual({ width: 456, height: 256 }); // ski.mov, 640:639 pixels
+    expect(fitHeight(1080, 1080, 480, 4)).toEqual({ width: 480, height: 480 });
+  });
+  it('never upscales, and 0 keeps the source height', () => {
+    expect(fitHeight(852, 480, 720, 4)).toEqual({ width: 852, height: 480 });
+    expect(fitHeight(852, 480, 0, 4)).toEqual({ width: 852, height: 480 });
+  });
+  it('rounds odd sizes to what encoders and models need', () => {
+    expect(fitHeight(321, 241, 0, 4)).toEqual({ width: 320, height: 240 });
   });
 });

@@ -168,3 +168,16 @@ export function downscaleArea(image: Rgba, width: number, height: number): Rgba 
   }
   return { data: out, width, height };
 }
+
+/**
+ * Video processing size: `targetHeight` tall (never upscaling; 0 keeps the source height), aspect
+ * kept, both sides rounded to a multiple of `multiple`. Rounding, not padding, because video
+ * encoders need even sizes and style models need multiples of their stride; the aspect error is
+ * under 1%.
+ */
+export function fitHeight(width: number, height: number, targetHeight: number, multiple: number): { width: number; height: number } {
+  const outHeight = targetHeight > 0 && targetHeight < height ? targetHeight : height;
+  const outWidth = (width * outHeight) / height;
+  const snap = (value: number) => Math.max(multiple, Math.round(value / multiple) * multiple);
+  return { width: snap(outWidth), height: snap(outHeight) };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateProgress, formatDuration } from './progress';
+import { estimateProgress, formatBytes, formatDuration } from './progress';
 
 describe('progress', () => {
   it('estimates rate and time left from work done', () => {
@@ -13,5 +13,13 @@ describe('progress', () => {
   });
   it('formats durations for people', () => {
     expect([formatDuration(4.4), formatDuration(75), formatDuration(Infinity)]).toEqual(['4 s', '1 min 15 s', '']);
+  });
+  it('formats sizes for people', () => {
+    expect([formatBytes(300), formatBytes(150_000), formatBytes(12.34 * 1024 * 1024)]).toEqual(['1 KB', '146 KB', '12.3 MB']);
+  });
+  it('gives frames per second and time left for a video job', () => {
+    // 50 of 250 frames in 10 s: 5 fps, 40 s to go.
+    const p = estimateProgress(50, 250, 1000, 11_000);
+    expect([p.ratePerSecond, p.etaSeconds, p.fraction]).toEqual([5, 40, 0.2]);
   });
 });

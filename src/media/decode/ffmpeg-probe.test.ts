@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseFfmpegProbe, parseShowinfoTimes } from './ffmpeg-probe';
+
+const AVI = `Input #0, avi, from '/in/source.avi':
+  Duration: 00:00:02.00, start: 0.000000, bitrate: 1090 kb/s
+  Stream #0:0: Video: mpeg4 (Simple Profile) (FMP4 / 0x34504D46), yuv420p, 320x240 [SAR 1:1 DAR 4:3], 1011 kb/s, 25 fps, 25 tbr, 25 tbn
+  Stream #0:1: Audio: pcm_s16le ([1][0][0][0] / 0x0001), 44100 Hz, mono, s16, 705 kb/s
+At least one output file must be specified`;
+
+const ROTATED_MOV = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from '/in/source.mov':
+  Duration: 00:00:10.01, start: 0.000000, bitrate: 592 kb/s
+  Stream #0:0[0x1](und): Video: hevc (Main) (hvc1 / 0x31637668), yuv420p(tv), 852x480 [SAR 640:639 DAR 16:9], 500 kb/s, 29.97 fps, 29.97 tbr, 90k tbn (default)
+      Side data:
+        displaymatrix: rotation of -90.00 degrees`;
+
+describe('parseFfmpegProbe', () => {
+  it('reads duration, size, frame rate and audio', () => {
+    expect(parseFfmpegProbe(AVI)).toEqual({ duration: 2, start: 0, width: 320, height: 240, fps: 25, hasAudio: true });
+  });
+  it('makes pixels square and applies rotation', () => {
+    expect(parseFfmpegProbe(ROTATED_MOV)).toEqual({ duration: 10.01, start: 0, width: 480, height: 853, fps: 29.97, hasAudio: false });
+  });
+  it('finds no video in a damaged file', () => {
+    expect(parseFfmpegProbe("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] moov atom not found\n/in/x.mov: Invalid data found when processing input")).toBeNull();
+  });
+});
+
+describe('parseShowinfoTimes', () => {
+  it('reads each frame start time', () => {
+    const log = `[Parsed_showinfo_1 @ 0x5] n:   0 pts:      0 pts_time:0       duration:      1 duration_time:0.04
+[Parsed_showinfo_1 @ 0x5] config in time_base: 1/25, frame_rate: 25/1
+[Parsed_showinfo_1 @ 0x5] n:   1 pts:      1 pts_time:0.04    duration:      1 duration_time:0.04`;
+    expect(parseShowinfoTimes(log)).toEqual([0, 0.04]);
+  });
+});
