@@ -1,6 +1,7 @@
 /** Page object for the studio UI, written against the data-testid contract in DESIGN.md. */
 import { expect, type Page } from '@playwright/test';
 import { PNG } from 'pngjs';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -91,5 +92,68 @@ export class Studio {
 
   error() {
     return this.page.getByTestId('error');
+  }
+}
+
+/** What ffprobe (Debian ffmpeg) finds in a media file: the independent check on what the app wrote. */
+export interface MediaFacts {
+  videoCodec: string;
+  width: number;
+  height: number;
+  frames: number;
+  duration: number;
+  audioCodec: string | null;
+}
+
+export function probeMedia(file: string): MediaFacts {
+  const json = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-show_streams', '-show_format', '-of', 'json', file], { encoding: 'utf8' });
+  const { streams, format } = JSON.parse(json) as {
+    streams: Array<{ codec_type: string; codec_name: string; width?: number; height?: number; nb_read_frames?: string }>;
+    format: { duration: string };
+  };
+  const video = streams.find((s) => s.codec_type === 'video');
+  if (!video) throw new Error(`${file} has no video stream`);
+  return {
+    videoCodec: video.codec_name,
+    width: video.width ?? 0,
+    height: video.height ?? 0,
+    frames: Number(video.nb_read_frames),
+    duration: Number(format.duration),
+    audioCodec: streams.find((s) => s.codec_type === 'audio')?.codec_name ?? null,
+  };
+}
+
+/** Frame `index` (0-based, decode order) of a video or GIF as RGBA, scaled to `width`x`height`. */
+export function extractFrame(file: string, index: number, width: number, height: number): DecodedImage {
+  const png = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `select=eq(n\\,${index}),scale=${width}:${height}:flags=area`, '-frames:v', '1', '-f', 'image2pipe', '-c:v', 'png', '-']);
+  return decodePng(png);
+}
+
+export class VideoStudio extends Studio {
+  async chooseFormat(format: 'mp4' | 'webm' | 'gif') {
+    await this.page.getByTestId(`format-${format}`).check();
+  }
+
+  /** Processing height in pixels, or 0 for the original. */
+  async chooseHeight(height: number) {
+    await this.page.getByLabel(height === 0 ? 'Original' : `${height}p`, { exact: true }).check();
+  }
+
+  async trim(start: number, end: number) {
+    await this.page.getByTestId('trim-start').fill(String(start));
+    await this.page.getByTestId('trim-end').fill(String(end));
+  }
+
+  /** Waits until the video is probed and says which decoder will run. */
+  async waitForVideo(decoder: 'webcodecs' | 'ffmpeg', timeout = 60_000) {
+    await expect(this.page.getByTestId('video-info')).toHaveAttribute('data-decoder', decoder, { timeout });
+  }
+
+  /** Saves the download to `dir` and returns its path and suggested name. */
+  async saveDownload(dir: string): Promise<{ name: string; file: string }> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('download').click()]);
+    const file = path.join(dir, download.suggestedFilename());
+    await download.saveAs(file);
+    return { name: download.suggestedFilename(), file };
   }
 }

@@ -1,31 +1,24 @@
 /** What the UI can do: open files, run and cancel jobs, re-compose the result. */
 import { styleMeta } from '../features/style/meta';
-import { CancelledError, isCancelled, toUserMessage, UserError } from '../lib/errors';
+import { toUserMessage, UserError } from '../lib/errors';
 import { outputFileName } from '../lib/filename';
 import { blendRgba } from '../lib/pixels';
-import { estimateProgress } from '../lib/progress';
 import { encodeImage } from '../media/encode/image';
 import { customStyleModel, findModel } from '../models/catalog';
+import type { ModelEntry } from '../models/registry';
 import { WorkerBridge } from '../workers/bridge';
-import type { Progress, Stage } from '../workers/protocol';
-import { idleJob, useAppStore, type StyleResult } from './store';
+import { appRoot, progressReporter, runAsJob, showError } from './jobs';
+import { idleJob, useAppStore, type InputFile, type StyleResult } from './store';
+import { looksLikeVideo, openVideoFile, styleVideoFile } from './video';
 
 const inference = new WorkerBridge(
   () => new Worker(new URL('../workers/inference.worker.ts', import.meta.url), { type: 'module', name: 'inference' }),
 );
-let running: AbortController | null = null;
 
 const set = useAppStore.setState;
 const get = useAppStore.getState;
 
-/** Absolute URL of the app's root, whatever sub-path it is served from. */
-export function appRoot(): string {
-  return new URL(import.meta.env.BASE_URL, document.baseURI).href;
-}
-
-export function showError(message: string | null): void {
-  set({ error: message });
-}
+export { appRoot, cancelJob, showError } from './jobs';
 
 function isOnnx(file: File): boolean {
   return /\.onnx$/i.test(file.name);
@@ -33,6 +26,14 @@ function isOnnx(file: File): boolean {
 
 function looksLikeImage(file: File): boolean {
   return file.type.startsWith('image/') || /\.(png|jpe?g|webp|gif|bmp|avif|heic|heif|tiff?)$/i.test(file.name);
+}
+
+/** Replaces the current input (and its result) once the new file is known to be readable. */
+export function setInput(input: InputFile): void {
+  const previous = get().input;
+  if (previous) URL.revokeObjectURL(previous.previewUrl);
+  clearResult();
+  set({ input, error: null, job: idleJob });
 }
 
 async function openImage(file: File): Promise<void> {
@@ -43,10 +44,7 @@ async function openImage(file: File): Promise<void> {
   } catch {
     throw new UserError(`Could not read "${file.name}" as an image: it may be damaged, or in a format this browser cannot open. Try a PNG, JPEG or WebP file.`);
   }
-  const previous = get().input;
-  if (previous) URL.revokeObjectURL(previous.previewUrl);
-  clearResult();
-  set({ input: { file, name: file.name, previewUrl: URL.createObjectURL(file) }, error: null, job: idleJob });
+  setInput({ file, name: file.name, previewUrl: URL.createObjectURL(file), video: null });
 }
 
 async function openModel(file: File): Promise<void> {
@@ -54,16 +52,16 @@ async function openModel(file: File): Promise<void> {
   set({ customModel: { name: file.name, bytes }, styleId: 'custom', error: null });
 }
 
-/** Files from the picker or a drop. Whatever fails, the current photo and result stay as they were. */
+/** Files from the picker or a drop. Whatever fails, the current photo or video and result stay as they were. */
 export async function openFiles(files: FileList | File[]): Promise<void> {
   const list = Array.from(files);
   if (list.length === 0) return;
   try {
     for (const file of list) {
       if (isOnnx(file)) await openModel(file);
+      else if (await looksLikeVideo(file)) setInput(await openVideoFile(file));
       else if (looksLikeImage(file)) await openImage(file);
-      else if (file.type.startsWith('video/')) throw new UserError(`"${file.name}" is a video; this version stylises photos only. Drop a PNG, JPEG or WebP image.`);
-      else throw new UserError(`"${file.name}" is not an image. Drop a PNG, JPEG or WebP photo, or an .onnx style model.`);
+      else throw new UserError(`"${file.name}" is neither an image nor a video. Drop a photo (PNG, JPEG, WebP), a video (MP4, MOV, WebM, AVI...), or an .onnx style model.`);
     }
   } catch (error) {
     showError(toUserMessage(error));
@@ -71,43 +69,39 @@ export async function openFiles(files: FileList | File[]): Promise<void> {
 }
 
 function clearResult(): void {
-  const result = get().result;
+  const { result, videoResult } = get();
   if (result) URL.revokeObjectURL(result.url);
-  set({ result: null });
+  if (videoResult) URL.revokeObjectURL(videoResult.url);
+  set({ result: null, videoResult: null });
 }
 
-const STAGE_SPAN: Record<Stage, [number, number]> = { download: [0, 0.25], load: [0.25, 0.35], infer: [0.35, 1] };
-const STAGE_LABEL: Record<Stage, string> = { download: 'Downloading model', load: 'Starting model', infer: 'Stylising' };
-
-function progressReporter(): (progress: Progress) => void {
-  let stage: Stage | null = null;
-  let stageStarted = performance.now();
-  return (progress) => {
-    if (progress.stage !== stage) {
-      stage = progress.stage;
-      stageStarted = performance.now();
-    }
-    const estimate = estimateProgress(progress.done, progress.total, stageStarted, performance.now());
-    const [from, to] = STAGE_SPAN[progress.stage];
-    const detail = progress.stage === 'infer' && progress.total > 1 ? `${STAGE_LABEL.infer}: tile ${progress.done} of ${progress.total}` : STAGE_LABEL[progress.stage];
-    set({
-      job: { status: 'running', stage: progress.stage, fraction: from + (to - from) * estimate.fraction, etaSeconds: estimate.etaSeconds, detail },
-    });
-  };
-}
-
+/** Stylises the current input, photo or video, with the chosen style. */
 export async function runJob(): Promise<void> {
   const state = get();
-  if (!state.input || running) return;
+  if (!state.input) return;
   const model = state.styleId === 'custom' && state.customModel ? customStyleModel(state.customModel.name) : findModel(state.styleId);
   if (!model) {
     showError('Pick a style first.');
     return;
   }
-  const controller = new AbortController();
-  running = controller;
-  set({ error: null, job: { ...idleJob, status: 'running', detail: 'Reading image' } });
-  try {
+  const modelBytes = state.styleId === 'custom' ? state.customModel?.bytes : undefined;
+  if (state.input.video) await runVideoJob(state.input, model, modelBytes);
+  else await runImageJob(state.input, model, modelBytes);
+}
+
+async function runVideoJob(input: InputFile, model: ModelEntry, modelBytes: Uint8Array | undefined): Promise<void> {
+  await runAsJob('Opening video', async (signal) => {
+    const videoResult = await styleVideoFile(input, model, modelBytes, signal);
+    clearResult();
+    set({ videoResult });
+    const audio = videoResult.format === 'gif' ? '' : videoResult.hasAudio ? ', with the original audio' : ', no audio';
+    return `Done: ${videoResult.frames} frames at ${videoResult.framesPerSecond.toFixed(1)} fps on ${videoResult.backend.toUpperCase()}${audio}`;
+  });
+}
+
+async function runImageJob(input: InputFile, model: ModelEntry, modelBytes: Uint8Array | undefined): Promise<void> {
+  const state = get();
+  await runAsJob('Reading image', async (signal) => {
     const value = await inference.call(
       'styleImage',
       {
@@ -115,12 +109,12 @@ export async function runJob(): Promise<void> {
         backend: state.backend,
         fp16: state.gpu?.shaderF16 ?? false,
         model,
-        modelBytes: state.styleId === 'custom' ? state.customModel?.bytes : undefined,
-        image: state.input.file,
-        imageName: `"${state.input.name}"`,
+        modelBytes,
+        image: input.file,
+        imageName: `"${input.name}"`,
         maxSide: state.maxSide,
       },
-      { signal: controller.signal, onProgress: progressReporter() },
+      { signal, onProgress: progressReporter() },
     );
     clearResult();
     const result: StyleResult = {
@@ -137,17 +131,8 @@ export async function runJob(): Promise<void> {
     };
     set({ result });
     await compose();
-    set({ job: { ...idleJob, status: 'done', fraction: 1, detail: `Done in ${(value.inferMillis / 1000).toFixed(1)} s on ${value.backend.toUpperCase()}` } });
-  } catch (error) {
-    if (isCancelled(error)) set({ job: { ...idleJob, status: 'cancelled', detail: 'Cancelled.' } });
-    else set({ job: { ...idleJob, status: 'failed' }, error: toUserMessage(error) });
-  } finally {
-    if (running === controller) running = null;
-  }
-}
-
-export function cancelJob(): void {
-  running?.abort(new CancelledError());
+    return `Done in ${(value.inferMillis / 1000).toFixed(1)} s on ${value.backend.toUpperCase()}`;
+  });
 }
 
 let composeToken = 0;

@@ -1,7 +1,10 @@
 /** App state: plain data only. Workers and sessions live in src/workers, never in here. */
 import { create } from 'zustand';
-import type { ImageFormat } from '../lib/filename';
+import type { ImageFormat, VideoFormat } from '../lib/filename';
 import type { Rgba } from '../lib/pixels';
+import { WHOLE_VIDEO, type Trim } from '../lib/timeline';
+import type { GifOptions } from '../media/encode/gif';
+import type { DecoderPath, VideoInfo } from '../media/frames';
 import type { GpuInfo } from '../runtime/capabilities';
 import type { Backend, Task } from '../models/registry';
 import type { Stage } from '../workers/protocol';
@@ -11,6 +14,40 @@ export interface InputFile {
   file: File;
   name: string;
   previewUrl: string;
+  /** Set for videos: what the media worker found when the file was opened. */
+  video: VideoInfo | null;
+}
+
+export interface VideoSettings {
+  format: VideoFormat;
+  /** Processing and output height; 0 = the source's. */
+  height: number;
+  trim: Trim;
+  gif: GifOptions;
+}
+
+export interface VideoResult {
+  url: string;
+  fileName: string;
+  format: VideoFormat;
+  bytes: number;
+  width: number;
+  height: number;
+  frames: number;
+  seconds: number;
+  decoder: DecoderPath;
+  codec: string;
+  hasAudio: boolean;
+  framesPerSecond: number;
+  backend: Backend;
+  styleTitle: string;
+}
+
+export interface LivePreview {
+  status: 'idle' | 'running' | 'done';
+  frames: number;
+  framesPerSecond: number;
+  styleTitle: string;
 }
 
 export interface CustomModel {
@@ -52,8 +89,13 @@ export interface AppState {
   format: ImageFormat;
   job: JobState;
   result: StyleResult | null;
+  video: VideoSettings;
+  videoResult: VideoResult | null;
+  live: LivePreview;
   error: string | null;
 }
+
+export const idleLive: LivePreview = { status: 'idle', frames: 0, framesPerSecond: 0, styleTitle: '' };
 
 export const idleJob: JobState = { status: 'idle', stage: null, fraction: 0, etaSeconds: null, detail: '' };
 
@@ -69,5 +111,13 @@ export const useAppStore = create<AppState>(() => ({
   format: styleMeta.defaults.format,
   job: idleJob,
   result: null,
+  video: {
+    format: styleMeta.video.format,
+    height: styleMeta.video.height,
+    trim: WHOLE_VIDEO,
+    gif: { fps: styleMeta.video.gifFps[0], width: styleMeta.video.gifWidths[0] },
+  },
+  videoResult: null,
+  live: idleLive,
   error: null,
 }));

@@ -1,8 +1,13 @@
-/** Messages between the UI and the inference worker. Everything here is structured-cloneable. */
+/** Messages between the UI and the workers (inference, media). Everything here is structured-cloneable. */
+import type { VideoFormat } from '../lib/filename';
 import type { Rgba } from '../lib/pixels';
+import type { Trim } from '../lib/timeline';
+import type { DecoderPath, VideoInfo } from '../media/frames';
+import type { GifOptions } from '../media/encode/gif';
 import type { Backend, ModelEntry } from '../models/registry';
 
-export type Stage = 'download' | 'load' | 'infer';
+/** `frames`: video frames through decode -> model -> encode; `done`/`total` count frames. */
+export type Stage = 'download' | 'load' | 'infer' | 'frames';
 
 export interface Progress {
   stage: Stage;
@@ -10,7 +15,7 @@ export interface Progress {
   total: number;
 }
 
-export interface StyleImageRequest {
+export interface ModelRequest {
   appRoot: string;
   backend: Backend;
   /** WebGPU adapter has shader-f16, so fp16 variants may run. */
@@ -18,6 +23,9 @@ export interface StyleImageRequest {
   model: ModelEntry;
   /** A user-supplied .onnx instead of the manifest's files. */
   modelBytes?: Uint8Array;
+}
+
+export interface StyleImageRequest extends ModelRequest {
   image: Blob;
   imageName: string;
   /** Long side to process at; 0 keeps the original size (tiled). */
@@ -33,17 +41,60 @@ export interface StyleImageResult {
   inferMillis: number;
 }
 
+export interface StyleVideoRequest extends ModelRequest {
+  video: File;
+  /** Output height in pixels; 0 keeps the source's. */
+  height: number;
+  trim: Trim;
+  strength: number;
+  format: VideoFormat;
+  gif: GifOptions;
+}
+
+export interface StyleVideoResult {
+  blob: Blob;
+  decoder: DecoderPath;
+  /** Encoder codec ("avc", "vp9") or "gif". */
+  codec: string;
+  width: number;
+  height: number;
+  frames: number;
+  /** Output duration. */
+  seconds: number;
+  hasAudio: boolean;
+  framesPerSecond: number;
+  backend: Backend;
+  variant: string;
+}
+
+/** Live preview: the first seconds stylised straight onto a canvas the page handed over. */
+export interface PreviewVideoRequest extends ModelRequest {
+  video: File;
+  height: number;
+  seconds: number;
+  canvas: OffscreenCanvas;
+}
+
+export interface PreviewVideoResult {
+  frames: number;
+  framesPerSecond: number;
+  decoder: DecoderPath;
+}
+
 export interface WorkerMethods {
   styleImage(request: StyleImageRequest): StyleImageResult;
+  styleVideo(request: StyleVideoRequest): StyleVideoResult;
+  previewVideo(request: PreviewVideoRequest): PreviewVideoResult;
+  /** Which decoder can read the file, and its upright size and duration; fails on unreadable files. */
+  probeVideo(request: { appRoot: string; video: File }): VideoInfo;
 }
 
 export type MethodName = keyof WorkerMethods;
 
-export interface CallMessage<M extends MethodName = MethodName> {
-  id: number;
-  method: M;
-  args: Parameters<WorkerMethods[M]>[0];
-}
+/** A union over methods, so checking `method` narrows `args`. */
+export type CallMessage<M extends MethodName = MethodName> = {
+  [K in M]: { id: number; method: K; args: Parameters<WorkerMethods[K]>[0] };
+}[M];
 
 export type ReplyMessage =
   | { id: number; type: 'progress'; progress: Progress }

@@ -4,6 +4,7 @@ import { appRoot, setStrength } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { styleMeta } from './meta';
 import styles from './Options.module.css';
+import { VideoOptions } from './VideoOptions';
 
 const RESOLUTION_LABEL = (side: number) => (side === 0 ? 'Original' : `${side} px`);
 
@@ -22,6 +23,7 @@ export function StyleOptions() {
   const custom = useAppStore((s) => s.customModel);
   const strength = useAppStore((s) => s.strength);
   const maxSide = useAppStore((s) => s.maxSide);
+  const isVideo = useAppStore((s) => s.input?.video != null);
   const entries = [
     ...styleModels.map((m) => ({ id: m.id, title: m.title, artist: m.style?.artist ?? '', thumb: m.style ? new URL(`models/${m.style.thumbnail}`, appRoot()).href : '' })),
     ...(custom ? [{ id: 'custom', title: custom.name, artist: 'Your model', thumb: '' }] : []),
@@ -66,7 +68,7 @@ export function StyleOptions() {
           onChange={(e) => setStrength(Number(e.target.value) / 100)}
         />
       </div>
-      <fieldset className={styles.fieldset}>
+      {isVideo ? <VideoOptions /> : <fieldset className={styles.fieldset}>
         <legend>Processing size (long side)</legend>
         <div className={styles.row}>
           {styleMeta.resolutions.map((side) => (
@@ -76,7 +78,7 @@ export function StyleOptions() {
             </label>
           ))}
         </div>
-      </fieldset>
+      </fieldset>}
     </>
   );
 }

@@ -1,4 +1,4 @@
-import type { ImageFormat } from '../../lib/filename';
+import type { ImageFormat, VideoFormat } from '../../lib/filename';
 import type { ModelEntry } from '../../models/registry';
 
 /** The I/O every style model follows (models/README.md); user .onnx files are checked against it. */
@@ -11,11 +11,21 @@ const contract: ModelEntry['io'] = {
 export const styleMeta = {
   name: 'Style transfer',
   description: 'Repaint a photo in the style of a painting.',
-  accepts: ['image/*'],
+  accepts: ['image/*', 'video/*'],
   defaults: {
     strength: 1,
     maxSide: 512,
     format: 'png' as ImageFormat,
+  },
+  video: {
+    /** Processing (and output) heights; 0 = the source's. */
+    heights: [256, 480, 720, 0],
+    height: 480,
+    format: 'mp4' as VideoFormat,
+    gifFps: [0, 15, 10],
+    gifWidths: [0, 480, 320],
+    /** Live preview length: enough to judge a style without waiting for the whole clip. */
+    previewSeconds: 3,
   },
   /** Long-side choices; 0 = original size, processed in tiles. */
   resolutions: [512, 1024, 0],

@@ -51,16 +51,16 @@ export function DropZone() {
           type="file"
           data-testid="file-input"
           className="visually-hidden"
-          accept="image/*,.onnx"
+          accept="image/*,video/*,.onnx,.mkv,.avi,.ts,.mts,.m2ts,.mxf"
           onChange={(e) => {
             if (e.target.files) void openFiles(e.target.files);
             e.target.value = '';
           }}
         />
-        <span className={styles.button}>{input ? 'Choose another photo' : 'Choose a photo'}</span>
+        <span className={styles.button}>{input ? 'Choose another photo or video' : 'Choose a photo or video'}</span>
       </label>
       <p className={styles.hint}>
-        {input ? <>Current: <strong>{input.name}</strong></> : 'or drop it anywhere on this page. PNG, JPEG or WebP; any size.'}
+        {input ? <>Current: <strong>{input.name}</strong></> : 'or drop it anywhere on this page. Photos: PNG, JPEG, WebP, any size. Videos: MP4, MOV, WebM, MKV, AVI and more, any length.'}
       </p>
       {dragging && (
         <div className={styles.overlay} aria-hidden="true">

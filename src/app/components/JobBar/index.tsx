@@ -39,7 +39,7 @@ export function JobBar() {
         {job.detail}
         {running ? ` · ${percent}%${eta}` : ''}
       </p>
-      {!canRun && <p className={styles.hint}>Choose a photo to start.</p>}
+      {!canRun && <p className={styles.hint}>Choose a photo or video to start.</p>}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useAppStore } from '../../../state/store';
+import { VideoView } from '../VideoView';
 import styles from './style.module.css';
 
 /** Input preview, then a before/after comparison of the result with its download link. */
@@ -8,6 +9,7 @@ export function ResultView() {
   const result = useAppStore((s) => s.result);
   const [split, setSplit] = useState(50);
   if (!input) return null;
+  if (input.video) return <VideoView input={input} />;
   if (!result?.url) {
     return (
       <figure className={styles.figure}>

@@ -1,0 +1,97 @@
+import { useState } from 'react';
+import { formatBytes } from '../../../lib/progress';
+import type { DecoderPath } from '../../../media/frames';
+import { isJobRunning } from '../../../state/jobs';
+import { useAppStore, type InputFile, type VideoResult } from '../../../state/store';
+import { startLivePreview } from '../../../state/video';
+import styles from './style.module.css';
+
+const DECODED_WITH: Record<DecoderPath, string> = { webcodecs: 'WebCodecs', ffmpeg: 'ffmpeg.wasm' };
+const CODEC_LABEL: Record<string, string> = { avc: 'H.264', vp9: 'VP9', vp8: 'VP8', av1: 'AV1', gif: 'GIF' };
+
+/** The source video; formats the browser cannot play (AVI, HEVC...) still process, through ffmpeg.wasm. */
+function SourceVideo({ input, label }: { input: InputFile; label: string }) {
+  const [playable, setPlayable] = useState(true);
+  if (!playable) return <p className={styles.note}>This browser cannot play {input.name} itself; it is decoded with ffmpeg.wasm.</p>;
+  return <video className={styles.video} src={input.previewUrl} controls muted playsInline aria-label={label} onError={() => setPlayable(false)} />;
+}
+
+function LivePreview() {
+  const live = useAppStore((s) => s.live);
+  const running = useAppStore((s) => s.job.status === 'running');
+  // A canvas can be handed to a worker once, so each preview gets a fresh one.
+  const [canvasKey, setCanvasKey] = useState(0);
+  const [canvas, setCanvas] = useState<HTMLCanvasElement | null>(null);
+  return (
+    <div className={styles.live}>
+      <button
+        type="button"
+        data-testid="live-preview"
+        className={styles.button}
+        disabled={running || !canvas}
+        onClick={() => {
+          if (!canvas || isJobRunning()) return;
+          void startLivePreview(canvas).finally(() => setCanvasKey((k) => k + 1));
+        }}
+      >
+        Live preview (first seconds, realtime style)
+      </button>
+      <canvas key={canvasKey} ref={setCanvas} className={live.status === 'idle' ? styles.hidden : styles.video} aria-label="Live preview" />
+      {live.status !== 'idle' && (
+        <p className={styles.note} data-testid="live-fps" aria-live="polite">
+          {live.styleTitle}: {live.frames} frames, {live.framesPerSecond.toFixed(1)} fps{live.status === 'done' ? ' (finished)' : ''}
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Result({ input, result }: { input: InputFile; result: VideoResult }) {
+  const audio = result.format === 'gif' ? '' : result.hasAudio ? ' + audio' : ', no audio';
+  return (
+    <div className={styles.result}>
+      <figure className={styles.figure} data-testid="result" data-decoder={result.decoder} data-backend={result.backend} data-format={result.format}>
+        <div className={styles.compare}>
+          <div>
+            <span className={styles.label}>Before</span>
+            <SourceVideo input={input} label={`Before: ${input.name}`} />
+          </div>
+          <div>
+            <span className={styles.label}>After</span>
+            {result.format === 'gif' ? (
+              <img className={styles.video} src={result.url} alt={`After: ${input.name} in the style of ${result.styleTitle}`} />
+            ) : (
+              <video className={styles.video} src={result.url} controls loop playsInline aria-label={`After: ${input.name} in the style of ${result.styleTitle}`} />
+            )}
+          </div>
+        </div>
+        <figcaption className={styles.caption}>
+          Decoded with {DECODED_WITH[result.decoder]} · {result.frames} frames, {result.seconds.toFixed(2)} s · {result.width}×{result.height} ·{' '}
+          {CODEC_LABEL[result.codec] ?? result.codec}
+          {audio} · {result.styleTitle} on {result.backend.toUpperCase()} at {result.framesPerSecond.toFixed(1)} fps · {formatBytes(result.bytes)}
+        </figcaption>
+      </figure>
+      <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
+        Download {result.fileName}
+      </a>
+    </div>
+  );
+}
+
+/** A loaded video: its preview and live preview, then the before/after result with its download. */
+export function VideoView({ input }: { input: InputFile }) {
+  const result = useAppStore((s) => s.videoResult);
+  if (!input.video) return null;
+  if (result) return <Result input={input} result={result} />;
+  return (
+    <div className={styles.result}>
+      <figure className={styles.figure}>
+        <SourceVideo input={input} label={`Your video: ${input.name}`} />
+        <figcaption className={styles.caption} data-testid="video-info" data-decoder={input.video.decoder}>
+          {input.name}: {input.video.width}×{input.video.height}, {input.video.duration.toFixed(1)} s; will be decoded with {DECODED_WITH[input.video.decoder]}
+        </figcaption>
+      </figure>
+      <LivePreview />
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+import { formatBytes } from '../../lib/progress';
+import { fitHeight } from '../../lib/pixels';
+import { clampTrim, estimateGifBytes, gifFrameCount, WHOLE_VIDEO } from '../../lib/timeline';
+import { useAppStore, type VideoSettings } from '../../state/store';
+import { styleMeta } from './meta';
+import styles from './Options.module.css';
+
+const HEIGHT_LABEL = (height: number) => (height === 0 ? 'Original' : `${height}p`);
+const FPS_LABEL = (fps: number) => (fps === 0 ? 'Source' : `${fps} fps`);
+const WIDTH_LABEL = (width: number) => (width === 0 ? 'Same as video' : `${width} px`);
+
+function update(patch: Partial<VideoSettings>): void {
+  useAppStore.setState((s) => ({ video: { ...s.video, ...patch } }));
+}
+
+/** Seconds from a number field; empty means "from the start" / "to the end". */
+function secondsOf(value: string, fallback: number): number {
+  const seconds = Number(value);
+  return value.trim() === '' || !Number.isFinite(seconds) ? fallback : seconds;
+}
+
+/** Controls that only make sense for a video: processing height, trim, and the GIF's rate and width. */
+export function VideoOptions() {
+  const info = useAppStore((s) => s.input?.video ?? null);
+  const video = useAppStore((s) => s.video);
+  if (!info) return null;
+  const trim = clampTrim(video.trim.start, video.trim.end, info.duration);
+  const setTrim = (start: number, end: number) => update({ trim: start <= 0 && end >= info.duration ? WHOLE_VIDEO : { start, end } });
+
+  // Estimate only: the source frame rate is known exactly once decoding runs; 25 fps is the common case.
+  const size = fitHeight(info.width, info.height, video.height, 4);
+  const gifWidth = video.gif.width > 0 && video.gif.width < size.width ? video.gif.width : size.width;
+  const gifHeight = Math.round((size.height * gifWidth) / size.width);
+  const seconds = trim.end - trim.start;
+  const gifBytes = estimateGifBytes(gifWidth, gifHeight, gifFrameCount(Math.ceil(seconds * 25), seconds, video.gif.fps));
+
+  return (
+    <>
+      <fieldset className={styles.fieldset}>
+        <legend>Processing size (height)</legend>
+        <div className={styles.row}>
+          {styleMeta.video.heights.map((height) => (
+            <label key={height} className={styles.radio}>
+              <input type="radio" name="video-height" value={height} checked={video.height === height} onChange={() => update({ height })} />
+              {HEIGHT_LABEL(height)}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className={styles.fieldset}>
+        <legend>Trim (seconds, of {info.duration.toFixed(1)})</legend>
+        <div className={styles.row}>
+          <label className={styles.radio}>
+            Start
+            <input type="number" data-testid="trim-start" min={0} max={info.duration} step={0.1} value={trim.start}
+              onChange={(e) => setTrim(secondsOf(e.target.value, 0), trim.end)} />
+          </label>
+          <label className={styles.radio}>
+            End
+            <input type="number" data-testid="trim-end" min={0} max={info.duration} step={0.1} value={Number(trim.end.toFixed(3))}
+              onChange={(e) => setTrim(trim.start, secondsOf(e.target.value, info.duration))} />
+          </label>
+        </div>
+      </fieldset>
+      {video.format === 'gif' && (
+        <fieldset className={styles.fieldset}>
+          <legend>GIF</legend>
+          <div className={styles.row}>
+            {styleMeta.video.gifFps.map((fps) => (
+              <label key={fps} className={styles.radio}>
+                <input type="radio" name="gif-fps" checked={video.gif.fps === fps} onChange={() => update({ gif: { ...video.gif, fps } })} />
+                {FPS_LABEL(fps)}
+              </label>
+            ))}
+          </div>
+          <div className={styles.row}>
+            {styleMeta.video.gifWidths.map((width) => (
+              <label key={width} className={styles.radio}>
+                <input type="radio" name="gif-width" checked={video.gif.width === width} onChange={() => update({ gif: { ...video.gif, width } })} />
+                {WIDTH_LABEL(width)}
+              </label>
+            ))}
+          </div>
+          <p className={styles.note} data-testid="gif-estimate">
+            About {formatBytes(gifBytes)} ({gifWidth}×{gifHeight}).
+          </p>
+        </fieldset>
+      )}
+    </>
+  );
+}

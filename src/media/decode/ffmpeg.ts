@@ -1,0 +1,120 @@
+/**
+ * Fallback path: ffmpeg.wasm demuxes and decodes what the browser cannot (HEVC, ProRes, AVI,
+ * MPEG-4 Part 2, animated GIF...). The core (GPL, bundles x264) is self-hosted under <app>/ffmpeg/
+ * and loaded only when a file needs it. ffmpeg.wasm cannot stream its output, so the trim is decoded
+ * in chunks of a few seconds of raw RGBA at the processing size: memory stays bounded for any length.
+ */
+import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
+// ffmpeg.wasm starts its own module worker; Vite must bundle that worker for us to load it by URL.
+import ffmpegWorkerUrl from '@ffmpeg/ffmpeg/worker?worker&url';
+import { ALL_FORMATS, BufferSource as BytesSource, Input } from 'mediabunny';
+import { UserError } from '../../lib/errors';
+import { inTrim, type Trim } from '../../lib/timeline';
+import type { RgbaFrame, VideoSource } from '../frames';
+import { parseFfmpegProbe, parseShowinfoTimes, type FfmpegProbe } from './ffmpeg-probe';
+
+const MOUNT = '/in';
+/** Raw RGBA held at once per chunk. */
+const CHUNK_BYTES = 64 * 1024 * 1024;
+
+let loading: Promise<FFmpeg> | null = null;
+
+function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
+  loading ??= (async () => {
+    const ffmpeg = new FFmpeg();
+    await ffmpeg.load({
+      classWorkerURL: new URL(ffmpegWorkerUrl, self.location.href).href,
+      coreURL: new URL('ffmpeg/ffmpeg-core.js', appRoot).href,
+      wasmURL: new URL('ffmpeg/ffmpeg-core.wasm', appRoot).href,
+    });
+    return ffmpeg;
+  })();
+  loading.catch(() => (loading = null));
+  return loading;
+}
+
+/** Runs ffmpeg and returns its exit code and everything it printed. */
+async function run(ffmpeg: FFmpeg, args: string[]): Promise<{ code: number; log: string }> {
+  const lines: string[] = [];
+  const onLog = ({ message }: { message: string }) => lines.push(message);
+  ffmpeg.on('log', onLog);
+  try {
+    const code = await ffmpeg.exec(['-hide_banner', '-nostdin', ...args]);
+    return { code, log: lines.join('\n') };
+  } finally {
+    ffmpeg.off('log', onLog);
+  }
+}
+
+export async function openWithFfmpeg(file: Blob, name: string, appRoot: string): Promise<VideoSource> {
+  const ffmpeg = await loadFfmpeg(appRoot);
+  // WORKERFS reads the file in place, on demand: a long video is never copied into WASM memory.
+  const extension = /\.[a-z0-9]{1,5}$/i.exec(name)?.[0] ?? '';
+  const path = `${MOUNT}/source${extension}`;
+  await ffmpeg.createDir(MOUNT).catch(() => undefined);
+  await ffmpeg.mount(FFFSType.WORKERFS, { files: [new File([file], `source${extension}`)] }, MOUNT);
+  const probe = parseFfmpegProbe((await run(ffmpeg, ['-i', path])).log);
+  if (!probe) {
+    await ffmpeg.unmount(MOUNT);
+    throw new UserError(
+      `Could not read "${name}" as a video: it looks damaged or truncated (an interrupted download or copy?), or it is not a video. Try the original file, or re-save it as MP4.`,
+    );
+  }
+  return {
+    info: { decoder: 'ffmpeg', width: probe.width, height: probe.height, duration: probe.duration },
+    countFrames: async (trim) => ({
+      count: Math.max(1, Math.round((Math.min(trim.end, probe.duration) - trim.start) * probe.fps)),
+      first: trim.start,
+    }),
+    frames: (width, height, trim) => frames(ffmpeg, path, probe, width, height, trim),
+    audio: () => (probe.hasAudio ? extractAudio(ffmpeg, path) : Promise.resolve(null)),
+    dispose: () => void ffmpeg.unmount(MOUNT).catch(() => undefined),
+  };
+}
+
+async function* frames(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
+  const frameBytes = width * height * 4;
+  const chunkSeconds = Math.min(10, Math.max(0.5, CHUNK_BYTES / (frameBytes * probe.fps)));
+  const end = Math.min(trim.end, probe.duration);
+  const out = '/frames.rgba';
+  for (let from = trim.start; from < end; from += chunkSeconds) {
+    const to = Math.min(end, from + chunkSeconds);
+    // Times here are ffmpeg's (the container may start after 0); -copyts keeps them, so `select`
+    // cuts the chunk exactly and showinfo reports each frame's own timestamp (VFR stays VFR).
+    const [a, b] = [probe.start + from, probe.start + to];
+    const { code, log } = await run(ffmpeg, [
+      '-ss', String(a), '-t', String(to - from + 1), '-copyts', '-i', path,
+      '-an', '-sn', '-fps_mode', 'passthrough',
+      '-vf', `select='gte(t\\,${a})*lt(t\\,${b})',showinfo,scale=${width}:${height}:flags=area,format=rgba`,
+      '-f', 'rawvideo', '-y', out,
+    ]);
+    if (code !== 0) throw new UserError(`ffmpeg.wasm could not decode this video (${lastLine(log)}). The file may be damaged.`);
+    const bytes = (await ffmpeg.readFile(out)) as Uint8Array;
+    await ffmpeg.deleteFile(out);
+    const times = parseShowinfoTimes(log).map((t) => t - probe.start);
+    const count = Math.min(times.length, Math.floor(bytes.length / frameBytes));
+    for (let i = 0; i < count; i++) {
+      if (!inTrim(times[i], trim)) continue;
+      const next = i + 1 < times.length ? times[i + 1] : Math.min(to, times[i] + 1 / probe.fps);
+      const data = new Uint8ClampedArray(bytes.buffer, bytes.byteOffset + i * frameBytes, frameBytes);
+      yield { image: { data, width, height }, timestamp: times[i], duration: Math.max(1e-3, next - times[i]) };
+    }
+  }
+}
+
+function lastLine(log: string): string {
+  return log.trim().split('\n').pop() ?? 'no output';
+}
+
+/**
+ * Copies the audio stream as it is into Matroska (which holds almost any codec); the encoder then
+ * copies it on into the output, or converts it where the output container cannot hold it.
+ */
+async function extractAudio(ffmpeg: FFmpeg, path: string): Promise<Input | null> {
+  const out = '/audio.mka';
+  const { code } = await run(ffmpeg, ['-i', path, '-vn', '-sn', '-map', '0:a:0', '-c:a', 'copy', '-y', out]);
+  if (code !== 0) return null;
+  const bytes = (await ffmpeg.readFile(out)) as Uint8Array;
+  await ffmpeg.deleteFile(out);
+  return new Input({ source: new BytesSource(bytes), formats: ALL_FORMATS });
+}

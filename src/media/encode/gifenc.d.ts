@@ -1,0 +1,12 @@
+/** The parts of gifenc (MIT, no bundled types) this app uses. */
+declare module 'gifenc' {
+  export type Palette = number[][];
+  export interface GifEncoder {
+    writeFrame(index: Uint8Array, width: number, height: number, options: { palette: Palette; delay: number }): void;
+    finish(): void;
+    bytes(): Uint8Array;
+  }
+  export function GIFEncoder(): GifEncoder;
+  export function quantize(rgba: Uint8Array | Uint8ClampedArray, maxColors: number): Palette;
+  export function applyPalette(rgba: Uint8Array | Uint8ClampedArray, palette: Palette): Uint8Array;
+}

@@ -1,0 +1,89 @@
+/**
+ * MP4 (H.264) and WebM (VP9) through the browser's VideoEncoder and mediabunny's muxer. The source's
+ * audio is copied packet for packet where the container allows it (AAC into MP4, Opus into WebM)
+ * and converted otherwise, by a composable mediabunny Conversion that shares the output.
+ */
+import {
+  BufferTarget,
+  Conversion,
+  getFirstEncodableVideoCodec,
+  Mp4OutputFormat,
+  Output,
+  QUALITY_HIGH,
+  VideoSample,
+  VideoSampleSource,
+  WebMOutputFormat,
+  type Input,
+  type VideoCodec,
+} from 'mediabunny';
+import { UserError } from '../../lib/errors';
+import type { Rgba } from '../../lib/pixels';
+import type { Trim } from '../../lib/timeline';
+
+export type VideoContainer = 'mp4' | 'webm';
+
+/** First choice is what every player opens; the others keep the job working where it is missing. */
+const CODECS: Record<VideoContainer, VideoCodec[]> = { mp4: ['avc', 'vp9', 'av1'], webm: ['vp9', 'vp8', 'av1'] };
+
+export interface AudioSource {
+  input: Input;
+  /** Source-timeline range to take; its start becomes the output's zero, like the video's first frame. */
+  trim: Trim;
+}
+
+export class VideoWriter {
+  private constructor(
+    private readonly output: Output,
+    private readonly target: BufferTarget,
+    private readonly video: VideoSampleSource,
+    private readonly audioDone: Promise<boolean>,
+    readonly codec: VideoCodec,
+    private readonly mimeType: string,
+  ) {}
+
+  static async create(container: VideoContainer, width: number, height: number, audio: AudioSource | null): Promise<VideoWriter> {
+    const codec = await getFirstEncodableVideoCodec(CODECS[container], { width, height });
+    if (!codec) throw new UserError(`This browser cannot encode ${container.toUpperCase()} video. Try another format, or an up-to-date Chrome or Edge.`);
+    const target = new BufferTarget();
+    const format = container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat();
+    const output = new Output({ format, target });
+    const video = new VideoSampleSource({ codec, quality: QUALITY_HIGH });
+    output.addVideoTrack(video);
+    const conversion = audio ? await audioConversion(audio, output) : null;
+    await output.start();
+    // Runs alongside the video; the muxer interleaves the two.
+    const audioDone = conversion ? conversion.execute().then(() => true) : Promise.resolve(false);
+    audioDone.catch(() => undefined); // awaited in finish(); a cancelled job never gets there
+    return new VideoWriter(output, target, video, audioDone, codec, format.mimeType);
+  }
+
+  /** Resolves when the encoder can take another frame: the backpressure that bounds memory. */
+  async add(image: Rgba, timestamp: number, duration: number): Promise<void> {
+    const sample = new VideoSample(image.data, { format: 'RGBA', codedWidth: image.width, codedHeight: image.height, timestamp, duration });
+    try {
+      await this.video.add(sample);
+    } finally {
+      sample.close();
+    }
+  }
+
+  async finish(): Promise<{ blob: Blob; hasAudio: boolean }> {
+    this.video.close();
+    const hasAudio = await this.audioDone;
+    await this.output.finalize();
+    return { blob: new Blob([this.target.buffer!], { type: this.mimeType }), hasAudio };
+  }
+}
+
+async function audioConversion({ input, trim }: AudioSource, output: Output): Promise<Conversion | null> {
+  const conversion = await Conversion.init({
+    input,
+    output,
+    composable: true,
+    showWarnings: false,
+    video: { discard: true },
+    trim: { start: trim.start, end: Number.isFinite(trim.end) ? trim.end : undefined },
+  });
+  // No audio track survives (an audio codec neither copyable nor encodable here): the video still ships.
+  return conversion.isValid && conversion.utilizedTracks.length > 0 ? conversion : null;
+}

@@ -1,0 +1,82 @@
+/** Plumbing every job shares: one job at a time, cancel, progress with rate and time left, errors. */
+import { CancelledError, isCancelled, toUserMessage } from '../lib/errors';
+import { estimateProgress } from '../lib/progress';
+import type { Progress, Stage } from '../workers/protocol';
+import { idleJob, useAppStore } from './store';
+
+const set = useAppStore.setState;
+
+/** Absolute URL of the app's root, whatever sub-path it is served from. */
+export function appRoot(): string {
+  return new URL(import.meta.env.BASE_URL, document.baseURI).href;
+}
+
+export function showError(message: string | null): void {
+  set({ error: message });
+}
+
+let running: AbortController | null = null;
+
+export function isJobRunning(): boolean {
+  return running !== null;
+}
+
+export function cancelJob(): void {
+  running?.abort(new CancelledError());
+}
+
+/**
+ * Runs `work` as the current job: Cancel aborts its signal, a failure becomes the alert, and the
+ * job bar ends in done / cancelled / failed. Returns false when another job is still running.
+ */
+export async function runAsJob(startDetail: string, work: (signal: AbortSignal) => Promise<string>): Promise<boolean> {
+  if (running) return false;
+  const controller = new AbortController();
+  running = controller;
+  set({ error: null, job: { ...idleJob, status: 'running', detail: startDetail } });
+  try {
+    const doneDetail = await work(controller.signal);
+    set({ job: { ...idleJob, status: 'done', fraction: 1, detail: doneDetail } });
+  } catch (error) {
+    if (isCancelled(error)) set({ job: { ...idleJob, status: 'cancelled', detail: 'Cancelled.' } });
+    else set({ job: { ...idleJob, status: 'failed' }, error: toUserMessage(error) });
+  } finally {
+    if (running === controller) running = null;
+  }
+  return true;
+}
+
+const STAGE_SPAN: Record<Stage, [number, number]> = { download: [0, 0.25], load: [0.25, 0.35], infer: [0.35, 1], frames: [0.35, 1] };
+const STAGE_LABEL: Record<Stage, string> = { download: 'Downloading model', load: 'Starting model', infer: 'Stylising', frames: 'Stylising' };
+
+function describe(progress: Progress, ratePerSecond: number | null): string {
+  if (progress.stage === 'frames') {
+    const rate = ratePerSecond === null ? '' : ` · ${ratePerSecond.toFixed(1)} fps`;
+    return `${STAGE_LABEL.frames}: frame ${progress.done} of ${progress.total}${rate}`;
+  }
+  if (progress.stage === 'infer' && progress.total > 1) return `${STAGE_LABEL.infer}: tile ${progress.done} of ${progress.total}`;
+  return STAGE_LABEL[progress.stage];
+}
+
+export function progressReporter(onRate?: (done: number, ratePerSecond: number | null) => void): (progress: Progress) => void {
+  let stage: Stage | null = null;
+  let stageStarted = performance.now();
+  return (progress) => {
+    if (progress.stage !== stage) {
+      stage = progress.stage;
+      stageStarted = performance.now();
+    }
+    const estimate = estimateProgress(progress.done, progress.total, stageStarted, performance.now());
+    const [from, to] = STAGE_SPAN[progress.stage];
+    onRate?.(progress.done, estimate.ratePerSecond);
+    set({
+      job: {
+        status: 'running',
+        stage: progress.stage,
+        fraction: from + (to - from) * estimate.fraction,
+        etaSeconds: estimate.etaSeconds,
+        detail: describe(progress, estimate.ratePerSecond),
+      },
+    });
+  };
+}

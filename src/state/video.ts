@@ -1,0 +1,92 @@
+/** Video in the UI: recognising and probing video files, stylising them, and the live preview. */
+import { styleMeta } from '../features/style/meta';
+import { outputFileName } from '../lib/filename';
+import { WHOLE_VIDEO } from '../lib/timeline';
+import { findModel, styleModels } from '../models/catalog';
+import type { ModelEntry } from '../models/registry';
+import { WorkerBridge } from '../workers/bridge';
+import type { ModelRequest } from '../workers/protocol';
+import { appRoot, progressReporter, runAsJob } from './jobs';
+import { idleLive, useAppStore, type InputFile, type VideoResult } from './store';
+
+const media = new WorkerBridge(() => new Worker(new URL('../workers/media.worker.ts', import.meta.url), { type: 'module', name: 'media' }));
+
+const set = useAppStore.setState;
+const get = useAppStore.getState;
+
+const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|qt|webm|mkv|avi|ts|mts|m2ts|mpe?g|vob|wmv|asf|flv|3gp|3g2|ogv|mxf|dv)$/i;
+
+/** Video by type or name; an animated GIF counts as a video (ffmpeg.wasm decodes it). */
+export async function looksLikeVideo(file: File): Promise<boolean> {
+  if (file.type.startsWith('video/') || VIDEO_EXTENSIONS.test(file.name)) return true;
+  return isAnimatedGif(file);
+}
+
+async function isAnimatedGif(file: File): Promise<boolean> {
+  if (!(file.type === 'image/gif' || /\.gif$/i.test(file.name)) || typeof ImageDecoder === 'undefined') return false;
+  const decoder = new ImageDecoder({ data: file.stream(), type: 'image/gif' });
+  try {
+    await decoder.completed;
+    return (decoder.tracks.selectedTrack?.frameCount ?? 1) > 1;
+  } catch {
+    return false; // not readable as a GIF: the image path reports it
+  } finally {
+    decoder.close();
+  }
+}
+
+/** Probes the file in the media worker, so a damaged video is refused before it replaces anything. */
+export async function openVideoFile(file: File): Promise<InputFile> {
+  const video = await media.call('probeVideo', { appRoot: appRoot(), video: file });
+  set((s) => ({ video: { ...s.video, trim: WHOLE_VIDEO }, live: idleLive }));
+  return { file, name: file.name, previewUrl: URL.createObjectURL(file), video };
+}
+
+function modelRequest(model: ModelEntry, modelBytes: Uint8Array | undefined): ModelRequest {
+  const { backend, gpu } = get();
+  return { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model, modelBytes };
+}
+
+export async function styleVideoFile(input: InputFile, model: ModelEntry, modelBytes: Uint8Array | undefined, signal: AbortSignal): Promise<VideoResult> {
+  const { video, strength, styleId } = get();
+  const value = await media.call(
+    'styleVideo',
+    { ...modelRequest(model, modelBytes), video: input.file, height: video.height, trim: video.trim, strength, format: video.format, gif: video.gif },
+    { signal, onProgress: progressReporter() },
+  );
+  const { blob, ...facts } = value;
+  return {
+    ...facts,
+    url: URL.createObjectURL(blob),
+    fileName: outputFileName(input.name, styleId === 'custom' ? 'custom-style' : styleId, video.format),
+    format: video.format,
+    bytes: blob.size,
+    styleTitle: model.title,
+  };
+}
+
+/** The live preview needs speed: the chosen style if it is a realtime one, else the first realtime style. */
+function realtimeModel(styleId: string): ModelEntry | undefined {
+  const realtime = styleModels.filter((m) => m.style?.tier === 'realtime');
+  return realtime.find((m) => m.id === styleId) ?? realtime[0] ?? findModel(styleId);
+}
+
+/** Stylises the first seconds straight onto `canvas` (handed to the worker), reporting frames per second. */
+export async function startLivePreview(canvas: HTMLCanvasElement): Promise<void> {
+  const { input, video, styleId } = get();
+  const model = realtimeModel(styleId);
+  if (!input?.video || !model) return;
+  const offscreen = canvas.transferControlToOffscreen();
+  set({ live: { status: 'running', frames: 0, framesPerSecond: 0, styleTitle: model.title } });
+  const started = await runAsJob('Starting live preview', async (signal) => {
+    const onRate = (frames: number, rate: number | null) => set((s) => ({ live: { ...s.live, frames, framesPerSecond: rate ?? 0 } }));
+    const value = await media.call(
+      'previewVideo',
+      { ...modelRequest(model, undefined), video: input.file, height: video.height, seconds: styleMeta.video.previewSeconds, canvas: offscreen },
+      { signal, onProgress: progressReporter(onRate), transfer: [offscreen] },
+    );
+    set({ live: { status: 'done', frames: value.frames, framesPerSecond: value.framesPerSecond, styleTitle: model.title } });
+    return `Live preview: ${value.frames} frames at ${value.framesPerSecond.toFixed(1)} fps (${model.title})`;
+  });
+  if (!started || get().live.status === 'running') set({ live: idleLive });
+}
