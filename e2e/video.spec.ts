@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { extractFrame, mediaPath, probeMedia, rgbDiff, sharedDir, VideoStudio } from './studio';
 
@@ -39,4 +40,98 @@ test('ski.mov becomes a stylised MP4 with every frame, the timing and the audio'
   expect(Math.abs(facts.duration - 10)).toBeLessThanOrEqual(0.04 + 0.01); // audio may run 8 ms past the last frame
   expectStylised(file, 100, 456, 256);
   console.log(`ski.mov MP4: ${await result.locator('figcaption').textContent()}`);
+});
+
+test('a trimmed stretch of ski.mov becomes a GIF with source timing and a size estimate', async ({ page }, info) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(ski);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(256);
+  await studio.chooseFormat('gif');
+  await studio.trim(2, 4);
+  await expect(page.getByTestId('gif-estimate')).toContainText(/About [\d.]+ (KB|MB) \(456×256\)/);
+  await studio.run();
+  const result = await studio.waitForResult();
+  await expect(result.locator('img')).toBeVisible();
+
+  const { name, file } = await studio.saveDownload(info.outputPath());
+  expect(name).toBe(`ski-${defaultStyle}.gif`);
+  const facts = probeMedia(file);
+  expect(facts).toMatchObject({ videoCodec: 'gif', width: 456, height: 256, frames: 50 });
+  expect(Math.abs(facts.duration - 2)).toBeLessThanOrEqual(0.04);
+  // Output frame 0 is source frame 50 (2 s at 25 fps).
+  const diff = rgbDiff(extractFrame(file, 0, 456, 256), extractFrame(ski, 50, 456, 256));
+  expect(diff.mean).toBeGreaterThan(10);
+  console.log(`ski.mov 2-4 s GIF: ${await result.locator('figcaption').textContent()}; estimate: ${await page.getByTestId('gif-estimate').textContent()}`);
+});
+
+test('frames.webm goes through WebCodecs to WebM', async ({ page }, info) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(mediaPath('frames.webm')); // VP9 1080x1080, 30 fps, 100 frames
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(256);
+  await studio.chooseFormat('webm');
+  await studio.run();
+  const result = await studio.waitForResult();
+  await expect(result).toHaveAttribute('data-decoder', 'webcodecs');
+  const facts = probeMedia((await studio.saveDownload(info.outputPath())).file);
+  expect(facts).toMatchObject({ videoCodec: 'vp9', width: 256, height: 256, frames: 100 });
+});
+
+test('a video only ffmpeg.wasm can decode (MPEG-4 Part 2 in AVI) goes through the fallback, audio kept', async ({ page }, info) => {
+  const avi = info.outputPath('ski-mpeg4.avi');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', ski, '-t', '2', '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'pcm_s16le', '-y', avi]);
+  const source = probeMedia(avi);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(avi);
+  await studio.waitForVideo('ffmpeg', 120_000);
+  await studio.chooseHeight(256);
+  await studio.chooseFormat('mp4');
+  await studio.run();
+  const result = await studio.waitForResult();
+  await expect(result).toHaveAttribute('data-decoder', 'ffmpeg');
+  await expect(result).toContainText('Decoded with ffmpeg.wasm');
+  const { file } = await studio.saveDownload(info.outputPath());
+  const facts = probeMedia(file);
+  expect(facts).toMatchObject({ videoCodec: 'h264', width: 456, height: 256, frames: source.frames });
+  expect(facts.audioCodec).not.toBeNull();
+  expect(Math.abs(facts.duration - source.duration)).toBeLessThanOrEqual(0.05);
+  expectStylised(file, 10, 456, 256);
+});
+
+test('cancelling mid-video stops at once, and the next job completes', async ({ page }, info) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(ski);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(480);
+  await studio.run();
+  await expect(page.getByText(/frame [1-9]\d* of 250/)).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('cancel').click();
+  await expect(page.getByText('Cancelled.')).toBeVisible();
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+  await expect(page.getByTestId('result')).toHaveCount(0);
+
+  await studio.chooseHeight(256);
+  await studio.trim(0, 1);
+  await studio.run();
+  await studio.waitForResult();
+  expect(probeMedia((await studio.saveDownload(info.outputPath())).file).frames).toBe(25);
+});
+
+test('a truncated video is refused with a clear message, and what was loaded stays', async ({ page }) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(mediaPath('frames.webm'));
+  await studio.waitForVideo('webcodecs');
+  // ski.mov keeps its index (moov) at the end: cut in half, nothing can find its frames.
+  const truncated = readFileSync(ski).subarray(0, 370_000);
+  await studio.chooseFile({ name: 'ski-cut.mov', mimeType: 'video/quicktime', buffer: truncated });
+  await expect(studio.error()).toHaveAttribute('role', 'alert', { timeout: 120_000 });
+  await expect(studio.error()).toContainText('Could not read "ski-cut.mov" as a video');
+  await expect(studio.error()).toContainText('truncated');
+  await expect(page.getByTestId('video-info')).toContainText('frames.webm');
 });
