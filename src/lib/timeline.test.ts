@@ -9,9 +9,12 @@ describe('trim', () => {
   });
   it('orders and clamps the ends, and falls back to the whole video when empty', () => {
     expect(clampTrim(4, 2, 10)).toEqual({ start: 2, end: 4 });
-    expect(clampTrim(-1, 99, 10)).toEqual({ start: 0, end: 10 });
-    expect(clampTrim(3, 3, 10)).toEqual({ start: 0, end: 10 });
-    expect(clampTrim(0, Infinity, 10)).toEqual({ start: 0, end: 10 });
+    expect(clampTrim(3, 3, 10)).toEqual(WHOLE_VIDEO);
+  });
+  it('leaves the end open at the end of the video, so a last frame starting there is kept', () => {
+    expect(clampTrim(-1, 99, 10)).toEqual({ start: 0, end: Infinity });
+    expect(clampTrim(2, 10, 10)).toEqual({ start: 2, end: Infinity });
+    expect(inTrim(10, clampTrim(0, Infinity, 10))).toBe(true);
   });
   it('counts 250 frames of a 10 s, 25 fps clip and 50 in a 2 s trim', () => {
     const times = Array.from({ length: 250 }, (_, i) => i / 25);

@@ -15,11 +15,16 @@ export function inTrim(timestamp: number, trim: Trim): boolean {
   return timestamp >= trim.start - 1e-6 && timestamp < trim.end - 1e-6;
 }
 
-/** Orders the ends, keeps them inside the video, and widens an empty range to the whole video. */
+/**
+ * Orders the ends, keeps them inside the video, and widens an empty range to the whole video. An end
+ * at the video's end stays open (Infinity): a last frame without a duration starts exactly at the
+ * reported duration and would otherwise be cut.
+ */
 export function clampTrim(start: number, end: number, duration: number): Trim {
   const a = Math.min(Math.max(0, Math.min(start, end)), duration);
   const b = Math.min(Math.max(0, Math.max(start, end)), duration);
-  return b - a > 0 ? { start: a, end: b } : { start: 0, end: duration };
+  if (b - a <= 0) return WHOLE_VIDEO;
+  return { start: a, end: b >= duration ? Infinity : b };
 }
 
 /**

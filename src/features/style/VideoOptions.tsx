@@ -24,7 +24,8 @@ export function VideoOptions() {
   const info = useAppStore((s) => s.input?.video ?? null);
   const video = useAppStore((s) => s.video);
   if (!info) return null;
-  const trim = clampTrim(video.trim.start, video.trim.end, info.duration);
+  const clamped = clampTrim(video.trim.start, video.trim.end, info.duration);
+  const trim = { start: clamped.start, end: Math.min(clamped.end, info.duration) };
   const setTrim = (start: number, end: number) => update({ trim: start <= 0 && end >= info.duration ? WHOLE_VIDEO : { start, end } });
 
   // Estimate only: the source frame rate is known exactly once decoding runs; 25 fps is the common case.

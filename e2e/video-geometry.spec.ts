@@ -1,0 +1,70 @@
+/** Timing, rotation and odd inputs: the output must keep what the source says about time and shape. */
+import { expect, test } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { extractFrame, mediaPath, probeMedia, rgbDiff, sharedDir, VideoStudio } from './studio';
+
+test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
+
+const ski = mediaPath('ski.mov');
+
+function frameTimes(file: string): number[] {
+  const csv = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+  // Frames with side data print an extra, empty field.
+  return csv.split(/[\s,]+/).filter(Boolean).map(Number);
+}
+
+test('a variable-frame-rate clip keeps each frame at its own time', async ({ page }, info) => {
+  // 20 frames 40 ms apart, then 100 ms apart: one clip, two rates.
+  const vfr = info.outputPath('vfr.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', ski, '-t', '2', '-vf', "setpts='if(lt(N,20),N*0.04,0.8+(N-20)*0.1)/TB'", '-fps_mode', 'passthrough', '-c:v', 'libx264', '-preset', 'ultrafast', '-an', '-y', vfr]);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(vfr);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(256);
+  await studio.run();
+  await studio.waitForResult();
+  const { file } = await studio.saveDownload(info.outputPath());
+  const [source, output] = [frameTimes(vfr), frameTimes(file)];
+  expect(output.length).toBe(source.length);
+  for (const [i, t] of source.entries()) expect(Math.abs(output[i] - t)).toBeLessThan(0.002);
+});
+
+test('a rotated phone video comes out upright, in its display shape', async ({ page }, info) => {
+  const rotated = info.outputPath('rotated.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', ski, '-t', '1', '-c', 'copy', '-metadata:s:v:0', 'rotate=90', '-y', rotated]);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(rotated);
+  await studio.waitForVideo('webcodecs');
+  await expect(page.getByTestId('video-info')).toContainText('480×853');
+  await studio.chooseHeight(256);
+  // Strength 0 writes the source frames themselves: the output must match ffmpeg's upright frames.
+  await page.getByLabel('Strength').fill('0');
+  await studio.run();
+  await studio.waitForResult();
+  const { file } = await studio.saveDownload(info.outputPath());
+  expect(probeMedia(file)).toMatchObject({ width: 144, height: 256, frames: probeMedia(rotated).frames });
+  const output = extractFrame(file, 12, 144, 256);
+  const upright = extractFrame(rotated, 12, 144, 256); // ffmpeg applies the rotation when decoding
+  const upsideDown = { ...upright, data: new Uint8Array(new Uint32Array(Uint8Array.from(upright.data).buffer).reverse().buffer) }; // pixels in reverse order: a 180° turn
+  expect(rgbDiff(output, upright).mean).toBeLessThan(12); // H.264 at 144x256 and a different scaler
+  expect(rgbDiff(output, upsideDown).mean).toBeGreaterThan(30);
+});
+
+test('an animated GIF is treated as a video and decoded by ffmpeg.wasm', async ({ page }, info) => {
+  const gif = info.outputPath('ski.gif');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', ski, '-t', '1', '-vf', 'fps=10,scale=160:-2', '-y', gif]);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(gif);
+  await studio.waitForVideo('ffmpeg', 120_000);
+  await studio.chooseFormat('gif');
+  await studio.run();
+  const result = await studio.waitForResult();
+  await expect(result).toHaveAttribute('data-decoder', 'ffmpeg');
+  const facts = probeMedia((await studio.saveDownload(info.outputPath())).file);
+  expect(facts).toMatchObject({ videoCodec: 'gif', width: 160, frames: 10 });
+  expect(Math.abs(facts.duration - 1)).toBeLessThanOrEqual(0.02);
+});
