@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { extractFrame, mediaPath, probeMedia, rgbDiff, sharedDir, VideoStudio } from './studio';
+import { decodePng, extractFrame, mediaPath, probeMedia, rgbDiff, sharedDir, VideoStudio } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 
@@ -134,4 +134,25 @@ test('a truncated video is refused with a clear message, and what was loaded sta
   await expect(studio.error()).toContainText('Could not read "ski-cut.mov" as a video');
   await expect(studio.error()).toContainText('truncated');
   await expect(page.getByTestId('video-info')).toContainText('frames.webm');
+});
+
+test('live preview stylises the first seconds onto the page and reports frames per second', async ({ page }) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(ski);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(256);
+  await page.getByTestId('live-preview').click();
+  await expect(page.getByTestId('live-fps')).toContainText(/75 frames, [\d.]+ fps \(finished\)/, { timeout: 60_000 });
+  const fps = Number(/([\d.]+) fps/.exec((await page.getByTestId('live-fps').textContent()) ?? '')?.[1]);
+  expect(fps).toBeGreaterThan(1);
+  // The canvas shows the last stylised frame, not a blank one: its pixels vary.
+  const shot = decodePng(await page.getByLabel('Live preview').screenshot());
+  const reds = Array.from({ length: shot.width * shot.height }, (_, i) => shot.data[i * 4]);
+  const mean = reds.reduce((a, b) => a + b, 0) / reds.length;
+  expect(Math.sqrt(reds.reduce((a, b) => a + (b - mean) ** 2, 0) / reds.length)).toBeGreaterThan(10);
+  console.log(`live preview: ${await page.getByTestId('live-fps').textContent()}`);
+  // Another preview can start on a fresh canvas.
+  await page.getByTestId('live-preview').click();
+  await expect(page.getByTestId('live-fps')).toContainText('(finished)', { timeout: 60_000 });
 });

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { formatBytes } from '../../../lib/progress';
 import type { DecoderPath } from '../../../media/frames';
 import { isJobRunning } from '../../../state/jobs';
@@ -19,24 +19,22 @@ function SourceVideo({ input, label }: { input: InputFile; label: string }) {
 function LivePreview() {
   const live = useAppStore((s) => s.live);
   const running = useAppStore((s) => s.job.status === 'running');
-  // A canvas can be handed to a worker once, so each preview gets a fresh one.
-  const [canvasKey, setCanvasKey] = useState(0);
-  const [canvas, setCanvas] = useState<HTMLCanvasElement | null>(null);
+  const holder = useRef<HTMLDivElement>(null);
+  const start = () => {
+    if (!holder.current || isJobRunning()) return;
+    // A canvas can be handed to a worker only once, so each preview paints on a fresh one.
+    const canvas = document.createElement('canvas');
+    canvas.className = styles.video;
+    canvas.setAttribute('aria-label', 'Live preview');
+    holder.current.replaceChildren(canvas);
+    void startLivePreview(canvas);
+  };
   return (
     <div className={styles.live}>
-      <button
-        type="button"
-        data-testid="live-preview"
-        className={styles.button}
-        disabled={running || !canvas}
-        onClick={() => {
-          if (!canvas || isJobRunning()) return;
-          void startLivePreview(canvas).finally(() => setCanvasKey((k) => k + 1));
-        }}
-      >
+      <button type="button" data-testid="live-preview" className={styles.button} disabled={running} onClick={start}>
         Live preview (first seconds, realtime style)
       </button>
-      <canvas key={canvasKey} ref={setCanvas} className={live.status === 'idle' ? styles.hidden : styles.video} aria-label="Live preview" />
+      <div ref={holder} />
       {live.status !== 'idle' && (
         <p className={styles.note} data-testid="live-fps" aria-live="polite">
           {live.styleTitle}: {live.frames} frames, {live.framesPerSecond.toFixed(1)} fps{live.status === 'done' ? ' (finished)' : ''}
