@@ -5,13 +5,16 @@ import { run, sharedDir, tmpDir } from './common.mjs';
 
 const clipsDir = path.join(tmpDir, 'clips');
 
-/** The first `frames` frames of ski.mov (852x480, 25 fps, H.264/AAC), same container, re-encoded. */
+/**
+ * The first `frames` frames of ski.mov (852x480, 25 fps, H.264/AAC), same container, re-encoded
+ * without B-frames so that a stream copy into AVI (the ffmpeg.wasm path) keeps exact frame timing.
+ */
 export function skiClip(frames) {
   mkdirSync(clipsDir, { recursive: true });
   const file = path.join(clipsDir, `ski-${frames}f.mov`);
   if (!existsSync(file)) {
     run('ffmpeg', ['-v', 'error', '-y', '-i', path.join(sharedDir, 'media/ski.mov'), '-frames:v', String(frames),
-      '-t', String(frames / 25), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file]);
+      '-t', String(frames / 25), '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-bf', '0', '-pix_fmt', 'yuv420p', '-c:a', 'aac', file]);
   }
   return file;
 }
