@@ -102,6 +102,20 @@ test('a video only ffmpeg.wasm can decode (MPEG-4 Part 2 in AVI) goes through th
   expectStylised(file, 10, 456, 256);
 });
 
+test('the ffmpeg.wasm encoder (for browsers without H.264 in VideoEncoder) writes the MP4 with the audio', async ({ page }, info) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm&encoder=ffmpeg');
+  await studio.chooseFile(ski);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(256);
+  await studio.trim(0, 2);
+  await studio.run();
+  await studio.waitForResult(120_000);
+  const facts = probeMedia((await studio.saveDownload(info.outputPath())).file);
+  expect(facts).toMatchObject({ videoCodec: 'h264', width: 456, height: 256, frames: 50, audioCodec: 'aac' });
+  expect(Math.abs(facts.duration - 2)).toBeLessThanOrEqual(0.05);
+});
+
 test('cancelling mid-video stops at once, and the next job completes', async ({ page }, info) => {
   const studio = new VideoStudio(page);
   await studio.open('backend=wasm');

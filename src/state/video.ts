@@ -51,7 +51,16 @@ export async function styleVideoFile(input: InputFile, model: ModelEntry, modelB
   const { video, strength, styleId } = get();
   const value = await media.call(
     'styleVideo',
-    { ...modelRequest(model, modelBytes), video: input.file, height: video.height, trim: video.trim, strength, format: video.format, gif: video.gif },
+    {
+      ...modelRequest(model, modelBytes),
+      video: input.file,
+      height: video.height,
+      trim: video.trim,
+      strength,
+      format: video.format,
+      gif: video.gif,
+      encoder: new URLSearchParams(location.search).get('encoder') === 'ffmpeg' ? 'ffmpeg' : 'auto',
+    },
     { signal, onProgress: progressReporter() },
   );
   const { blob, ...facts } = value;

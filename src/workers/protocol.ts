@@ -49,6 +49,8 @@ export interface StyleVideoRequest extends ModelRequest {
   strength: number;
   format: VideoFormat;
   gif: GifOptions;
+  /** "ffmpeg" skips the browser's VideoEncoder (URL ?encoder=ffmpeg), to use or test the fallback. */
+  encoder: 'auto' | 'ffmpeg';
 }
 
 export interface StyleVideoResult {

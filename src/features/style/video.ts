@@ -5,11 +5,14 @@
  */
 import { UserError } from '../../lib/errors';
 import { blendRgba, fitHeight } from '../../lib/pixels';
-import { clampTrim } from '../../lib/timeline';
+import { clampTrim, type Trim } from '../../lib/timeline';
+import { FfmpegVideoWriter } from '../../media/encode/ffmpeg-video';
 import { GifWriter } from '../../media/encode/gif';
-import { VideoWriter } from '../../media/encode/video';
-import type { VideoSource } from '../../media/frames';
+import { VideoWriter, webCodecsCodec } from '../../media/encode/video';
+import type { FrameWriter } from '../../media/encode/writer';
+import type { FrameSpan, VideoSource } from '../../media/frames';
 import { openVideo } from '../../media/open';
+import type { ModelEntry } from '../../models/registry';
 import type { PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleVideoResult } from '../../workers/protocol';
 import { getSession } from '../../workers/sessions';
 import type { RunContext } from './run';
@@ -30,21 +33,36 @@ async function open(request: StyleVideoRequest | PreviewVideoRequest): Promise<V
   return openVideo(request.video, request.video.name, request.appRoot);
 }
 
+/** Processing size: a multiple of the model's stride that is also even, as video encoders need. */
+function frameSize(source: VideoSource, height: number, model: ModelEntry): { width: number; height: number } {
+  const multiple = model.io.multipleOf ?? 1;
+  return fitHeight(source.info.width, source.info.height, height, multiple % 2 === 0 ? multiple : 2 * multiple);
+}
+
+/** GIF, else the browser's VideoEncoder, else (or when the request forces it) ffmpeg.wasm. */
+async function openWriter(request: StyleVideoRequest, source: VideoSource, width: number, height: number, span: FrameSpan, trim: Trim): Promise<FrameWriter> {
+  if (request.format === 'gif') return new GifWriter(request.gif);
+  const codec = request.encoder === 'ffmpeg' ? null : await webCodecsCodec(request.format, width, height);
+  if (codec) {
+    const audio = await source.audio();
+    return VideoWriter.create(request.format, codec, audio && { input: audio, trim: { start: span.first, end: trim.end } });
+  }
+  const seconds = Math.min(trim.end, source.info.duration) - span.first;
+  const fps = seconds > 0 ? span.count / seconds : 25;
+  const audio = { file: request.video, name: request.video.name, start: span.first, end: trim.end };
+  return FfmpegVideoWriter.create(request.appRoot, request.format, width, height, fps, audio);
+}
+
 export async function styleVideo(request: StyleVideoRequest, context: RunContext): Promise<StyleVideoResult> {
   const source = await open(request);
   try {
     const { info } = source;
-    const size = fitHeight(info.width, info.height, request.height, request.model.io.multipleOf ?? 2);
+    const size = frameSize(source, request.height, request.model);
     const trim = clampTrim(request.trim.start, request.trim.end, info.duration);
     const span = await source.countFrames(trim);
     const { handle: pending, variant } = getSession({ ...request, ...context });
     const handle = await pending;
-
-    const audioInput = request.format === 'gif' ? null : await source.audio();
-    const writer =
-      request.format === 'gif'
-        ? new GifWriter(request.gif)
-        : await VideoWriter.create(request.format, size.width, size.height, audioInput && { input: audioInput, trim: { start: span.first, end: trim.end } });
+    const writer = await openWriter(request, source, size.width, size.height, span, trim);
 
     const started = performance.now();
     let done = 0;
@@ -60,14 +78,11 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
     }
     if (done === 0) throw new UserError('The chosen range holds no frames. Widen the trim, or clear it to use the whole video.');
     const seconds = (performance.now() - started) / 1000;
-    const encoded = writer instanceof GifWriter ? { blob: writer.finish(), hasAudio: false } : await writer.finish();
     return {
-      ...encoded,
+      ...(await writer.finish()),
       decoder: info.decoder,
-      codec: writer instanceof GifWriter ? 'gif' : writer.codec,
       width: size.width,
       height: size.height,
-      frames: writer instanceof GifWriter ? writer.frames : done,
       seconds: outputEnd,
       framesPerSecond: done / seconds,
       backend: handle.backend,
@@ -82,7 +97,7 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
 export async function previewVideo(request: PreviewVideoRequest, context: RunContext): Promise<PreviewVideoResult> {
   const source = await open(request);
   try {
-    const size = fitHeight(source.info.width, source.info.height, request.height, request.model.io.multipleOf ?? 2);
+    const size = frameSize(source, request.height, request.model);
     const trim = clampTrim(0, request.seconds, source.info.duration);
     const { handle: pending } = getSession({ ...request, ...context });
     const handle = await pending;

@@ -1,58 +1,21 @@
 /**
  * Fallback path: ffmpeg.wasm demuxes and decodes what the browser cannot (HEVC, ProRes, AVI,
- * MPEG-4 Part 2, animated GIF...). The core (GPL, bundles x264) is self-hosted under <app>/ffmpeg/
- * and loaded only when a file needs it. ffmpeg.wasm cannot stream its output, so the trim is decoded
+ * MPEG-4 Part 2, animated GIF...). ffmpeg.wasm cannot stream its output, so the trim is decoded
  * in chunks of a few seconds of raw RGBA at the processing size: memory stays bounded for any length.
  */
-import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
-// ffmpeg.wasm starts its own module worker; Vite must bundle that worker for us to load it by URL.
-import ffmpegWorkerUrl from '@ffmpeg/ffmpeg/worker?worker&url';
+import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import { ALL_FORMATS, BufferSource as BytesSource, Input } from 'mediabunny';
 import { UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
+import { lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, runFfmpeg as run } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
 import { parseFfmpegProbe, parseShowinfoTimes, type FfmpegProbe } from './ffmpeg-probe';
 
 const MOUNT = '/in';
-/** Raw RGBA held at once per chunk. */
-const CHUNK_BYTES = 64 * 1024 * 1024;
-
-let loading: Promise<FFmpeg> | null = null;
-
-function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
-  loading ??= (async () => {
-    const ffmpeg = new FFmpeg();
-    await ffmpeg.load({
-      classWorkerURL: new URL(ffmpegWorkerUrl, self.location.href).href,
-      coreURL: new URL('ffmpeg/ffmpeg-core.js', appRoot).href,
-      wasmURL: new URL('ffmpeg/ffmpeg-core.wasm', appRoot).href,
-    });
-    return ffmpeg;
-  })();
-  loading.catch(() => (loading = null));
-  return loading;
-}
-
-/** Runs ffmpeg and returns its exit code and everything it printed. */
-async function run(ffmpeg: FFmpeg, args: string[]): Promise<{ code: number; log: string }> {
-  const lines: string[] = [];
-  const onLog = ({ message }: { message: string }) => lines.push(message);
-  ffmpeg.on('log', onLog);
-  try {
-    const code = await ffmpeg.exec(['-hide_banner', '-nostdin', ...args]);
-    return { code, log: lines.join('\n') };
-  } finally {
-    ffmpeg.off('log', onLog);
-  }
-}
 
 export async function openWithFfmpeg(file: Blob, name: string, appRoot: string): Promise<VideoSource> {
   const ffmpeg = await loadFfmpeg(appRoot);
-  // WORKERFS reads the file in place, on demand: a long video is never copied into WASM memory.
-  const extension = /\.[a-z0-9]{1,5}$/i.exec(name)?.[0] ?? '';
-  const path = `${MOUNT}/source${extension}`;
-  await ffmpeg.createDir(MOUNT).catch(() => undefined);
-  await ffmpeg.mount(FFFSType.WORKERFS, { files: [new File([file], `source${extension}`)] }, MOUNT);
+  const path = await mountFile(ffmpeg, file, name, MOUNT);
   const probe = parseFfmpegProbe((await run(ffmpeg, ['-i', path])).log);
   if (!probe) {
     await ffmpeg.unmount(MOUNT);
@@ -74,7 +37,7 @@ export async function openWithFfmpeg(file: Blob, name: string, appRoot: string):
 
 async function* frames(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
   const frameBytes = width * height * 4;
-  const chunkSeconds = Math.min(10, Math.max(0.5, CHUNK_BYTES / (frameBytes * probe.fps)));
+  const chunkSeconds = Math.min(10, Math.max(0.5, RAW_CHUNK_BYTES / (frameBytes * probe.fps)));
   const end = Math.min(trim.end, probe.duration);
   const out = '/frames.rgba';
   for (let from = trim.start; from < end; from += chunkSeconds) {
@@ -100,10 +63,6 @@ async function* frames(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe, width: 
       yield { image: { data, width, height }, timestamp: times[i], duration: Math.max(1e-3, next - times[i]) };
     }
   }
-}
-
-function lastLine(log: string): string {
-  return log.trim().split('\n').pop() ?? 'no output';
 }
 
 /**

@@ -7,6 +7,7 @@
 import { applyPalette, GIFEncoder, quantize } from 'gifenc';
 import { downscaleArea, type Rgba } from '../../lib/pixels';
 import { GifTimeline } from '../../lib/timeline';
+import type { EncodedVideo, FrameWriter } from './writer';
 
 /**
  * 4096 colour bins for the palette search: ~100x faster than gifenc's default 65536 (rgb565) on
@@ -22,27 +23,27 @@ export interface GifOptions {
   fps: number;
 }
 
-export class GifWriter {
+export class GifWriter implements FrameWriter {
   private readonly encoder = GIFEncoder();
   private readonly timeline: GifTimeline;
   private pending: { image: Rgba; timestamp: number; duration: number } | null = null;
-  frames = 0;
+  private frames = 0;
 
   constructor(private readonly options: GifOptions) {
     this.timeline = new GifTimeline(options.fps);
   }
 
-  add(image: Rgba, timestamp: number, duration: number): void {
+  async add(image: Rgba, timestamp: number, duration: number): Promise<void> {
     if (!this.timeline.accept(timestamp)) return;
     if (this.pending) this.write(this.pending.image, this.pending.timestamp, timestamp);
     this.pending = { image: this.resize(image), timestamp, duration };
   }
 
-  finish(): Blob {
+  async finish(): Promise<EncodedVideo> {
     if (this.pending) this.write(this.pending.image, this.pending.timestamp, this.pending.timestamp + this.pending.duration);
     this.pending = null;
     this.encoder.finish();
-    return new Blob([this.encoder.bytes() as Uint8Array<ArrayBuffer>], { type: 'image/gif' });
+    return { blob: new Blob([this.encoder.bytes() as Uint8Array<ArrayBuffer>], { type: 'image/gif' }), codec: 'gif', frames: this.frames, hasAudio: false };
   }
 
   private resize(image: Rgba): Rgba {

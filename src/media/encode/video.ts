@@ -16,9 +16,9 @@ import {
   type Input,
   type VideoCodec,
 } from 'mediabunny';
-import { UserError } from '../../lib/errors';
 import type { Rgba } from '../../lib/pixels';
 import type { Trim } from '../../lib/timeline';
+import type { EncodedVideo, FrameWriter } from './writer';
 
 export type VideoContainer = 'mp4' | 'webm';
 
@@ -31,19 +31,24 @@ export interface AudioSource {
   trim: Trim;
 }
 
-export class VideoWriter {
+/** The codec this browser's VideoEncoder offers for `container` at this size, or null. */
+export function webCodecsCodec(container: VideoContainer, width: number, height: number): Promise<VideoCodec | null> {
+  return getFirstEncodableVideoCodec(CODECS[container], { width, height });
+}
+
+export class VideoWriter implements FrameWriter {
+  private frames = 0;
+
   private constructor(
     private readonly output: Output,
     private readonly target: BufferTarget,
     private readonly video: VideoSampleSource,
     private readonly audioDone: Promise<boolean>,
-    readonly codec: VideoCodec,
+    private readonly codec: VideoCodec,
     private readonly mimeType: string,
   ) {}
 
-  static async create(container: VideoContainer, width: number, height: number, audio: AudioSource | null): Promise<VideoWriter> {
-    const codec = await getFirstEncodableVideoCodec(CODECS[container], { width, height });
-    if (!codec) throw new UserError(`This browser cannot encode ${container.toUpperCase()} video. Try another format, or an up-to-date Chrome or Edge.`);
+  static async create(container: VideoContainer, codec: VideoCodec, audio: AudioSource | null): Promise<VideoWriter> {
     const target = new BufferTarget();
     const format = container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat();
     const output = new Output({ format, target });
@@ -57,21 +62,21 @@ export class VideoWriter {
     return new VideoWriter(output, target, video, audioDone, codec, format.mimeType);
   }
 
-  /** Resolves when the encoder can take another frame: the backpressure that bounds memory. */
   async add(image: Rgba, timestamp: number, duration: number): Promise<void> {
     const sample = new VideoSample(image.data, { format: 'RGBA', codedWidth: image.width, codedHeight: image.height, timestamp, duration });
     try {
       await this.video.add(sample);
+      this.frames++;
     } finally {
       sample.close();
     }
   }
 
-  async finish(): Promise<{ blob: Blob; hasAudio: boolean }> {
+  async finish(): Promise<EncodedVideo> {
     this.video.close();
     const hasAudio = await this.audioDone;
     await this.output.finalize();
-    return { blob: new Blob([this.target.buffer!], { type: this.mimeType }), hasAudio };
+    return { blob: new Blob([this.target.buffer!], { type: this.mimeType }), codec: this.codec, frames: this.frames, hasAudio };
   }
 }
 
