@@ -1,0 +1,243 @@
+"""Export each style of a trained (CIN) checkpoint as its own ONNX model and (re)write models/manifest.json.
+
+    /usr/bin/python3 training/export_onnx.py --ckpt training/runs/main/ckpt.pt --meta training/styles.json
+
+Per style: the CIN net is baked to plain InstanceNormalization with that style's (gamma, beta),
+exported fp32 (opset 17, dynamic H/W), then converted to fp16 by rewriting the ONNX graph (conv
+weights fp16, float32 graph input/output through Cast nodes, InstanceNormalization kept in fp32
+because its variance sum can exceed fp16 range). Both files are run with onnxruntime-node on the
+evaluation photos and compared with torch; the fp16 max abs diff goes into the manifest.
+"""
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+import torch
+from onnx import TensorProto, helper, numpy_helper
+from PIL import Image
+from torch.onnx import symbolic_helper
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import EVAL_PHOTOS, load_image  # noqa: E402
+from losses import PerceptualLoss  # noqa: E402
+from train import STYLE_SHORT_SIDE, load_checkpoint  # noqa: E402
+from transform_net import macs_per_px  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TIER_SUFFIX = {"realtime": "rt", "quality": "hq"}
+ALLOWED_OPS = {"Conv", "InstanceNormalization", "Relu", "Add", "Resize", "Pad", "Sigmoid", "Mul", "Cast",
+               "Constant"}
+FP16_TOLERANCE = 0.02  # max abs diff (output in [0,1]) above which webgpu prefers fp32
+LICENCE = "MIT (weights, ClipMorph Web); painting: public domain"
+IO = {
+    "inputs": [{"name": "input", "dtype": "float32", "layout": "NCHW", "shape": [1, 3, "H", "W"], "range": [0, 1]}],
+    "outputs": [{"name": "output", "dtype": "float32", "layout": "NCHW", "shape": [1, 3, "H", "W"], "range": [0, 1]}],
+    "multipleOf": 4,
+}
+
+
+def _pad_symbolic(g, x, padding, mode, _value):
+    # torch 1.13 exports pads through a shape-computing subgraph (ConstantOfShape, Slice,
+    # Transpose...); our amounts are constants, so emit one plain Pad with constant pads.
+    left, right, top, bottom = symbolic_helper._parse_arg(padding, "is")
+    assert symbolic_helper._parse_arg(mode, "s") == "reflect"
+    pads = g.op("Constant", value_t=torch.tensor([0, 0, top, left, 0, 0, bottom, right], dtype=torch.int64))
+    return g.op("Pad", x, pads, mode_s="reflect")
+
+
+def export_fp32(single, path):
+    torch.onnx.register_custom_op_symbolic("aten::pad", _pad_symbolic, 17)
+    torch.onnx.export(single, torch.rand(1, 3, 64, 64), path, opset_version=17, input_names=["input"],
+                      output_names=["output"], dynamic_axes={"input": {2: "H", 3: "W"}, "output": {2: "H", 3: "W"}},
+                      do_constant_folding=True)
+    m = onnx.load(path)
+    m.graph.output[0].type.tensor_type.shape.dim[0].dim_value = 1  # batch is fixed at 1, not symbolic
+    onnx.save(m, path)
+
+
+def to_fp16(src, dst):
+    """fp16 weights and math, fp32 graph I/O and fp32 InstanceNormalization (Cast nodes around them)."""
+    m = onnx.load(src)
+    g = m.graph
+    inits = {i.name: i for i in g.initializer}
+    for node in g.node:
+        if node.op_type == "Conv":
+            for name in node.input[1:]:
+                t = inits[name]
+                t.CopyFrom(numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float16), name))
+    nodes = [helper.make_node("Cast", ["input"], ["input_fp16"], to=TensorProto.FLOAT16)]
+    for node in g.node:
+        for i, name in enumerate(node.input):
+            if name == "input":
+                node.input[i] = "input_fp16"
+        if node.op_type == "InstanceNormalization":
+            x, y = node.input[0], node.output[0]
+            nodes.append(helper.make_node("Cast", [x], [x + "_fp32"], to=TensorProto.FLOAT))
+            node.input[0], node.output[0] = x + "_fp32", y + "_fp32"
+            nodes += [node, helper.make_node("Cast", [y + "_fp32"], [y], to=TensorProto.FLOAT16)]
+            continue
+        if node.output[0] == "output":
+            node.output[0] = "output_fp16"
+        nodes.append(node)
+    nodes.append(helper.make_node("Cast", ["output_fp16"], ["output"], to=TensorProto.FLOAT))
+    del g.node[:]
+    g.node.extend(nodes)
+    del g.value_info[:]  # stale float32 annotations from the fp32 export
+    onnx.checker.check_model(m)
+    onnx.save(m, dst)
+
+
+def run_ort(model, images):
+    """Run `model` with onnxruntime-node on each [1,3,H,W] tensor (all the same size)."""
+    h, w = images[0].shape[2:]
+    with tempfile.TemporaryDirectory() as tmp:
+        args = []
+        for i, x in enumerate(images):
+            x.numpy().astype(np.float32).tofile(os.path.join(tmp, f"{i}.in"))
+            args += [os.path.join(tmp, f"{i}.in"), os.path.join(tmp, f"{i}.out")]
+        subprocess.run(["node", os.path.join(HERE, "ort_run.mjs"), str(torch.get_num_threads()), model, str(h), str(w), *args], check=True, cwd=ROOT)
+        return [torch.from_numpy(np.fromfile(os.path.join(tmp, f"{i}.out"), np.float32).reshape(x.shape))
+                for i, x in enumerate(images)]
+
+
+def file_info(path, models_dir):
+    data = open(path, "rb").read()
+    return {"file": os.path.relpath(path, models_dir), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def op_list(path):
+    return sorted({n.op_type for n in onnx.load(path).graph.node})
+
+
+def thumbnail(src, dst, width=160):
+    im = Image.open(src).convert("RGB")
+    im.resize((width, round(im.height * width / im.width)), Image.LANCZOS).save(dst, quality=80)
+
+
+def write_manifest(models_dir, entries, replace_styles=False):
+    """Replace/append `entries` by id. Entries of other tasks always stay untouched; other style
+    entries stay too unless `replace_styles` (the project's own catalogue export, listed first so
+    the app's default style is a real one)."""
+    path = os.path.join(models_dir, "manifest.json")
+    manifest = json.load(open(path)) if os.path.exists(path) else {"version": 1, "models": []}
+    by_id = {e["id"]: e for e in entries}
+    if replace_styles:
+        manifest["models"] = entries + [m for m in manifest["models"] if m.get("task") != "style"]
+    else:
+        models = [by_id.pop(m["id"], m) if m.get("task") == "style" else m for m in manifest["models"]]
+        manifest["models"] = models + list(by_id.values())
+    with open(path, "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def eval_losses(loss, net, style_idx, n_styles, args, photos):
+    """Mean content/style loss (training definition) of one style over the evaluation photos."""
+    target = loss.style_targets(load_image(args["styles"][style_idx], STYLE_SHORT_SIDE))
+    w = torch.eye(n_styles)[style_idx:style_idx + 1]
+    c = s = 0.0
+    with torch.no_grad():
+        for x in photos:
+            ci, si = loss(net(x, w), x, target)
+            c, s = c + ci.item() / len(photos), s + si.item() / len(photos)
+    return round(c, 4), round(s, 4)
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser()
+    p.add_argument("--ckpt", required=True)
+    p.add_argument("--meta", required=True, help="JSON list of {id, file, title, artist, year}; file = painting basename")
+    p.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
+    p.add_argument("--only", nargs="*", help="export only these ids")
+    p.add_argument("--replace-styles", action="store_true", help="drop style entries not exported now")
+    p.add_argument("--threads", type=int, default=1, help="1 leaves a core to a training run in the background")
+    p.add_argument("--default-tier", default="realtime", help="this tier gets the plain id; others get -rt/-hq")
+    a = p.parse_args(argv)
+
+    torch.set_num_threads(a.threads)
+    net, args, state = load_checkpoint(a.ckpt)
+    loss = PerceptualLoss(args["loss_net"], args["smooth"])
+    n_styles, tier = net.config["n_styles"], args["tier"]
+    style_dir, thumb_dir = os.path.join(a.models_dir, "style"), os.path.join(a.models_dir, "thumbs")
+    os.makedirs(style_dir, exist_ok=True)
+    os.makedirs(thumb_dir, exist_ok=True)
+    photos = [load_image(pth, multiple=4) for pth in EVAL_PHOTOS]
+    photos_256 = [load_image(pth, 256, 4) for pth in EVAL_PHOTOS]
+    basenames = [os.path.basename(s) for s in args["styles"]]
+    entries = []
+    for meta in json.load(open(a.meta)):
+        if meta["file"] not in basenames or (a.only and meta["id"] not in a.only):
+            continue
+        idx = basenames.index(meta["file"])
+        sid = meta["id"] if tier == a.default_tier else f"{meta['id']}-{TIER_SUFFIX[tier]}"
+        single = net.bake(torch.eye(n_styles)[idx])
+        stem = os.path.join(style_dir, f"{meta['id']}.{TIER_SUFFIX[tier]}")
+        export_fp32(single, stem + ".fp32.onnx")
+        to_fp16(stem + ".fp32.onnx", stem + ".fp16.onnx")
+        ops = sorted(set(op_list(stem + ".fp32.onnx")) | set(op_list(stem + ".fp16.onnx")))
+        assert set(ops) <= ALLOWED_OPS, f"unexpected ops {ops}"
+
+        with torch.no_grad():
+            ref = [single(x) for x in photos]
+        fp32 = run_ort(stem + ".fp32.onnx", photos)
+        fp16 = run_ort(stem + ".fp16.onnx", photos)
+        torch_diff = max((r - o).abs().max().item() for r, o in zip(ref, fp32))
+        fp16_diff = max((r - o).abs().max().item() for r, o in zip(fp32, fp16))
+        assert torch_diff < 1e-3, f"onnx fp32 differs from torch by {torch_diff}"
+        content, style = eval_losses(loss, net, idx, n_styles, args, photos_256)
+        print(f"{sid}: ops {ops}; ort-vs-torch {torch_diff:.2e}; fp16-vs-fp32 {fp16_diff:.4f}; "
+              f"eval content {content} style {style}", flush=True)
+
+        thumb = os.path.join(thumb_dir, f"{meta['id']}.jpg")
+        thumbnail(args["styles"][idx], thumb)
+        fp16_ok = fp16_diff <= FP16_TOLERANCE
+        entries.append({
+            "id": sid, "task": "style", "title": meta["title"], "embedded": True, "licence": LICENCE,
+            "source": f"trained by training/ (this repo) from styles/{meta['file']}",
+            "style": {"artist": meta["artist"], "year": meta["year"],
+                      "thumbnail": os.path.relpath(thumb, a.models_dir), "tier": tier},
+            "io": IO,
+            "variants": [dict(name="fp32", **file_info(stem + ".fp32.onnx", a.models_dir)),
+                         dict(name="fp16", **file_info(stem + ".fp16.onnx", a.models_dir),
+                              maxAbsDiffVsFp32=round(fp16_diff, 5))],
+            "preferred": {"webgpu": "fp16" if fp16_ok else "fp32", "wasm": "fp32"},
+            "recipe": recipe(net, args, state, n_styles, content, style, ops),
+        })
+    write_manifest(a.models_dir, entries, a.replace_styles)
+    print(f"wrote {len(entries)} style entries to {os.path.join(a.models_dir, 'manifest.json')}")
+
+
+def recipe(net, args, state, n_styles, content, style, ops):
+    cfg = net.config
+    return {
+        "network": (f"Johnson et al. 2016 transform net, widths {cfg['c']}/{2 * cfg['c']}/{4 * cfg['c']}, "
+                    f"{cfg['k']}x{cfg['k']} first/last conv, {cfg['blocks']} residual blocks, instance norm, "
+                    f"nearest upsample + conv, reflect padding, sigmoid; {macs_per_px(cfg['c'], cfg['k'], cfg['blocks'])} MACs/px"),
+        "tier": args["tier"],
+        "multiStyle": (f"one conditional-instance-norm network (Dumoulin et al. 2017) trained on {n_styles} styles; "
+                       "this file bakes this style's (gamma, beta) into plain InstanceNormalization"
+                       if n_styles > 1 else "single-style network"),
+        "steps": state["step"], "batch": args["batch"],
+        "crop": f"random 128-256 px square crops resized to {args['size']} px, random horizontal flip",
+        "lossWeights": {"content": args["content_weight"], "style": args["style_weight"]},
+        "lossNetwork": (f"nsfwjs {args['loss_net']} (ImageNet-initialised), converted by training/nsfwjs_to_torch.py; "
+                        f"activations smoothed: {args['smooth']} over channels (Wang et al. 2021); "
+                        "input reflect-padded 16 px; relative Gram/content losses"),
+        "contentData": "BSDS500 (500 photos) + frames of the shared ski.mov and frames.webm clips",
+        "trainingSeconds": round(state["seconds"]),
+        "finalLoss": {"content": content, "style": style,
+                      "measuredOn": "starry/kandinsky/sketch_in.png at 256 px, training loss definition"},
+        "int8": "not shipped: no ONNX Runtime quantiser is available here to build and verify one",
+        "onnxOps": ops,
+    }
+
+
+if __name__ == "__main__":
+    main()
