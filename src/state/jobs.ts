@@ -58,7 +58,7 @@ function describe(progress: Progress, ratePerSecond: number | null): string {
   return STAGE_LABEL[progress.stage];
 }
 
-export function progressReporter(onRate?: (done: number, ratePerSecond: number | null) => void): (progress: Progress) => void {
+export function progressReporter(): (progress: Progress) => void {
   let stage: Stage | null = null;
   let stageStarted = performance.now();
   return (progress) => {
@@ -68,7 +68,6 @@ export function progressReporter(onRate?: (done: number, ratePerSecond: number |
     }
     const estimate = estimateProgress(progress.done, progress.total, stageStarted, performance.now());
     const [from, to] = STAGE_SPAN[progress.stage];
-    onRate?.(progress.done, estimate.ratePerSecond);
     set({
       job: {
         status: 'running',

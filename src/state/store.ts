@@ -45,7 +45,9 @@ export interface VideoResult {
 
 export interface LivePreview {
   status: 'idle' | 'running' | 'done';
+  /** Frames stylised and shown, of `total`; the rest were dropped to keep to real time. */
   frames: number;
+  total: number;
   framesPerSecond: number;
   styleTitle: string;
 }
@@ -95,7 +97,7 @@ export interface AppState {
   error: string | null;
 }
 
-export const idleLive: LivePreview = { status: 'idle', frames: 0, framesPerSecond: 0, styleTitle: '' };
+export const idleLive: LivePreview = { status: 'idle', frames: 0, total: 0, framesPerSecond: 0, styleTitle: '' };
 
 export const idleJob: JobState = { status: 'idle', stage: null, fraction: 0, etaSeconds: null, detail: '' };
 

@@ -5,7 +5,7 @@ import { WHOLE_VIDEO } from '../lib/timeline';
 import { findModel, styleModels } from '../models/catalog';
 import type { ModelEntry } from '../models/registry';
 import { WorkerBridge } from '../workers/bridge';
-import type { ModelRequest } from '../workers/protocol';
+import type { ModelRequest, Progress } from '../workers/protocol';
 import { appRoot, progressReporter, runAsJob } from './jobs';
 import { idleLive, useAppStore, type InputFile, type VideoResult } from './store';
 
@@ -86,16 +86,20 @@ export async function startLivePreview(canvas: HTMLCanvasElement): Promise<void>
   const model = realtimeModel(styleId);
   if (!input?.video || !model) return;
   const offscreen = canvas.transferControlToOffscreen();
-  set({ live: { status: 'running', frames: 0, framesPerSecond: 0, styleTitle: model.title } });
+  set({ live: { ...idleLive, status: 'running', styleTitle: model.title } });
   const started = await runAsJob('Starting live preview', async (signal) => {
-    const onRate = (frames: number, rate: number | null) => set((s) => ({ live: { ...s.live, frames, framesPerSecond: rate ?? 0 } }));
+    const onProgress = progressReporter();
+    const report = (progress: Progress) => {
+      onProgress(progress);
+      if (progress.stage === 'frames') set((s) => ({ live: { ...s.live, frames: progress.done, total: progress.total } }));
+    };
     const value = await media.call(
       'previewVideo',
       { ...modelRequest(model, undefined), video: input.file, height: video.height, seconds: styleMeta.video.previewSeconds, canvas: offscreen },
-      { signal, onProgress: progressReporter(onRate), transfer: [offscreen] },
+      { signal, onProgress: report, transfer: [offscreen] },
     );
-    set({ live: { status: 'done', frames: value.frames, framesPerSecond: value.framesPerSecond, styleTitle: model.title } });
-    return `Live preview: ${value.frames} frames at ${value.framesPerSecond.toFixed(1)} fps (${model.title})`;
+    set({ live: { status: 'done', frames: value.frames, total: value.total, framesPerSecond: value.framesPerSecond, styleTitle: model.title } });
+    return `Live preview: ${value.frames} of ${value.total} frames stylised in real time, ${value.framesPerSecond.toFixed(1)} fps (${model.title})`;
   });
   if (!started || get().live.status === 'running') set({ live: idleLive });
 }

@@ -78,7 +78,9 @@ export interface PreviewVideoRequest extends ModelRequest {
 }
 
 export interface PreviewVideoResult {
+  /** Frames stylised and shown, of `total` in the previewed seconds. */
   frames: number;
+  total: number;
   framesPerSecond: number;
   decoder: DecoderPath;
 }

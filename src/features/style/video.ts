@@ -93,7 +93,11 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
   }
 }
 
-/** Stylises the first seconds as fast as the model allows and paints them; fps is the measure. */
+/**
+ * Plays the first seconds stylised, in real time: each frame is shown at its own time, and frames
+ * the model cannot reach in time are dropped, as a player drops them. The stylised frame rate is
+ * the measure of how live the style is on this device.
+ */
 export async function previewVideo(request: PreviewVideoRequest, context: RunContext): Promise<PreviewVideoResult> {
   const source = await open(request);
   try {
@@ -106,16 +110,20 @@ export async function previewVideo(request: PreviewVideoRequest, context: RunCon
     canvas.height = size.height;
     const context2d = canvas.getContext('2d');
     if (!context2d) throw new Error('no 2D canvas in this worker');
-    const total = (await source.countFrames(trim)).count;
+    const span = await source.countFrames(trim);
     const started = performance.now();
-    let done = 0;
+    const clock = () => (performance.now() - started) / 1000;
+    let shown = 0;
     for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
+      const due = frame.timestamp - span.first;
+      if (clock() > due + frame.duration) continue; // too late for this frame
+      if (due > clock()) await new Promise((resolve) => setTimeout(resolve, (due - clock()) * 1000));
       const stylised = await stylise(handle, request.model, frame.image);
       context2d.putImageData(new ImageData(stylised.data as Uint8ClampedArray<ArrayBuffer>, size.width, size.height), 0, 0);
-      done++;
-      context.onProgress({ stage: 'frames', done, total: Math.max(done, total) });
+      shown++;
+      context.onProgress({ stage: 'frames', done: shown, total: span.count });
     }
-    return { frames: done, framesPerSecond: done / ((performance.now() - started) / 1000), decoder: source.info.decoder };
+    return { frames: shown, total: span.count, framesPerSecond: shown / clock(), decoder: source.info.decoder };
   } finally {
     source.dispose();
   }

@@ -37,7 +37,8 @@ function LivePreview() {
       <div ref={holder} />
       {live.status !== 'idle' && (
         <p className={styles.note} data-testid="live-fps" aria-live="polite">
-          {live.styleTitle}: {live.frames} frames, {live.framesPerSecond.toFixed(1)} fps{live.status === 'done' ? ' (finished)' : ''}
+          {live.styleTitle}: {live.frames} of {live.total} frames stylised in real time
+          {live.status === 'done' ? `, ${live.framesPerSecond.toFixed(1)} fps (finished)` : ''}
         </p>
       )}
     </div>
