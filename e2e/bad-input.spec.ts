@@ -20,7 +20,7 @@ test('a corrupt image and a non-image each explain themselves, and the app keeps
   await expect(page.getByAltText(/Your photo: starry_in.png/)).toBeVisible();
 
   await studio.dropFile('notes.txt', 'text/plain', Buffer.from('hello'));
-  await expect(studio.error()).toContainText('"notes.txt" is not an image');
+  await expect(studio.error()).toContainText('"notes.txt" is neither an image nor a video');
 
   await studio.run();
   await studio.waitForResult();
