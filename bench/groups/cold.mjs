@@ -1,2 +1,102 @@
-export const title = 'cold (todo)';
-export async function measure() { return {}; }
+/**
+ * Group 5: cold start. A fresh browser context (empty HTTP cache, no service worker) per run: time
+ * from navigation to the first stylised image (file-input with ../shared/media/starry_in.png, the
+ * embedded realtime style, Run, download link ready), and the JavaScript transferred before the
+ * first interaction (CDP Network: encoded bytes of every script response), with the gzip -9 size
+ * of the entry chunk (the static server here does not compress, so transferred = raw bytes).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { launchBrowser, log, median, round, serve, sharedDir, tmpDir } from '../lib/common.mjs';
+import { runToDownload } from '../lib/studio.mjs';
+import { styleForTier } from '../lib/styles.mjs';
+
+export const title = 'Cold start: navigation to first stylised image, initial JS';
+
+const appDir = () => path.join(tmpDir, 'app');
+
+function entryChunk() {
+  const html = readFileSync(path.join(appDir(), 'index.html'), 'utf8');
+  const src = html.match(/<script[^>]*type="module"[^>]*src="([^"]+)"/)?.[1];
+  if (!src) throw new Error('no module script in the built index.html');
+  const bytes = readFileSync(path.join(appDir(), src.replace(/^\.?\//, '')));
+  return { file: src, bytes: bytes.byteLength, gzipBytes: gzipSync(bytes, { level: 9 }).byteLength };
+}
+
+/** Encoded bytes per finished response, by CDP resource type, until `snapshot()`. */
+async function trackTransfers(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const types = new Map();
+  const finished = [];
+  cdp.on('Network.responseReceived', (e) => types.set(e.requestId, { type: e.type, url: e.response.url }));
+  cdp.on('Network.loadingFinished', (e) => finished.push({ ...types.get(e.requestId), bytes: e.encodedDataLength }));
+  return () => {
+    const sum = (filter) => finished.filter(filter).reduce((a, r) => a + r.bytes, 0);
+    return {
+      jsBytes: sum((r) => r.type === 'Script' || /\.m?js$/.test(r.url ?? '')),
+      wasmBytes: sum((r) => /\.wasm$/.test(r.url ?? '')),
+      modelBytes: sum((r) => /\.onnx$/.test(r.url ?? '')),
+      allBytes: sum(() => true),
+      scripts: finished.filter((r) => r.type === 'Script' || /\.m?js$/.test(r.url ?? '')).map((r) => ({ url: new URL(r.url).pathname, bytes: r.bytes })),
+    };
+  };
+}
+
+export async function measure({ args }) {
+  const style = styleForTier('realtime');
+  const browser = await launchBrowser();
+  const server = await serve(appDir());
+  const runs = [];
+  try {
+    for (let i = 0; i < Math.min(args.runs, 5); i++) {
+      const context = await browser.newContext({ serviceWorkers: 'allow' });
+      try {
+        const page = await context.newPage();
+        const snapshot = await trackTransfers(page);
+        const started = Date.now();
+        await page.goto(`${server.url}?backend=wasm`);
+        await page.getByRole('heading', { name: 'ClipMorph Web' }).waitFor();
+        const ready = Date.now() - started;
+        await page.waitForLoadState('networkidle');
+        const initial = snapshot();
+        const interactStart = Date.now();
+        await page.getByTestId('file-input').setInputFiles(path.join(sharedDir, 'media/starry_in.png'));
+        if (style) await page.getByTestId(`style-${style.id}`).click();
+        const { millis } = await runToDownload(page);
+        const total = ready + (Date.now() - interactStart);
+        const after = snapshot();
+        runs.push({ readyMs: ready, firstImageMs: total, jobMs: millis, initial, after });
+        log(`cold ${i + 1}: app ready ${ready} ms, first image ${total} ms (job ${millis} ms), initial JS ${initial.jsBytes} B`);
+      } finally {
+        await context.close();
+      }
+    }
+    const entry = entryChunk();
+    const first = runs[0];
+    return {
+      style: style?.id ?? '(the app\'s default style)',
+      readyMs: median(runs.map((r) => r.readyMs)),
+      firstImageMs: median(runs.map((r) => r.firstImageMs)),
+      jobMs: median(runs.map((r) => r.jobMs)),
+      initialJsBytes: median(runs.map((r) => r.initial.jsBytes)),
+      initialWasmBytes: median(runs.map((r) => r.initial.wasmBytes)),
+      initialAllBytes: median(runs.map((r) => r.initial.allBytes)),
+      jsBytesAfterFirstImage: median(runs.map((r) => r.after.jsBytes)),
+      wasmBytesAfterFirstImage: median(runs.map((r) => r.after.wasmBytes)),
+      modelBytesAfterFirstImage: median(runs.map((r) => r.after.modelBytes)),
+      initialScripts: first.initial.scripts,
+      entry,
+      runs: runs.map((r) => ({ readyMs: r.readyMs, firstImageMs: r.firstImageMs, jobMs: r.jobMs })),
+      notes: [
+        `Median of ${runs.length} runs, each in a fresh browser context (cold HTTP cache, no service worker yet), ?backend=wasm, starry_in.png at the app's default 512 px.`,
+        'firstImageMs = navigation start to the download link of the stylised image, with file choice and clicks done by the script at once (no human think time); "initial" = responses finished before the first interaction (page at network idle).',
+        `Entry chunk gzip size computed here with zlib level 9 (${round(round(entry.gzipBytes / 1024, 1), 1)} KiB); the bench server sends files uncompressed.`,
+      ],
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
