@@ -16,7 +16,7 @@ export function App() {
       <header className={styles.header}>
         <div>
           <h1 className={styles.title}>ClipMorph Web</h1>
-          <p className={styles.tagline}>Repaint your photos as paintings. Everything runs on this device; nothing is uploaded.</p>
+          <p className={styles.tagline}>Repaint your photos and videos as paintings. Everything runs on this device; nothing is uploaded.</p>
         </div>
         <span className={styles.badge} title={gpu?.description}>
           Runs on {backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
@@ -30,7 +30,7 @@ export function App() {
       <UpdatePrompt />
       <ErrorAlert />
       <main className={styles.main}>
-        <section className={styles.panel} aria-label="Image">
+        <section className={styles.panel} aria-label="Photo or video">
           <DropZone />
           <ResultView />
         </section>
