@@ -1,4 +1,122 @@
-/** Renders bench/results.json as BENCHMARKS.md (placeholder; filled in below). */
+/**
+ * Renders bench/results.json as BENCHMARKS.md: per group its command, date and machine, then its
+ * table. bench/findings.md (hand-written: what was investigated, what helped) is appended as is.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { benchDir } from './common.mjs';
+
+const ORDER = ['latency', 'tuning', 'video', 'server', 'memory', 'cold', 'gif'];
+const fmt = (v, digits = 1) => (v == null || Number.isNaN(v) ? '–' : typeof v === 'number' ? v.toFixed(digits) : String(v));
+const kib = (bytes) => (bytes == null ? '–' : `${(bytes / 1024).toFixed(1)} KiB`);
+
+function table(head, rows) {
+  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+}
+
+function machineLine(m) {
+  if (!m) return '';
+  const busy = m.busyProcesses?.filter((p) => !p.includes('bench/')).map((p) => `\`${p.replace(/\s+/g, ' ').slice(0, 90)}\``);
+  return `${m.cores} cores ${m.cpu}, ${m.memoryGiB} GiB RAM, ${m.kernel}; ${m.chromium}; Node ${m.node}; ${m.ffmpeg.split(' Copyright')[0]}; torch ${m.torch}. ` +
+    `Load average ${m.loadAverage?.join(' / ')} at start, ${m.loadAverageAfter?.join(' / ')} at end` +
+    (busy?.length ? `; other busy processes at start: ${busy.join(', ')}` : '') + '.';
+}
+
+function header(group) {
+  return [
+    `### ${group.title}`,
+    '',
+    `Command: \`${group.command}\` · measured ${group.date.replace('T', ' ').slice(0, 16)} UTC (${group.seconds} s)  `,
+    `Machine: ${machineLine(group.machine)}`,
+    '',
+  ].join('\n');
+}
+
+const notes = (group) => (group.notes?.length ? `\n${group.notes.map((n) => `- ${n}`).join('\n')}\n` : '');
+
+const render = {
+  latency: (g) =>
+    table(
+      ['model', 'tier', 'variant', 'backend', 'px', 'browser ms', 'native ms', 'browser / native'],
+      g.rows.map((r) =>
+        r.error
+          ? [r.model, r.tier, r.variant, r.backend, '–', `failed: ${r.error}`, '–', '–']
+          : [r.model + (r.sameAs?.length ? ` (same graph: ${r.sameAs.join(', ')})` : ''), r.tier, r.variant, `${r.backend} ×${r.threads}`, r.size, fmt(r.browserMs), fmt(r.nativeMs), `**${fmt(r.ratio, 2)}**`],
+      ),
+    ) + notes(g),
+  tuning: (g) =>
+    table(
+      ['model', 'px', 'change (browser side)', 'browser ms', 'native ms', 'browser / native', 'vs app default'],
+      g.rows.map((r) => [r.model, r.size, r.change, fmt(r.browserMs), fmt(r.nativeMs), fmt(r.ratio, 2), r.vsDefault == null ? '–' : `${fmt(r.vsDefault, 2)}×`]),
+    ) + notes(g),
+  video: (g, all) => {
+    const server = all.server?.rows ?? [];
+    return (
+      table(
+        ['tier', 'style', 'decode path', 'frames', 'size', 'our fps (wall)', 'app-reported fps', 'server fps', 'ours / server'],
+        g.rows.map((r) => {
+          const s = server.find((x) => x.tier === r.tier && x.frames === r.frames);
+          return [r.tier, r.style, r.path === 'ffmpeg' ? 'ffmpeg.wasm' : 'WebCodecs', r.frames, `${r.width}×${r.height}`, fmt(r.fps, 2), fmt(r.appFps, 2), s ? fmt(s.fps, 2) : '–', s ? `**${fmt(r.fps / s.fps, 2)}**` : '–'];
+        }),
+      ) + notes(g)
+    );
+  },
+  server: (g) =>
+    table(
+      ['tier', 'style', 'frames', 'size', 'fps (extract+infer+encode)', 'inference-only fps', 'weights'],
+      g.rows.map((r) => [r.tier, r.style ?? '–', r.frames, `${r.width}×${r.height}`, fmt(r.fps, 2), fmt(r.inferFps, 2), r.weights]),
+    ) + notes(g),
+  memory: (g) =>
+    table(
+      ['clip', 'frames', 'wall s', 'before Run PSS / RSS MiB', 'peak PSS / RSS MiB', 'peak PSS by process (MiB)', 'peak JS heap page / workers MiB', 'output MiB'],
+      g.rows.map((r) => [r.clip, r.frames, fmt(r.wallSeconds), `${r.beforeRunMiB.pss} / ${r.beforeRunMiB.rss}`, `**${r.peakMiB.pss}** / ${r.peakMiB.rss}`,
+        Object.entries(r.pssByTypeAtPeakMiB ?? {}).map(([k, v]) => `${k} ${v}`).join(', '), `${fmt(r.peakMiB.pageHeap)} / ${fmt(r.peakMiB.workerHeap)}`, fmt(r.outputMiB, 2)]),
+    ) +
+    `\n\nGrowth 60 s / 30 s: peak PSS **${fmt(g.growth?.pssPeak60over30, 2)}×**, peak RSS ${fmt(g.growth?.rssPeak60over30, 2)}×, PSS above the pre-run level ${fmt(g.growth?.pssAboveIdle60over30, 2)}×.\n` +
+    (g.rows.map((r) => `\nPSS over time, ${r.clip} (s: MiB): ${r.series.map((s) => `${s.t}: ${s.pss}`).join(', ')}`).join('')) + '\n' + notes(g),
+  cold: (g) =>
+    table(
+      ['figure', 'value'],
+      [
+        ['navigation → app interactive (heading shown)', `${fmt(g.readyMs, 0)} ms`],
+        [`navigation → first stylised image (${g.style})`, `**${fmt(g.firstImageMs, 0)} ms**`],
+        ['of which the styling job (Run → download link)', `${fmt(g.jobMs, 0)} ms`],
+        ['JS transferred before the first interaction', `**${kib(g.initialJsBytes)}**`],
+        ['WASM transferred before the first interaction', kib(g.initialWasmBytes)],
+        ['everything transferred before the first interaction', kib(g.initialAllBytes)],
+        ['JS / WASM / model transferred by the first image', `${kib(g.jsBytesAfterFirstImage)} / ${kib(g.wasmBytesAfterFirstImage)} / ${kib(g.modelBytesAfterFirstImage)}`],
+        [`entry chunk ${g.entry?.file}`, `${kib(g.entry?.bytes)} raw, **${kib(g.entry?.gzipBytes)} gzip -9**`],
+      ],
+    ) +
+    `\n\nScripts before the first interaction: ${(g.initialScripts ?? []).map((s) => `\`${s.url}\` ${kib(s.bytes)}`).join(', ')}.\n` + notes(g),
+  gif: (g) =>
+    table(
+      ['gifenc colour bins', 'frames', 'size', 'browser fps', 'node fps', 'browser / node'],
+      g.rows.map((r) => [r.format + (r.format === 'rgb565' ? ' (default)' : ''), g.frames, `${g.width}×${g.height}`, fmt(r.browserFps, 2), fmt(r.nodeFps, 2), `**${fmt(r.ratio, 2)}**`]),
+    ) + notes(g),
+};
+
 export function renderMarkdown(results) {
-  return `# Benchmarks\n\n\`\`\`json\n${JSON.stringify(results, null, 2)}\n\`\`\`\n`;
+  const groups = results.groups;
+  const parts = [
+    '# Benchmarks',
+    '',
+    'Generated by `npm run bench` (bench/run.mjs; not part of `npm test`) from bench/results.json; hand-written findings at the end',
+    'come from bench/findings.md. Every comparison is a ratio of two figures measured side by side in the same run on the same',
+    'machine (alternating runs, median after a warm-up), because this 2-core machine also runs a training job and other',
+    'engineers\' test suites: absolute milliseconds here are slower than on an idle machine, ratios are what to read.',
+    '`npm run bench -- --help` lists the options; `--only latency,cold` runs some groups and keeps the others\' last figures.',
+    '',
+  ];
+  for (const name of ORDER) {
+    const group = groups[name];
+    if (!group) continue;
+    parts.push(header(group));
+    if (group.pending) parts.push(`**Pending:** ${group.pending}\n`);
+    else if (group.error) parts.push(`**Failed in this run:**\n\n\`\`\`\n${group.error}\n\`\`\`\n`);
+    else parts.push(render[name](group, groups), '');
+  }
+  const findings = path.join(benchDir, 'findings.md');
+  if (existsSync(findings)) parts.push(readFileSync(findings, 'utf8'));
+  return `${parts.join('\n').trimEnd()}\n`;
 }
