@@ -12,7 +12,7 @@ import path from 'node:path';
 
 export const title = 'Model latency: browser (WASM) vs native (onnxruntime-node)';
 
-function randomInput(size) {
+export function randomInput(size) {
   const data = new Float32Array(3 * size * size);
   let seed = 1;
   for (let i = 0; i < data.length; i++) {

@@ -46,8 +46,8 @@ const render = {
     ) + notes(g),
   tuning: (g) =>
     table(
-      ['model', 'px', 'change (browser side)', 'browser ms', 'native ms', 'browser / native', 'vs app default'],
-      g.rows.map((r) => [r.model, r.size, r.change, fmt(r.browserMs), fmt(r.nativeMs), fmt(r.ratio, 2), r.vsDefault == null ? '–' : `${fmt(r.vsDefault, 2)}×`]),
+      ['model', 'px', 'change (browser side)', 'browser ms', 'app default ms (same rounds)', 'native ms', 'browser / native', 'vs app default'],
+      g.rows.map((r) => [r.model, r.size, r.change, fmt(r.browserMs), fmt(r.defaultMs), fmt(r.nativeMs), fmt(r.ratio, 2), r.vsDefault == null ? '–' : `**${fmt(r.vsDefault, 2)}×**`]),
     ) + notes(g),
   video: (g, all) => {
     const server = all.server?.rows ?? [];
