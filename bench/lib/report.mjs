@@ -92,7 +92,7 @@ const render = {
   gif: (g) =>
     table(
       ['gifenc colour bins', 'frames', 'size', 'browser fps', 'node fps', 'browser / node'],
-      g.rows.map((r) => [r.format + (r.format === 'rgb565' ? ' (default)' : ''), g.frames, `${g.width}×${g.height}`, fmt(r.browserFps, 2), fmt(r.nodeFps, 2), `**${fmt(r.ratio, 2)}**`]),
+      g.rows.map((r) => [r.format + (r.format === 'rgb565' ? " (gifenc's default)" : r.format === 'rgb444' ? ' (what the app uses)' : ''), g.frames, `${g.width}×${g.height}`, fmt(r.browserFps, 2), fmt(r.nodeFps, 2), `**${fmt(r.ratio, 2)}**`]),
     ) + notes(g),
 };
 

@@ -1,4 +1,5 @@
 /// <reference lib="webworker" />
+/// <reference path="../../src/media/encode/gifenc.d.ts" />
 /**
  * Runs inside a worker like the app's inference worker does, with the app's own runtime module, so
  * a timed `session.run` here is the one the app pays for. Only `session.run` is timed: input
