@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const outDir = path.resolve('test-results');
+// Not test-results/: Playwright empties that folder when it starts.
+const outDir = path.resolve('.cache/test-reports');
 mkdirSync(outDir, { recursive: true });
 
 function run(command, args, env = {}) {
