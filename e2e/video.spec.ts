@@ -153,6 +153,25 @@ test('a truncated video is refused with a clear message, and what was loaded sta
   await expect(page.getByTestId('video-info')).toContainText('frames.webm');
 });
 
+test('a video cut short after its index says it ends early, and keeps what could be read', async ({ page }, info) => {
+  // Index (moov) first, then the frames: cut in half, the index still promises all 250 frames.
+  const fastStart = info.outputPath('ski-faststart.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', ski, '-c', 'copy', '-movflags', '+faststart', '-y', fastStart]);
+  const whole = readFileSync(fastStart);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'ski-cut.mp4', mimeType: 'video/mp4', buffer: whole.subarray(0, whole.length / 2) });
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(256);
+  await studio.trim(4, 10); // the readable part ends near 4.6 s: keeps the test short
+  await studio.run();
+  await studio.waitForResult();
+  await expect(studio.error()).toContainText(/"ski-cut.mp4" ends early: only \d+ of 150 frames could be read/);
+  const facts = probeMedia((await studio.saveDownload(info.outputPath())).file);
+  expect(facts.frames).toBeGreaterThan(0);
+  expect(facts.frames).toBeLessThan(150);
+});
+
 test('live preview stylises the first seconds onto the page and reports frames per second', async ({ page }) => {
   const studio = new VideoStudio(page);
   await studio.open('backend=wasm');

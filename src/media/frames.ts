@@ -25,8 +25,9 @@ export interface VideoInfo {
 }
 
 export interface FrameSpan {
-  /** Frames starting inside the trim; exact for WebCodecs, estimated from the frame rate for ffmpeg. */
+  /** Frames starting inside the trim, from the container's index, or estimated from the frame rate. */
   count: number;
+  exact: boolean;
   /** Timestamp of the first frame in the trim: the output's zero. */
   first: number;
 }

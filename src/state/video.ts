@@ -6,7 +6,7 @@ import { findModel, styleModels } from '../models/catalog';
 import type { ModelEntry } from '../models/registry';
 import { WorkerBridge } from '../workers/bridge';
 import type { ModelRequest, Progress } from '../workers/protocol';
-import { appRoot, progressReporter, runAsJob } from './jobs';
+import { appRoot, progressReporter, runAsJob, showError } from './jobs';
 import { idleLive, useAppStore, type InputFile, type VideoResult } from './store';
 
 const media = new WorkerBridge(() => new Worker(new URL('../workers/media.worker.ts', import.meta.url), { type: 'module', name: 'media' }));
@@ -63,7 +63,8 @@ export async function styleVideoFile(input: InputFile, model: ModelEntry, modelB
     },
     { signal, onProgress: progressReporter() },
   );
-  const { blob, ...facts } = value;
+  const { blob, warning, ...facts } = value;
+  if (warning) showError(warning);
   return {
     ...facts,
     url: URL.createObjectURL(blob),

@@ -67,6 +67,8 @@ export interface StyleVideoResult {
   framesPerSecond: number;
   backend: Backend;
   variant: string;
+  /** Set when the job finished but the user should know something went wrong (a truncated file). */
+  warning?: string;
 }
 
 /** Live preview: the first seconds stylised straight onto a canvas the page handed over. */

@@ -77,6 +77,11 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
       context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
     }
     if (done === 0) throw new UserError('The chosen range holds no frames. Widen the trim, or clear it to use the whole video.');
+    // The index promised more frames than the data held: a file cut short after its index.
+    const warning =
+      span.exact && done < span.count
+        ? `"${request.video.name}" ends early: only ${done} of ${span.count} frames could be read, so the file looks truncated (an interrupted download or copy?). The result holds what could be read; for the whole video, use the original file.`
+        : undefined;
     const seconds = (performance.now() - started) / 1000;
     return {
       ...(await writer.finish()),
@@ -84,6 +89,7 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
       width: size.width,
       height: size.height,
       seconds: outputEnd,
+      warning,
       framesPerSecond: done / seconds,
       backend: handle.backend,
       variant,

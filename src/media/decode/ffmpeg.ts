@@ -27,6 +27,7 @@ export async function openWithFfmpeg(file: Blob, name: string, appRoot: string):
     info: { decoder: 'ffmpeg', width: probe.width, height: probe.height, duration: probe.duration },
     countFrames: async (trim) => ({
       count: Math.max(1, Math.round((Math.min(trim.end, probe.duration) - trim.start) * probe.fps)),
+      exact: false,
       first: trim.start,
     }),
     frames: (width, height, trim) => frames(ffmpeg, path, probe, width, height, trim),

@@ -38,7 +38,7 @@ async function countFrames(track: InputVideoTrack, trim: Trim): Promise<FrameSpa
     count++;
     first = Math.min(first, packet.timestamp);
   }
-  return { count, first: Number.isFinite(first) ? first : trim.start };
+  return { count, exact: true, first: Number.isFinite(first) ? first : trim.start };
 }
 
 /**
