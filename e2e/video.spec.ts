@@ -103,6 +103,21 @@ test('a video only ffmpeg.wasm can decode (MPEG-4 Part 2 in AVI) goes through th
   expectStylised(file, 10, 456, 256);
 });
 
+test('ProRes in a MOV (demuxable, but no browser decodes it) falls back to ffmpeg.wasm, audio kept', async ({ page }, info) => {
+  const prores = info.outputPath('ski-prores.mov');
+  execFileSync('ffmpeg', ['-v', 'error', '-i', ski, '-t', '1', '-c:v', 'prores_ks', '-profile:v', '0', '-c:a', 'copy', '-y', prores]);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(prores);
+  await studio.waitForVideo('ffmpeg', 120_000);
+  await studio.chooseHeight(256);
+  await studio.run();
+  const result = await studio.waitForResult();
+  await expect(result).toHaveAttribute('data-decoder', 'ffmpeg');
+  const facts = probeMedia((await studio.saveDownload(info.outputPath())).file);
+  expect(facts).toMatchObject({ videoCodec: 'h264', width: 456, height: 256, frames: probeMedia(prores).frames, audioCodec: 'aac' });
+});
+
 test('the ffmpeg.wasm encoder (for browsers without H.264 in VideoEncoder) writes the MP4 with the audio', async ({ page }, info) => {
   const studio = new VideoStudio(page);
   await studio.open('backend=wasm&encoder=ffmpeg');

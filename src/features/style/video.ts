@@ -82,7 +82,7 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
       span.exact && done < span.count
         ? `"${request.video.name}" ends early: only ${done} of ${span.count} frames could be read, so the file looks truncated (an interrupted download or copy?). The result holds what could be read; for the whole video, use the original file.`
         : undefined;
-    const seconds = (performance.now() - started) / 1000;
+    const elapsed = (performance.now() - started) / 1000;
     return {
       ...(await writer.finish()),
       decoder: info.decoder,
@@ -90,7 +90,7 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
       height: size.height,
       seconds: outputEnd,
       warning,
-      framesPerSecond: done / seconds,
+      framesPerSecond: done / elapsed,
       backend: handle.backend,
       variant,
     };
