@@ -6,8 +6,8 @@ import { findModel, styleModels } from '../models/catalog';
 import type { ModelEntry } from '../models/registry';
 import { WorkerBridge } from '../workers/bridge';
 import type { ModelRequest, Progress } from '../workers/protocol';
-import { appRoot, progressReporter, runAsJob, showError } from './jobs';
-import { idleLive, useAppStore, type InputFile, type VideoResult } from './store';
+import { appRoot, isJobRunning, progressReporter, runAsJob, showError } from './jobs';
+import { idleJob, idleLive, useAppStore, type InputFile, type VideoResult } from './store';
 
 const media = new WorkerBridge(() => new Worker(new URL('../workers/media.worker.ts', import.meta.url), { type: 'module', name: 'media' }));
 
@@ -37,9 +37,16 @@ async function isAnimatedGif(file: File): Promise<boolean> {
 
 /** Probes the file in the media worker, so a damaged video is refused before it replaces anything. */
 export async function openVideoFile(file: File): Promise<InputFile> {
-  const video = await media.call('probeVideo', { appRoot: appRoot(), video: file });
-  set((s) => ({ video: { ...s.video, trim: WHOLE_VIDEO }, live: idleLive }));
-  return { file, name: file.name, previewUrl: URL.createObjectURL(file), video };
+  // Probing may load ffmpeg.wasm (tens of MB on a first visit): say what is happening meanwhile.
+  const opening = `Opening ${file.name}…`;
+  if (!isJobRunning()) set({ job: { ...idleJob, detail: opening } });
+  try {
+    const video = await media.call('probeVideo', { appRoot: appRoot(), video: file });
+    set((s) => ({ video: { ...s.video, trim: WHOLE_VIDEO }, live: idleLive }));
+    return { file, name: file.name, previewUrl: URL.createObjectURL(file), video };
+  } finally {
+    if (get().job.detail === opening) set({ job: idleJob });
+  }
 }
 
 function modelRequest(model: ModelEntry, modelBytes: Uint8Array | undefined): ModelRequest {

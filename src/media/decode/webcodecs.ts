@@ -44,9 +44,11 @@ async function countFrames(track: InputVideoTrack, trim: Trim): Promise<FrameSpa
 /**
  * The sink decodes a few frames ahead, applies rotation and pixel aspect, and scales on the GPU
  * (canvas drawImage); each VideoFrame is closed as soon as it is drawn. The pixels are then read
- * back to the CPU: the style models run on WASM here, and on WebGPU ORT would need the frame in a
- * GPU buffer on its own device (ort.env.webgpu.device), which a 2D canvas cannot hand over. Frames are
- * at most 720p, so the readback costs a few ms against the model's hundreds.
+ * back to the CPU, which is where they are needed on the WASM backend. On WebGPU they could stay on
+ * the GPU (importExternalTexture on ORT's own device, a compute pass writing the planar tensor into
+ * a GPU buffer, Tensor.fromGpuBuffer, gpu-buffer outputs, a blend pass feeding the encoder a GPU
+ * VideoFrame). That path is not built yet: on this project's test machines WebGPU is SwiftShader,
+ * where WASM is hundreds of times faster, so it could be neither measured nor usefully tested here.
  */
 async function* frames(track: InputVideoTrack, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
   const sink = new CanvasSink(track, { width, height, fit: 'fill' });
