@@ -146,12 +146,21 @@ test('cancelling mid-video stops at once, and the next job completes', async ({ 
   await expect(page.getByTestId('result')).toHaveCount(0);
 
   await studio.chooseHeight(256);
-  await studio.trim(0, 1);
+  await studio.trim(1, 2);
   await studio.run();
-  await studio.waitForResult();
+  const result = await studio.waitForResult();
   const facts = probeMedia((await studio.saveDownload(info.outputPath())).file);
   expect(facts).toMatchObject({ frames: 25, audioCodec: 'aac' }); // the audio is trimmed with the frames
   expect(Math.abs(facts.duration - 1)).toBeLessThanOrEqual(0.05);
+
+  // Before and after play together, the source from the trim's start.
+  const [before, after] = [result.getByLabel(/^Before/), result.getByLabel(/^After/)];
+  await after.evaluate((video: HTMLVideoElement) => video.play());
+  await page.waitForTimeout(500);
+  await after.evaluate((video: HTMLVideoElement) => video.pause());
+  await expect(before).toHaveJSProperty('paused', true);
+  const [sourceTime, outputTime] = await Promise.all([before, after].map((v) => v.evaluate((video: HTMLVideoElement) => video.currentTime)));
+  expect(Math.abs(sourceTime - (1 + outputTime))).toBeLessThan(0.1);
 });
 
 test('a truncated video is refused with a clear message, and what was loaded stays', async ({ page }) => {

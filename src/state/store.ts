@@ -35,6 +35,8 @@ export interface VideoResult {
   height: number;
   frames: number;
   seconds: number;
+  /** Source time of the output's first frame, to play the source alongside. */
+  sourceStart: number;
   decoder: DecoderPath;
   codec: string;
   hasAudio: boolean;

@@ -63,6 +63,8 @@ export interface StyleVideoResult {
   frames: number;
   /** Output duration. */
   seconds: number;
+  /** Source time of the output's first frame (the trim start, snapped to a frame). */
+  sourceStart: number;
   hasAudio: boolean;
   framesPerSecond: number;
   backend: Backend;

@@ -89,6 +89,7 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
       width: size.width,
       height: size.height,
       seconds: outputEnd,
+      sourceStart: span.first,
       warning,
       framesPerSecond: done / elapsed,
       backend: handle.backend,

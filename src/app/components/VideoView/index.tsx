@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useRef, useState, type RefObject, type SyntheticEvent } from 'react';
 import { formatBytes } from '../../../lib/progress';
 import type { DecoderPath } from '../../../media/frames';
 import { isJobRunning } from '../../../state/jobs';
@@ -10,10 +10,10 @@ const DECODED_WITH: Record<DecoderPath, string> = { webcodecs: 'WebCodecs', ffmp
 const CODEC_LABEL: Record<string, string> = { avc: 'H.264', vp9: 'VP9', vp8: 'VP8', av1: 'AV1', gif: 'GIF' };
 
 /** The source video; formats the browser cannot play (AVI, HEVC...) still process, through ffmpeg.wasm. */
-function SourceVideo({ input, label }: { input: InputFile; label: string }) {
+function SourceVideo({ input, label, videoRef }: { input: InputFile; label: string; videoRef?: RefObject<HTMLVideoElement | null> }) {
   const [playable, setPlayable] = useState(true);
   if (!playable) return <p className={styles.note}>This browser cannot play {input.name} itself; it is decoded with ffmpeg.wasm.</p>;
-  return <video className={styles.video} src={input.previewUrl} controls muted playsInline aria-label={label} onError={() => setPlayable(false)} />;
+  return <video ref={videoRef} className={styles.video} src={input.previewUrl} controls muted playsInline aria-label={label} onError={() => setPlayable(false)} />;
 }
 
 function LivePreview() {
@@ -45,22 +45,42 @@ function LivePreview() {
   );
 }
 
+/** Plays, pauses and seeks the source along with the result, so before and after show the same moment. */
+function follow(before: HTMLVideoElement | null, after: HTMLVideoElement, sourceStart: number): void {
+  if (!before) return;
+  before.currentTime = sourceStart + after.currentTime;
+  if (after.paused) before.pause();
+  else void before.play().catch(() => undefined);
+}
+
 function Result({ input, result }: { input: InputFile; result: VideoResult }) {
   const audio = result.format === 'gif' ? '' : result.hasAudio ? ' + audio' : ', no audio';
+  const before = useRef<HTMLVideoElement>(null);
+  const sync = (e: SyntheticEvent<HTMLVideoElement>) => follow(before.current, e.currentTarget, result.sourceStart);
   return (
     <div className={styles.result}>
       <figure className={styles.figure} data-testid="result" data-decoder={result.decoder} data-backend={result.backend} data-format={result.format}>
         <div className={styles.compare}>
           <div>
             <span className={styles.label}>Before</span>
-            <SourceVideo input={input} label={`Before: ${input.name}`} />
+            <SourceVideo input={input} label={`Before: ${input.name}`} videoRef={before} />
           </div>
           <div>
             <span className={styles.label}>After</span>
             {result.format === 'gif' ? (
               <img className={styles.video} src={result.url} alt={`After: ${input.name} in the style of ${result.styleTitle}`} />
             ) : (
-              <video className={styles.video} src={result.url} controls loop playsInline aria-label={`After: ${input.name} in the style of ${result.styleTitle}`} />
+              <video
+                className={styles.video}
+                src={result.url}
+                controls
+                loop
+                playsInline
+                aria-label={`After: ${input.name} in the style of ${result.styleTitle}`}
+                onPlay={sync}
+                onPause={sync}
+                onSeeked={sync}
+              />
             )}
           </div>
         </div>
