@@ -2,11 +2,17 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { makeTestModels } from '../scripts/make-test-models.mjs';
 import { extractFrame, mediaPath, probeMedia, rgbDiff, sharedDir, VideoStudio } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 
 const ski = mediaPath('ski.mov');
+
+function expectStylised(output: string, index: number) {
+  expect(rgbDiff(extractFrame(output, index, 456, 256), extractFrame(ski, index, 456, 256)).mean).toBeGreaterThan(10);
+}
 
 function frameTimes(file: string): number[] {
   const csv = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
@@ -67,4 +73,29 @@ test('an animated GIF is treated as a video and decoded by ffmpeg.wasm', async (
   const facts = probeMedia((await studio.saveDownload(info.outputPath())).file);
   expect(facts).toMatchObject({ videoCodec: 'gif', width: 160, frames: 10 });
   expect(Math.abs(facts.duration - 1)).toBeLessThanOrEqual(0.02);
+});
+
+test('on WebGPU a short stretch comes out like on WASM', async ({ page }, info) => {
+  test.setTimeout(300_000); // SwiftShader runs WebGPU on the CPU: a tiny model keeps this to seconds a frame
+  const models = info.outputPath('models');
+  makeTestModels(models);
+  const outputs: string[] = [];
+  for (const backend of ['wasm', 'webgpu']) {
+    const studio = new VideoStudio(page);
+    await studio.open(`backend=${backend}`);
+    await studio.chooseFile(ski);
+    await studio.waitForVideo('webcodecs');
+    await studio.chooseFile(path.join(models, 'tiny-style.onnx'));
+    await studio.chooseHeight(256);
+    await studio.trim(0, 0.2);
+    await studio.run();
+    const result = await studio.waitForResult(240_000);
+    await expect(result).toHaveAttribute('data-backend', backend);
+    const { file } = await studio.saveDownload(info.outputPath(backend));
+    expect(probeMedia(file).frames).toBe(5);
+    outputs.push(file);
+  }
+  // Same model, same frames: only float rounding and H.264 may differ.
+  expect(rgbDiff(extractFrame(outputs[0], 2, 456, 256), extractFrame(outputs[1], 2, 456, 256)).mean).toBeLessThan(3);
+  expectStylised(outputs[1], 2);
 });
