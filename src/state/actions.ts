@@ -7,7 +7,7 @@ import { encodeImage } from '../media/encode/image';
 import { customStyleModel, findModel } from '../models/catalog';
 import type { ModelEntry } from '../models/registry';
 import { WorkerBridge } from '../workers/bridge';
-import { appRoot, progressReporter, runAsJob, showError } from './jobs';
+import { appRoot, cancelJob, progressReporter, runAsJob, showError } from './jobs';
 import { idleJob, useAppStore, type InputFile, type StyleResult } from './store';
 import { looksLikeVideo, openVideoFile, styleVideoFile } from './video';
 
@@ -18,7 +18,7 @@ const inference = new WorkerBridge(
 const set = useAppStore.setState;
 const get = useAppStore.getState;
 
-export { appRoot, cancelJob, showError } from './jobs';
+export { appRoot, cancelJob, showError };
 
 function isOnnx(file: File): boolean {
   return /\.onnx$/i.test(file.name);
@@ -28,8 +28,12 @@ function looksLikeImage(file: File): boolean {
   return file.type.startsWith('image/') || /\.(png|jpe?g|webp|gif|bmp|avif|heic|heif|tiff?)$/i.test(file.name);
 }
 
-/** Replaces the current input (and its result) once the new file is known to be readable. */
-export function setInput(input: InputFile): void {
+/**
+ * Replaces the current input (and its result) once the new file is known to be readable. A job still
+ * running on the old input is cancelled: its result would belong to a file no longer shown.
+ */
+function setInput(input: InputFile): void {
+  cancelJob();
   const previous = get().input;
   if (previous) URL.revokeObjectURL(previous.previewUrl);
   clearResult();
