@@ -33,14 +33,14 @@ const { values } = parseArgs({
     sizes: { type: 'string', default: '256,512,1024' },
     'all-styles': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
-    'video-frames': { type: 'string', default: '50,10' },
+    'video-frames': { type: 'string', default: '25,5' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(`npm run bench -- [--only ${Object.keys(GROUPS).join(',')}] [--runs 5] [--sizes 256,512,1024]
   [--all-styles] (time every style, not one per tier/variant) [--no-build] (reuse bench/.tmp builds)
-  [--video-frames 50,10] (frames of ski.mov for the realtime,quality tiers in the video/server groups)`);
+  [--video-frames 25,5] (frames of ski.mov for the realtime,quality tiers in the video/server groups)`);
   process.exit(0);
 }
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(GROUPS);

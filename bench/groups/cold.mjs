@@ -2,7 +2,7 @@
  * Group 5: cold start. A fresh browser context (empty HTTP cache, no service worker) per run: time
  * from navigation to the first stylised image (file-input with ../shared/media/starry_in.png, the
  * embedded realtime style, Run, download link ready), and the JavaScript transferred before the
- * first interaction (CDP Network: encoded bytes of every script response), with the gzip -9 size
+ * first interaction (every .js/.mjs response, page and workers), with the gzip -9 size
  * of the entry chunk (the static server here does not compress, so transferred = raw bytes).
  */
 import { readFileSync } from 'node:fs';
@@ -24,22 +24,27 @@ function entryChunk() {
   return { file: src, bytes: bytes.byteLength, gzipBytes: gzipSync(bytes, { level: 9 }).byteLength };
 }
 
-/** Encoded bytes per finished response, by CDP resource type, until `snapshot()`. */
-async function trackTransfers(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Network.enable');
-  const types = new Map();
+/**
+ * Bytes per finished response until `snapshot()`: body + headers as transferred (Playwright's
+ * request.sizes()), for the page and its workers (ORT runtime, WASM and model are fetched by workers).
+ */
+function trackTransfers(context) {
   const finished = [];
-  cdp.on('Network.responseReceived', (e) => types.set(e.requestId, { type: e.type, url: e.response.url }));
-  cdp.on('Network.loadingFinished', (e) => finished.push({ ...types.get(e.requestId), bytes: e.encodedDataLength }));
+  context.on('requestfinished', async (request) => {
+    const entry = { url: request.url(), type: request.resourceType(), bytes: 0 };
+    finished.push(entry);
+    const sizes = await request.sizes().catch(() => null);
+    if (sizes) entry.bytes = sizes.responseBodySize + sizes.responseHeadersSize;
+  });
+  const isJs = (r) => /\.m?js$/.test(new URL(r.url).pathname);
   return () => {
     const sum = (filter) => finished.filter(filter).reduce((a, r) => a + r.bytes, 0);
     return {
-      jsBytes: sum((r) => r.type === 'Script' || /\.m?js$/.test(r.url ?? '')),
-      wasmBytes: sum((r) => /\.wasm$/.test(r.url ?? '')),
-      modelBytes: sum((r) => /\.onnx$/.test(r.url ?? '')),
+      jsBytes: sum(isJs),
+      wasmBytes: sum((r) => /\.wasm$/.test(r.url)),
+      modelBytes: sum((r) => /\.onnx$/.test(r.url)),
       allBytes: sum(() => true),
-      scripts: finished.filter((r) => r.type === 'Script' || /\.m?js$/.test(r.url ?? '')).map((r) => ({ url: new URL(r.url).pathname, bytes: r.bytes })),
+      scripts: finished.filter(isJs).map((r) => ({ url: new URL(r.url).pathname, bytes: r.bytes })),
     };
   };
 }
@@ -53,8 +58,8 @@ export async function measure({ args }) {
     for (let i = 0; i < Math.min(args.runs, 5); i++) {
       const context = await browser.newContext({ serviceWorkers: 'allow' });
       try {
+        const snapshot = trackTransfers(context);
         const page = await context.newPage();
-        const snapshot = await trackTransfers(page);
         const started = Date.now();
         await page.goto(`${server.url}?backend=wasm`);
         await page.getByRole('heading', { name: 'ClipMorph Web' }).waitFor();

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { benchDir } from './common.mjs';
+import { benchDir, median } from './common.mjs';
 
 const ORDER = ['latency', 'tuning', 'video', 'server', 'memory', 'cold', 'gif'];
 const fmt = (v, digits = 1) => (v == null || Number.isNaN(v) ? '–' : typeof v === 'number' ? v.toFixed(digits) : String(v));
@@ -63,8 +63,11 @@ const render = {
   },
   server: (g) =>
     table(
-      ['tier', 'style', 'frames', 'size', 'fps (extract+infer+encode)', 'inference-only fps', 'weights'],
-      g.rows.map((r) => [r.tier, r.style ?? '–', r.frames, `${r.width}×${r.height}`, fmt(r.fps, 2), fmt(r.inferFps, 2), r.weights]),
+      ['tier', 'style', 'frames', 'size', 'fps (extract+infer+encode)', 'inference-only fps', 'ffmpeg extract + encode ms/frame', 'weights'],
+      g.rows.map((r) => {
+        const mediaMs = median(r.runs.map((s) => ((s.extract + s.encode) * 1000) / r.frames));
+        return [r.tier, r.style ?? '–', r.frames, `${r.width}×${r.height}`, fmt(r.fps, 2), fmt(r.inferFps, 2), fmt(mediaMs, 0), r.weights];
+      }),
     ) + notes(g),
   memory: (g) =>
     table(
