@@ -31,7 +31,7 @@ function entryChunk() {
 function trackTransfers(context) {
   const finished = [];
   context.on('requestfinished', async (request) => {
-    const entry = { url: request.url(), type: request.resourceType(), bytes: 0 };
+    const entry = { url: request.url(), type: request.resourceType(), bytes: 0, bySw: Boolean(request.serviceWorker()) };
     finished.push(entry);
     const sizes = await request.sizes().catch(() => null);
     if (sizes) entry.bytes = sizes.responseBodySize + sizes.responseHeadersSize;
@@ -45,6 +45,8 @@ function trackTransfers(context) {
       modelBytes: sum((r) => /\.onnx$/.test(r.url)),
       allBytes: sum(() => true),
       scripts: finished.filter(isJs).map((r) => ({ url: new URL(r.url).pathname, bytes: r.bytes })),
+      serviceWorkerBytes: sum((r) => r.bySw),
+      large: finished.filter((r) => r.bytes > 100_000).map((r) => ({ url: new URL(r.url).pathname, bytes: r.bytes, bySw: r.bySw })),
     };
   };
 }
@@ -91,6 +93,9 @@ export async function measure({ args }) {
       jsBytesAfterFirstImage: median(runs.map((r) => r.after.jsBytes)),
       wasmBytesAfterFirstImage: median(runs.map((r) => r.after.wasmBytes)),
       modelBytesAfterFirstImage: median(runs.map((r) => r.after.modelBytes)),
+      allBytesAfterFirstImage: median(runs.map((r) => r.after.allBytes)),
+      serviceWorkerBytesAfterFirstImage: median(runs.map((r) => r.after.serviceWorkerBytes)),
+      largeTransfersByFirstImage: first.after.large,
       initialScripts: first.initial.scripts,
       entry,
       runs: runs.map((r) => ({ readyMs: r.readyMs, firstImageMs: r.firstImageMs, jobMs: r.jobMs })),

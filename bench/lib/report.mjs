@@ -88,10 +88,13 @@ const render = {
         ['WASM transferred before the first interaction', kib(g.initialWasmBytes)],
         ['everything transferred before the first interaction', kib(g.initialAllBytes)],
         ['JS / WASM / model transferred by the first image', `${kib(g.jsBytesAfterFirstImage)} / ${kib(g.wasmBytesAfterFirstImage)} / ${kib(g.modelBytesAfterFirstImage)}`],
+        ['everything transferred by the first image (of which by the service worker)', `${kib(g.allBytesAfterFirstImage)} (${kib(g.serviceWorkerBytesAfterFirstImage)})`],
         [`entry chunk ${g.entry?.file}`, `${kib(g.entry?.bytes)} raw, **${kib(g.entry?.gzipBytes)} gzip -9**`],
       ],
     ) +
-    `\n\nScripts before the first interaction: ${(g.initialScripts ?? []).map((s) => `\`${s.url}\` ${kib(s.bytes)}`).join(', ')}.\n` + notes(g),
+    `\n\nScripts before the first interaction: ${(g.initialScripts ?? []).map((s) => `\`${s.url}\` ${kib(s.bytes)}`).join(', ')}.\n` +
+    (g.largeTransfersByFirstImage ? `\nTransfers over 100 KB by the first image: ${g.largeTransfersByFirstImage.map((s) => `\`${s.url}\` ${kib(s.bytes)}${s.bySw ? ' (service worker)' : ''}`).join(', ')}.\n` : '') +
+    notes(g),
   gif: (g) =>
     table(
       ['gifenc colour bins', 'frames', 'size', 'browser fps', 'node fps', 'browser / node'],
