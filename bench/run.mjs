@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { benchDir, log, root, run, tmpDir } from './lib/common.mjs';
 import { describeMachine } from './lib/machine.mjs';
 import { renderMarkdown } from './lib/report.mjs';
+import { makeStandIns } from './lib/standins.mjs';
 import { makeTestModels } from '../scripts/make-test-models.mjs';
 
 const GROUPS = {
@@ -34,13 +35,15 @@ const { values } = parseArgs({
     'all-styles': { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
     'video-frames': { type: 'string', default: '25,5' },
+    'video-runs': { type: 'string', default: '2' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
   console.log(`npm run bench -- [--only ${Object.keys(GROUPS).join(',')}] [--runs 5] [--sizes 256,512,1024]
   [--all-styles] (time every style, not one per tier/variant) [--no-build] (reuse bench/.tmp builds)
-  [--video-frames 25,5] (frames of ski.mov for the realtime,quality tiers in the video/server groups)`);
+  [--video-frames 25,5] (frames of ski.mov for the realtime,quality tiers in the video/server groups)
+  [--video-runs 2] (timed jobs per row in the video/server groups, after a warm-up)`);
   process.exit(0);
 }
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(GROUPS);
@@ -51,11 +54,14 @@ const args = {
   sizes: values.sizes.split(',').map(Number),
   allStyles: values['all-styles'],
   videoFrames: { realtime: realtimeFrames, quality: qualityFrames ?? realtimeFrames },
+  videoRuns: Number(values['video-runs']),
 };
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 
 mkdirSync(tmpDir, { recursive: true });
 makeTestModels(path.join(tmpDir, 'test-models'));
+const standIns = makeStandIns();
+if (standIns.length) log(`no trained ${standIns.join(', ')} model in the manifest: timing random-weight stand-ins for it`);
 if (!values['no-build']) {
   if (only.some((g) => NEEDS_PAGE.includes(g))) {
     log('building the bench page (bench/vite.config.ts)');

@@ -21,6 +21,7 @@ export default defineConfig({
       // Every model file, not only the shipped ones: the bench also times variants the app never picks.
       { prefix: 'models/', dir: path.join(root, 'models'), include: (f) => f.endsWith('.onnx') },
       { prefix: 'test-models/', dir: path.join(import.meta.dirname, '.tmp/test-models'), include: (f) => f.endsWith('.onnx') },
+      { prefix: 'standins/', dir: path.join(import.meta.dirname, '.tmp/standins'), include: (f) => f.endsWith('.onnx') },
     ]),
   ],
   resolve: {

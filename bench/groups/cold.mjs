@@ -52,7 +52,8 @@ function trackTransfers(context) {
 }
 
 export async function measure({ args }) {
-  const style = styleForTier('realtime');
+  const realtime = styleForTier('realtime');
+  const style = realtime?.standIn ? null : realtime;
   const browser = await launchBrowser();
   const server = await serve(appDir());
   const runs = [];

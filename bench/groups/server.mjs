@@ -18,7 +18,8 @@ export async function serverRun({ tier, clip, frames }) {
   const style = styleForTier(tier);
   const ckpt = path.join(root, 'training/runs/main/ckpt.pt');
   const args = ['bench/clipmorph_server.py', '--input', clip, '--output', path.join(tmpDir, `server-${tier}.mp4`), '--frames', String(frames), '--threads', String(os.cpus().length)];
-  if (style) args.push('--onnx', style.onnx, '--style-id', style.id, ...(existsSync(ckpt) ? ['--ckpt', ckpt] : []));
+  if (style?.standIn) args.push('--onnx', style.onnx);
+  else if (style) args.push('--onnx', style.onnx, '--style-id', style.id, ...(existsSync(ckpt) ? ['--ckpt', ckpt] : []));
   else args.push('--tier', tier);
   const { stdout } = await spawnAsync('/usr/bin/python3', args);
   return { ...JSON.parse(stdout.trim().split('\n').pop()), style: style?.id ?? null };
@@ -30,7 +31,7 @@ export async function measure({ args }) {
     const frames = args.videoFrames[tier];
     const clip = skiClip(frames);
     const runs = [];
-    for (let i = 0; i < Math.min(args.runs, 3); i++) {
+    for (let i = 0; i < args.videoRuns; i++) {
       log(`server ${tier}: run ${i + 1}, ${frames} frames`);
       runs.push(await serverRun({ tier, clip, frames }));
     }
@@ -46,7 +47,7 @@ export async function measure({ args }) {
     rows,
     notes: [
       'fps = frames / (extract + inference + encode) seconds; the model load and one warm-up pass are left out (the server kept its model loaded).',
-      `Median of ${Math.min(args.runs, 3)} runs; torch.set_num_threads(${os.cpus().length}).`,
+      `Median of ${args.videoRuns} runs; torch.set_num_threads(${os.cpus().length}).`,
     ],
   };
 }

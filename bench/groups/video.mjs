@@ -37,7 +37,7 @@ export async function measure({ args }) {
   const browser = await launchBrowser();
   const server = await serve(path.join(tmpDir, 'app'));
   const rows = [];
-  const runs = Math.min(args.runs, 3);
+  const runs = args.videoRuns;
   try {
     for (const style of videoStyles()) {
       const frames = args.videoFrames[style.tier] ?? args.videoFrames.realtime; // the stand-in: as many as realtime
