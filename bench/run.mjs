@@ -36,6 +36,7 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'video-frames': { type: 'string', default: '25,5' },
     'video-runs': { type: 'string', default: '2' },
+    report: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -43,7 +44,13 @@ if (values.help) {
   console.log(`npm run bench -- [--only ${Object.keys(GROUPS).join(',')}] [--runs 5] [--sizes 256,512,1024]
   [--all-styles] (time every style, not one per tier/variant) [--no-build] (reuse bench/.tmp builds)
   [--video-frames 25,5] (frames of ski.mov for the realtime,quality tiers in the video/server groups)
-  [--video-runs 2] (timed jobs per row in the video/server groups, after a warm-up)`);
+  [--video-runs 2] (timed jobs per row in the video/server groups, after a warm-up)
+  [--report] (only re-render BENCHMARKS.md from bench/results.json and bench/findings.md)`);
+  process.exit(0);
+}
+const resultsFile = path.join(benchDir, 'results.json');
+if (values.report) {
+  writeFileSync(path.join(root, 'BENCHMARKS.md'), renderMarkdown(JSON.parse(readFileSync(resultsFile, 'utf8'))));
   process.exit(0);
 }
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : Object.keys(GROUPS);
@@ -74,7 +81,6 @@ if (!values['no-build']) {
   }
 }
 
-const resultsFile = path.join(benchDir, 'results.json');
 const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { groups: {} };
 for (const name of Object.keys(GROUPS).filter((g) => only.includes(g))) {
   const group = await GROUPS[name]();

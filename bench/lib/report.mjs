@@ -102,6 +102,28 @@ const render = {
     ) + notes(g),
 };
 
+const range = (values) => {
+  const v = values.filter((x) => x != null && Number.isFinite(x));
+  return v.length ? `${fmt(Math.min(...v), 2)}–${fmt(Math.max(...v), 2)}× (median ${fmt(median(v), 2)}×)` : '–';
+};
+
+/** The headline ratios, each pointing at the table it comes from. */
+function summary(groups) {
+  const rows = [];
+  const latency = groups.latency?.rows?.filter((r) => r.ratio != null && r.tier !== 'test') ?? [];
+  for (const variant of [...new Set(latency.map((r) => r.variant))]) {
+    rows.push([`Model latency, browser WASM / native (${variant}, trained models and stand-ins, 256–1024 px)`, range(latency.filter((r) => r.variant === variant).map((r) => r.ratio))]);
+  }
+  for (const r of groups.video?.rows ?? []) {
+    const s = groups.server?.rows?.find((x) => x.tier === r.tier && x.frames === r.frames);
+    if (s) rows.push([`Video end to end, ours (${r.path === 'ffmpeg' ? 'ffmpeg.wasm' : 'WebCodecs'} decode) / original server, ${r.tier} tier, ${r.width}×${r.height}`, `**${fmt(r.fps / s.fps, 2)}×** (${fmt(r.fps, 2)} vs ${fmt(s.fps, 2)} fps)`]);
+  }
+  if (groups.memory?.growth) rows.push(['Peak browser memory, 60 s / 30 s 1080p clip (PSS)', `**${fmt(groups.memory.growth.pssPeak60over30, 2)}×** (peak ${groups.memory.rows.at(-1).peakMiB.pss} MiB)`]);
+  if (groups.cold?.firstImageMs) rows.push(['Cold start: navigation → first stylised image; JS before first interaction; entry chunk gzip', `${fmt(groups.cold.firstImageMs, 0)} ms; ${kib(groups.cold.initialJsBytes)}; ${kib(groups.cold.entry?.gzipBytes)}`]);
+  for (const r of groups.gif?.rows ?? []) rows.push([`GIF encode 852×480, browser / node (gifenc ${r.format})`, `**${fmt(r.ratio, 2)}×** (${fmt(r.browserFps, 2)} vs ${fmt(r.nodeFps, 2)} fps)`]);
+  return rows.length ? `## Summary\n\n${table(['figure', 'ratio / value'], rows)}\n` : '';
+}
+
 export function renderMarkdown(results) {
   const groups = results.groups;
   const parts = [
@@ -112,6 +134,9 @@ export function renderMarkdown(results) {
     'machine (alternating runs, median after a warm-up), because this 2-core machine also runs a training job and other',
     'engineers\' test suites: absolute milliseconds here are slower than on an idle machine, ratios are what to read.',
     '`npm run bench -- --help` lists the options; `--only latency,cold` runs some groups and keeps the others\' last figures.',
+    '',
+    summary(groups),
+    '## Groups',
     '',
   ];
   for (const name of ORDER) {
