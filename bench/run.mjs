@@ -82,6 +82,7 @@ if (!values['no-build']) {
 }
 
 const results = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { groups: {} };
+const fresh = new Set(); // groups measured by this invocation
 for (const name of Object.keys(GROUPS).filter((g) => only.includes(g))) {
   const group = await GROUPS[name]();
   const started = new Date();
@@ -89,7 +90,7 @@ for (const name of Object.keys(GROUPS).filter((g) => only.includes(g))) {
   const machine = describeMachine();
   let figures;
   try {
-    figures = await group.measure({ args, results });
+    figures = await group.measure({ args, results, fresh });
   } catch (error) {
     log(`group ${name} failed:`, error);
     figures = { error: String(error?.stack ?? error).slice(0, 2000) };
@@ -102,6 +103,7 @@ for (const name of Object.keys(GROUPS).filter((g) => only.includes(g))) {
     machine: { ...machine, loadAverageAfter: describeMachine().loadAverage },
     ...figures,
   };
+  if (!figures.error) fresh.add(name);
   // Written after every group, so an interrupted run keeps what it measured.
   writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(path.join(root, 'BENCHMARKS.md'), renderMarkdown(results));

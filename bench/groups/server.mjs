@@ -25,7 +25,23 @@ export async function serverRun({ tier, clip, frames }) {
   return { ...JSON.parse(stdout.trim().split('\n').pop()), style: style?.id ?? null };
 }
 
-export async function measure({ args }) {
+export function serverRow(tier, clip, frames, runs) {
+  const last = runs.at(-1);
+  return {
+    tier, style: last.style, clip: path.basename(clip), frames, width: last.width, height: last.height, weights: last.weights, architecture: last.architecture,
+    fps: round(median(runs.map((r) => r.fps)), 3), inferFps: round(median(runs.map((r) => r.inferFps)), 3), runs: runs.map((r) => r.seconds),
+  };
+}
+
+export async function measure({ args, results, fresh }) {
+  const notes = [
+    'fps = frames / (extract + inference + encode) seconds; the model load and one warm-up pass are left out (the server kept its model loaded).',
+    `Median of ${args.videoRuns} runs; torch.set_num_threads(${os.cpus().length}).`,
+  ];
+  // Run together with the video group, the server runs were interleaved with its jobs: report those.
+  if (fresh?.has('video') && results.groups.video?.server?.length) {
+    return { rows: results.groups.video.server, notes: [...notes, 'These runs were made inside the video group, interleaved with the browser jobs.'] };
+  }
   const rows = [];
   for (const tier of TIERS) {
     const frames = args.videoFrames[tier];
@@ -35,19 +51,8 @@ export async function measure({ args }) {
       log(`server ${tier}: run ${i + 1}, ${frames} frames`);
       runs.push(await serverRun({ tier, clip, frames }));
     }
-    const fps = median(runs.map((r) => r.fps));
-    const last = runs.at(-1);
-    log(`server ${tier}: ${fps} fps (inference only ${median(runs.map((r) => r.inferFps))})`);
-    rows.push({
-      tier, style: last.style, clip: path.basename(clip), frames, width: last.width, height: last.height, weights: last.weights, architecture: last.architecture,
-      fps: round(fps, 3), inferFps: round(median(runs.map((r) => r.inferFps)), 3), runs: runs.map((r) => r.seconds),
-    });
+    rows.push(serverRow(tier, clip, frames, runs));
+    log(`server ${tier}: ${rows.at(-1).fps} fps (inference only ${rows.at(-1).inferFps})`);
   }
-  return {
-    rows,
-    notes: [
-      'fps = frames / (extract + inference + encode) seconds; the model load and one warm-up pass are left out (the server kept its model loaded).',
-      `Median of ${args.videoRuns} runs; torch.set_num_threads(${os.cpus().length}).`,
-    ],
-  };
+  return { rows, notes };
 }
