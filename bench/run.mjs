@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * ClipMorph Web benchmarks (issue 6). Not part of `npm test`.
- *   npm run bench                                  all groups (~20 min on 2 cores)
+ *   npm run bench                                  all groups (~15 min on 2 busy cores)
  *   npm run bench -- --only latency,cold           some groups
  *   npm run bench -- --sizes 256,512 --runs 3      options (see `--help`)
  * Writes bench/results.json (merged: groups not run keep their last figures) and BENCHMARKS.md.
+ * Type-check the bench page with `npx tsc -p bench/tsconfig.json`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
