@@ -16,7 +16,7 @@ from compare_loss_nets import to_pil  # noqa: E402
 from data import EVAL_PHOTOS, load_image  # noqa: E402
 from export_onnx import ROOT, run_ort  # noqa: E402
 
-TILE, LABEL_H = 224, 18
+TILE, LABEL_H = 176, 18
 
 
 def main():

@@ -61,6 +61,8 @@ def main(argv=None):
         assert ck["args"]["styles"] == a.styles and ck["args"]["tier"] == a.tier, "different run in " + a.run_dir
         net.load_state_dict(ck["net"])
         opt.load_state_dict(ck["opt"])
+        for group in opt.param_groups:  # the command line wins, so a resumed run can lower the rate
+            group["lr"] = a.lr
         state = ck["state"]
         print(f"resumed at step {state['step']} ({state['seconds']:.0f} s)")
 
