@@ -243,7 +243,7 @@ def recipe(net, args, state, n_styles, content, style, ops):
         "multiStyle": (f"one conditional-instance-norm network (Dumoulin et al. 2017) trained on {n_styles} styles; "
                        "this file bakes this style's (gamma, beta) into plain InstanceNormalization"
                        if n_styles > 1 else "single-style network"),
-        "steps": state["step"], "batch": args["batch"],
+        "steps": state["step"], "batch": args["batch"], "optimiser": f"Adam, final learning rate {args['lr']}",
         "crop": f"random 128-256 px square crops resized to {args['size']} px, random horizontal flip",
         "lossWeights": {"content": args["content_weight"], "style": args["style_weight"]},
         "lossNetwork": (f"nsfwjs {args['loss_net']} (ImageNet-initialised), converted by training/nsfwjs_to_torch.py; "
