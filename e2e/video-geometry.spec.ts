@@ -75,7 +75,7 @@ test('an animated GIF is treated as a video and decoded by ffmpeg.wasm', async (
   expect(Math.abs(facts.duration - 1)).toBeLessThanOrEqual(0.02);
 });
 
-test('on WebGPU a short stretch comes out like on WASM', async ({ page }, info) => {
+test('on WebGPU frames go decoder -> model on the GPU and come out like on WASM', async ({ page }, info) => {
   test.setTimeout(300_000); // SwiftShader runs WebGPU on the CPU: a tiny model keeps this to seconds a frame
   const models = info.outputPath('models');
   makeTestModels(models);
@@ -91,6 +91,7 @@ test('on WebGPU a short stretch comes out like on WASM', async ({ page }, info) 
     await studio.run();
     const result = await studio.waitForResult(240_000);
     await expect(result).toHaveAttribute('data-backend', backend);
+    await expect(result).toHaveAttribute('data-frames-on-gpu', String(backend === 'webgpu'));
     const { file } = await studio.saveDownload(info.outputPath(backend));
     expect(probeMedia(file).frames).toBe(5);
     outputs.push(file);

@@ -16,6 +16,15 @@ export interface RgbaFrame {
   duration: number;
 }
 
+/** A frame straight from the decoder, for the GPU route; closed by the source once the consumer moves on. */
+export interface DecodedFrame {
+  frame: VideoFrame;
+  /** Clockwise quarter turns that make it upright. */
+  quarterTurns: number;
+  timestamp: number;
+  duration: number;
+}
+
 export interface VideoInfo {
   decoder: DecoderPath;
   /** Upright display size: rotation applied, non-square pixels made square. */
@@ -36,6 +45,8 @@ export interface VideoSource {
   info: VideoInfo;
   countFrames(trim: Trim): Promise<FrameSpan>;
   frames(width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame>;
+  /** Decoder output as VideoFrames (WebCodecs only), so WebGPU can take them without a CPU copy. */
+  videoFrames?(trim: Trim): AsyncGenerator<DecodedFrame>;
   /** A demuxable input holding the source's audio (the source itself, or a copy ffmpeg extracted), or null. */
   audio(): Promise<Input | null>;
   dispose(): void;

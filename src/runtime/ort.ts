@@ -42,6 +42,9 @@ export async function createSession(backend: Backend, appRoot: string, model: Ui
     const session = await ort.InferenceSession.create(model, {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
+      // On WebGPU outputs stay on the GPU, so video frames are blended and packed there
+      // (src/media/gpu); getData() still downloads them where the CPU needs them.
+      ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
       // Keeps ORT from silently moving unsupported nodes to the CPU on WebGPU... it logs them instead.
       logSeverityLevel: 3,
     });

@@ -38,6 +38,7 @@ export interface VideoResult {
   /** Source time of the output's first frame, to play the source alongside. */
   sourceStart: number;
   decoder: DecoderPath;
+  framesOnGpu: boolean;
   codec: string;
   hasAudio: boolean;
   framesPerSecond: number;

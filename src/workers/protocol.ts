@@ -56,6 +56,8 @@ export interface StyleVideoRequest extends ModelRequest {
 export interface StyleVideoResult {
   blob: Blob;
   decoder: DecoderPath;
+  /** Frames went decoder -> GPU texture -> model input without the CPU route's readback and conversion (WebGPU route). */
+  framesOnGpu: boolean;
   /** Encoder codec ("avc", "vp9") or "gif". */
   codec: string;
   width: number;

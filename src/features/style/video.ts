@@ -10,11 +10,14 @@ import { FfmpegVideoWriter } from '../../media/encode/ffmpeg-video';
 import { GifWriter } from '../../media/encode/gif';
 import { VideoWriter, webCodecsCodec } from '../../media/encode/video';
 import type { FrameWriter } from '../../media/encode/writer';
-import type { FrameSpan, VideoSource } from '../../media/frames';
+import type { FrameSpan, RgbaFrame, VideoSource } from '../../media/frames';
+import { GpuStyler } from '../../media/gpu/gpu-styler';
 import { openVideo } from '../../media/open';
 import type { ModelEntry } from '../../models/registry';
+import type { SessionHandle } from '../../runtime/ort';
 import type { PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleVideoResult } from '../../workers/protocol';
 import { getSession } from '../../workers/sessions';
+import { styleMeta } from './meta';
 import type { RunContext } from './run';
 import { stylise } from './stylise';
 
@@ -53,6 +56,39 @@ async function openWriter(request: StyleVideoRequest, source: VideoSource, width
   return FfmpegVideoWriter.create(request.appRoot, request.format, width, height, fps, audio);
 }
 
+/** The WebGPU route applies to WebCodecs frames that fit one tile; everything else goes through the CPU. */
+async function gpuStyler(source: VideoSource, handle: SessionHandle, model: ModelEntry, size: { width: number; height: number }): Promise<GpuStyler | null> {
+  const maxTile = styleMeta.maxTile.webgpu;
+  if (handle.backend !== 'webgpu' || !source.videoFrames || size.width > maxTile || size.height > maxTile) return null;
+  return GpuStyler.create(handle, model, size.width, size.height);
+}
+
+/** Stylised, strength-blended frames at `size`, on the GPU route when there is one. */
+async function* stylisedFrames(
+  source: VideoSource,
+  gpu: GpuStyler | null,
+  handle: SessionHandle,
+  request: StyleVideoRequest,
+  size: { width: number; height: number },
+  trim: Trim,
+): AsyncGenerator<RgbaFrame> {
+  if (gpu && source.videoFrames) {
+    try {
+      for await (const decoded of readable(source.videoFrames(trim), request.video.name)) {
+        const image = await gpu.stylise(decoded.frame, decoded.quarterTurns, request.strength);
+        yield { image, timestamp: decoded.timestamp, duration: decoded.duration };
+      }
+    } finally {
+      gpu.dispose();
+    }
+    return;
+  }
+  for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
+    const stylised = await stylise(handle, request.model, frame.image);
+    yield { ...frame, image: blendRgba(frame.image, stylised, request.strength) };
+  }
+}
+
 export async function styleVideo(request: StyleVideoRequest, context: RunContext): Promise<StyleVideoResult> {
   const source = await open(request);
   try {
@@ -64,14 +100,14 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
     const handle = await pending;
     const writer = await openWriter(request, source, size.width, size.height, span, trim);
 
+    const gpu = await gpuStyler(source, handle, request.model, size);
     const started = performance.now();
     let done = 0;
     let outputEnd = 0;
     context.onProgress({ stage: 'frames', done, total: span.count });
-    for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
-      const stylised = await stylise(handle, request.model, frame.image);
+    for await (const frame of stylisedFrames(source, gpu, handle, request, size, trim)) {
       const timestamp = frame.timestamp - span.first;
-      await writer.add(blendRgba(frame.image, stylised, request.strength), timestamp, frame.duration);
+      await writer.add(frame.image, timestamp, frame.duration);
       outputEnd = timestamp + frame.duration;
       done++;
       context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
@@ -86,6 +122,7 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
     return {
       ...(await writer.finish()),
       decoder: info.decoder,
+      framesOnGpu: gpu !== null,
       width: size.width,
       height: size.height,
       seconds: outputEnd,

@@ -2,9 +2,9 @@
  * Fast path: mediabunny demuxes (MP4/MOV, WebM/MKV, MPEG-TS, ...) and the browser's VideoDecoder
  * decodes. Returns null when either cannot handle the file, so the caller can fall back to ffmpeg.
  */
-import { ALL_FORMATS, BlobSource, CanvasSink, EncodedPacketSink, Input, type InputVideoTrack } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, CanvasSink, EncodedPacketSink, Input, VideoSampleSink, type InputVideoTrack } from 'mediabunny';
 import { inTrim, type Trim } from '../../lib/timeline';
-import type { FrameSpan, RgbaFrame, VideoSource } from '../frames';
+import type { DecodedFrame, FrameSpan, RgbaFrame, VideoSource } from '../frames';
 
 export async function openWithWebCodecs(file: Blob): Promise<VideoSource | null> {
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
@@ -24,6 +24,7 @@ async function webCodecsSource(input: Input, track: InputVideoTrack): Promise<Vi
     info: { decoder: 'webcodecs', width: await track.getDisplayWidth(), height: await track.getDisplayHeight(), duration },
     countFrames: (trim) => countFrames(track, trim),
     frames: (width, height, trim) => frames(track, width, height, trim),
+    videoFrames: (trim) => videoFrames(track, trim),
     audio: async () => ((await input.getPrimaryAudioTrack()) ? input : null),
     dispose: () => input.dispose(),
   };
@@ -42,13 +43,9 @@ async function countFrames(track: InputVideoTrack, trim: Trim): Promise<FrameSpa
 }
 
 /**
- * The sink decodes a few frames ahead, applies rotation and pixel aspect, and scales on the GPU
- * (canvas drawImage); each VideoFrame is closed as soon as it is drawn. The pixels are then read
- * back to the CPU, which is where they are needed on the WASM backend. On WebGPU they could stay on
- * the GPU (importExternalTexture on ORT's own device, a compute pass writing the planar tensor into
- * a GPU buffer, Tensor.fromGpuBuffer, gpu-buffer outputs, a blend pass feeding the encoder a GPU
- * VideoFrame). That path is not built yet: on this project's test machines WebGPU is SwiftShader,
- * where WASM is hundreds of times faster, so it could be neither measured nor usefully tested here.
+ * CPU route: the sink decodes a few frames ahead, applies rotation and pixel aspect, scales on the
+ * GPU (canvas drawImage), and each VideoFrame is closed as soon as it is drawn; the pixels are read
+ * back for the WASM backend, which needs them in memory. WebGPU takes videoFrames() instead.
  */
 async function* frames(track: InputVideoTrack, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
   const sink = new CanvasSink(track, { width, height, fit: 'fill' });
@@ -60,5 +57,22 @@ async function* frames(track: InputVideoTrack, width: number, height: number, tr
     if (!context) throw new Error('no 2D canvas in this worker');
     const { data } = context.getImageData(0, 0, width, height);
     yield { image: { data, width, height }, timestamp: wrapped.timestamp, duration: wrapped.duration };
+  }
+}
+
+async function* videoFrames(track: InputVideoTrack, trim: Trim): AsyncGenerator<DecodedFrame> {
+  const end = Number.isFinite(trim.end) ? trim.end : undefined;
+  for await (const sample of new VideoSampleSink(track).samples(trim.start, end)) {
+    try {
+      if (!inTrim(sample.timestamp, trim)) continue;
+      const frame = sample.toVideoFrame();
+      try {
+        yield { frame, quarterTurns: sample.rotation / 90, timestamp: sample.timestamp, duration: sample.duration };
+      } finally {
+        frame.close();
+      }
+    } finally {
+      sample.close();
+    }
   }
 }

@@ -59,7 +59,7 @@ function Result({ input, result }: { input: InputFile; result: VideoResult }) {
   const sync = (e: SyntheticEvent<HTMLVideoElement>) => follow(before.current, e.currentTarget, result.sourceStart);
   return (
     <div className={styles.result}>
-      <figure className={styles.figure} data-testid="result" data-decoder={result.decoder} data-backend={result.backend} data-format={result.format}>
+      <figure className={styles.figure} data-testid="result" data-decoder={result.decoder} data-backend={result.backend} data-format={result.format} data-frames-on-gpu={result.framesOnGpu}>
         <div className={styles.compare}>
           <div>
             <span className={styles.label}>Before</span>
@@ -85,7 +85,7 @@ function Result({ input, result }: { input: InputFile; result: VideoResult }) {
           </div>
         </div>
         <figcaption className={styles.caption}>
-          Decoded with {DECODED_WITH[result.decoder]} · {result.frames} frames, {result.seconds.toFixed(2)} s · {result.width}×{result.height} ·{' '}
+          Decoded with {DECODED_WITH[result.decoder]}{result.framesOnGpu ? ', frames prepared on the GPU' : ''} · {result.frames} frames, {result.seconds.toFixed(2)} s · {result.width}×{result.height} ·{' '}
           {CODEC_LABEL[result.codec] ?? result.codec}
           {audio} · {result.styleTitle} on {result.backend.toUpperCase()} at {result.framesPerSecond.toFixed(1)} fps · {formatBytes(result.bytes)}
         </figcaption>

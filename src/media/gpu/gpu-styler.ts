@@ -1,0 +1,194 @@
+/**
+ * WebGPU route for video frames: decoded VideoFrame -> texture on ORT's device -> compute pass
+ * writing the model's planar float input into a GPU buffer -> ORT on the same device (gpu-buffer in and out)
+ * -> compute pass blending with the original and packing RGBA -> one readback of what the encoder
+ * needs. With a hardware decoder nothing between decoder and model touches the CPU; a software
+ * decoder's frames are uploaded once. Frames larger than one tile take the CPU route, which tiles.
+ */
+import type { Rgba } from '../../lib/pixels';
+import type { ModelEntry } from '../../models/registry';
+import type { SessionHandle } from '../../runtime/ort';
+
+/** Samples the upright, resized frame (rotation 0-3 quarter turns clockwise) into planar RGB. */
+const PREPARE = /* wgsl */ `
+struct Params { width: u32, height: u32, quarterTurns: u32, pad: u32 }
+@group(0) @binding(0) var frame: texture_2d<f32>;
+@group(0) @binding(1) var linear: sampler;
+@group(0) @binding(2) var<storage, read_write> planar: array<f32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  if (id.x >= params.width || id.y >= params.height) { return; }
+  let u = (f32(id.x) + 0.5) / f32(params.width);
+  let v = (f32(id.y) + 0.5) / f32(params.height);
+  var uv = vec2f(u, v);
+  if (params.quarterTurns == 1u) { uv = vec2f(v, 1.0 - u); }
+  if (params.quarterTurns == 2u) { uv = vec2f(1.0 - u, 1.0 - v); }
+  if (params.quarterTurns == 3u) { uv = vec2f(1.0 - v, u); }
+  let colour = textureSampleLevel(frame, linear, uv, 0.0);
+  let i = id.y * params.width + id.x;
+  let plane = params.width * params.height;
+  planar[i] = colour.r;
+  planar[plane + i] = colour.g;
+  planar[2u * plane + i] = colour.b;
+}`;
+
+/** strength * stylised + (1 - strength) * original, packed as RGBA bytes (opaque). */
+const COMPOSE = /* wgsl */ `
+struct Params { width: u32, height: u32, strength: f32, pad: u32 }
+@group(0) @binding(0) var<storage, read> original: array<f32>;
+@group(0) @binding(1) var<storage, read> stylised: array<f32>;
+@group(0) @binding(2) var<storage, read_write> rgba: array<u32>;
+@group(0) @binding(3) var<uniform> params: Params;
+
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3u) {
+  let plane = params.width * params.height;
+  let i = id.x;
+  if (i >= plane) { return; }
+  let a = vec3f(original[i], original[plane + i], original[2u * plane + i]);
+  let b = vec3f(stylised[i], stylised[plane + i], stylised[2u * plane + i]);
+  rgba[i] = pack4x8unorm(vec4f(mix(a, b, params.strength), 1.0));
+}`;
+
+export class GpuStyler {
+  private constructor(
+    private readonly handle: SessionHandle,
+    private readonly model: ModelEntry,
+    private readonly device: GPUDevice,
+    readonly width: number,
+    readonly height: number,
+    private readonly prepare: GPUComputePipeline,
+    private readonly compose: GPUComputePipeline,
+    private readonly sampler: GPUSampler,
+    private readonly planar: GPUBuffer,
+    private readonly rgba: GPUBuffer,
+    private readonly readback: GPUBuffer,
+    private readonly prepareParams: GPUBuffer,
+    private readonly composeParams: GPUBuffer,
+  ) {}
+
+  static async create(handle: SessionHandle, model: ModelEntry, width: number, height: number): Promise<GpuStyler> {
+    const device = (await handle.ort.env.webgpu.device) as GPUDevice; // ORT's own device: its buffers are only valid there
+    const pipeline = (code: string) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    const pixels = width * height;
+    const buffer = (size: number, usage: GPUBufferUsageFlags) => device.createBuffer({ size, usage });
+    return new GpuStyler(
+      handle,
+      model,
+      device,
+      width,
+      height,
+      pipeline(PREPARE),
+      pipeline(COMPOSE),
+      device.createSampler({ magFilter: 'linear', minFilter: 'linear' }),
+      buffer(3 * pixels * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST),
+      buffer(pixels * 4, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC),
+      buffer(pixels * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
+      buffer(16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+      buffer(16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+    );
+  }
+
+  private texture: GPUTexture | null = null;
+  /** Cleared after the first refusal, so a CPU-backed stream does not throw on every frame. */
+  private gpuCopy = true;
+
+  /**
+   * The frame as a texture. When the decoder's frame is on the GPU, copyExternalImageToTexture
+   * copies it there (importExternalTexture would save even that copy, but rejects CPU-backed frames).
+   * Software decoders (as on this project's test machines) give CPU frames, which must be uploaded.
+   */
+  private async upload(frame: VideoFrame): Promise<GPUTexture> {
+    if (this.gpuCopy) {
+      try {
+        const texture = this.textureOf(frame.displayWidth, frame.displayHeight);
+        this.device.queue.copyExternalImageToTexture({ source: frame }, { texture }, [frame.displayWidth, frame.displayHeight]);
+        return texture;
+      } catch {
+        this.gpuCopy = false;
+      }
+    }
+    // copyTo writes the visible rectangle, with its own row stride.
+    const { width, height } = frame.visibleRect ?? { width: frame.codedWidth, height: frame.codedHeight };
+    const pixels = new Uint8Array(frame.allocationSize({ format: 'RGBA' }));
+    const [plane] = await frame.copyTo(pixels, { format: 'RGBA' });
+    const texture = this.textureOf(width, height);
+    this.device.queue.writeTexture({ texture }, pixels, { offset: plane.offset, bytesPerRow: plane.stride }, [width, height]);
+    return texture;
+  }
+
+  private textureOf(width: number, height: number): GPUTexture {
+    if (!this.texture || this.texture.width !== width || this.texture.height !== height) {
+      this.texture?.destroy();
+      this.texture = this.device.createTexture({
+        size: [width, height],
+        format: 'rgba8unorm',
+        usage: GPUTextureUsage.TEXTURE_BINDING | GPUTextureUsage.COPY_DST | GPUTextureUsage.RENDER_ATTACHMENT,
+      });
+    }
+    return this.texture;
+  }
+
+  /** Styles one decoded frame; the caller still owns (and closes) `frame`. */
+  async stylise(frame: VideoFrame, quarterTurns: number, strength: number): Promise<Rgba> {
+    const { device, width, height } = this;
+    device.queue.writeBuffer(this.prepareParams, 0, new Uint32Array([width, height, quarterTurns, 0]));
+    const prepare = device.createBindGroup({
+      layout: this.prepare.getBindGroupLayout(0),
+      entries: [
+        { binding: 0, resource: (await this.upload(frame)).createView() },
+        { binding: 1, resource: this.sampler },
+        { binding: 2, resource: { buffer: this.planar } },
+        { binding: 3, resource: { buffer: this.prepareParams } },
+      ],
+    });
+    this.dispatch(this.prepare, prepare, Math.ceil(width / 8), Math.ceil(height / 8));
+
+    const { ort, session } = this.handle;
+    const input = ort.Tensor.fromGpuBuffer(this.planar, { dataType: 'float32', dims: [1, 3, height, width] });
+    const outputs = await session.run({ [this.model.io.inputs[0].name]: input });
+    const output = outputs[this.model.io.outputs[0].name];
+    try {
+      const params = new ArrayBuffer(16);
+      new Uint32Array(params, 0, 2).set([width, height]);
+      new Float32Array(params, 8, 1)[0] = strength;
+      device.queue.writeBuffer(this.composeParams, 0, params);
+      const compose = device.createBindGroup({
+        layout: this.compose.getBindGroupLayout(0),
+        entries: [
+          { binding: 0, resource: { buffer: this.planar } },
+          { binding: 1, resource: { buffer: output.gpuBuffer as GPUBuffer } },
+          { binding: 2, resource: { buffer: this.rgba } },
+          { binding: 3, resource: { buffer: this.composeParams } },
+        ],
+      });
+      this.dispatch(this.compose, compose, Math.ceil((width * height) / 64), 1, (encoder) =>
+        encoder.copyBufferToBuffer(this.rgba, 0, this.readback, 0, width * height * 4),
+      );
+      await this.readback.mapAsync(GPUMapMode.READ);
+      const data = new Uint8ClampedArray(this.readback.getMappedRange().slice(0));
+      this.readback.unmap();
+      return { data, width, height };
+    } finally {
+      output.dispose();
+    }
+  }
+
+  dispose(): void {
+    this.texture?.destroy();
+    for (const buffer of [this.planar, this.rgba, this.readback, this.prepareParams, this.composeParams]) buffer.destroy();
+  }
+
+  private dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, x: number, y: number, then?: (encoder: GPUCommandEncoder) => void): void {
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y);
+    pass.end();
+    then?.(encoder);
+    this.device.queue.submit([encoder.finish()]);
+  }
+}
