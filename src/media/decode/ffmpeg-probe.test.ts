@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFfmpegProbe, parseShowinfoTimes } from './ffmpeg-probe';
+import { chunkDecodeArgs, parseFfmpegProbe, parseShowinfoTimes } from './ffmpeg-probe';
 
 const AVI = `Input #0, avi, from '/in/source.avi':
   Duration: 00:00:02.00, start: 0.000000, bitrate: 1090 kb/s
@@ -31,5 +31,25 @@ describe('parseShowinfoTimes', () => {
 [Parsed_showinfo_1 @ 0x5] config in time_base: 1/25, frame_rate: 25/1
 [Parsed_showinfo_1 @ 0x5] n:   1 pts:      1 pts_time:0.04    duration:      1 duration_time:0.04`;
     expect(parseShowinfoTimes(log)).toEqual([0, 0.04]);
+  });
+});
+
+describe('chunkDecodeArgs', () => {
+  const base = { path: '/in/x.avi', origin: 0.08, width: 64, height: 48, out: '/o.rgba', seek: true };
+  const selectOf = (args: string[]) => args[args.indexOf('-vf') + 1].split(',showinfo')[0];
+
+  it('decodes the first seconds from the start, measured from the first frame', () => {
+    const args = chunkDecodeArgs({ ...base, from: 0, to: 1 });
+    expect(args).not.toContain('-ss');
+    expect(selectOf(args)).toBe("select='gte(t\\,0.08)*lt(t\\,1.08)'");
+  });
+  it('seeks further in, and an open end keeps every frame to the end of the stream', () => {
+    const args = chunkDecodeArgs({ ...base, from: 4, to: Infinity });
+    expect(args.slice(0, 2)).toEqual(['-ss', '4.08']);
+    expect(args).not.toContain('-t');
+    expect(selectOf(args)).toBe("select='gte(t\\,4.08)'");
+  });
+  it('can be told not to seek (the retry when a seek found nothing)', () => {
+    expect(chunkDecodeArgs({ ...base, from: 4, to: 6, seek: false })).not.toContain('-ss');
   });
 });

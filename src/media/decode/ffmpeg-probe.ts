@@ -41,3 +41,56 @@ export function parseFfmpegProbe(log: string): FfmpegProbe | null {
 export function parseShowinfoTimes(log: string): number[] {
   return [...log.matchAll(/\bn:\s*\d+ pts:\s*-?\d+\s+pts_time:(-?[\d.]+)/g)].map((m) => Number(m[1]));
 }
+
+/** Seeking (-ss) only pays off this far in, and near the start it can lose frames (see below). */
+const SEEK_FROM_SECONDS = 2;
+
+/**
+ * The [from, to) pieces (seconds from the first frame) a trim is decoded in. The last piece of an
+ * untrimmed video stays open: frames may run a little past the reported duration.
+ */
+export function planChunks(trim: { start: number; end: number }, duration: number, chunkSeconds: number): Array<{ from: number; to: number }> {
+  const end = Math.min(trim.end, duration);
+  const chunks: Array<{ from: number; to: number }> = [];
+  for (let from = trim.start; from < end; from += chunkSeconds) {
+    const last = from + chunkSeconds >= end;
+    chunks.push({ from, to: last && trim.end === Infinity ? Infinity : Math.min(end, from + chunkSeconds) });
+  }
+  return chunks;
+}
+
+export interface ChunkRequest {
+  path: string;
+  /** Time of the first decoded frame on ffmpeg's clock: the zero of every chunk. */
+  origin: number;
+  /** Seconds from the first frame, end exclusive; Infinity = to the end of the stream. */
+  from: number;
+  to: number;
+  width: number;
+  height: number;
+  out: string;
+  /** Seek with -ss; off for the retry when a seek yielded nothing. */
+  seek: boolean;
+}
+
+/**
+ * ffmpeg arguments that decode one chunk of frames as raw RGBA. Times are measured from the first
+ * frame, not the container start: AVI stores no presentation times, so with B-frames ffmpeg puts
+ * the first frame one or two frame durations late, and counting from the container start would
+ * drop the last frames past the reported duration. An open end keeps every frame to the end.
+ * -ss near the start of such a file loses frames (ffmpeg 5.1 returns none at all for -ss 0 on an
+ * H.264 AVI with B-frames), so the first seconds are always decoded from the start.
+ */
+export function chunkDecodeArgs(c: ChunkRequest): string[] {
+  const [a, b] = [c.origin + c.from, c.origin + c.to];
+  const seek = c.seek && c.from >= SEEK_FROM_SECONDS;
+  const range = Number.isFinite(b) ? `gte(t\\,${a})*lt(t\\,${b})` : `gte(t\\,${a})`;
+  return [
+    ...(seek ? ['-ss', String(a)] : []),
+    ...(Number.isFinite(b) ? ['-t', String(b - (seek ? a : 0) + 1)] : []),
+    '-copyts', '-i', c.path,
+    '-an', '-sn', '-fps_mode', 'passthrough',
+    '-vf', `select='${range}',showinfo,scale=${c.width}:${c.height}:flags=area,format=rgba`,
+    '-f', 'rawvideo', '-y', c.out,
+  ];
+}

@@ -9,7 +9,7 @@ import { UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
 import { lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, runFfmpeg as run } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
-import { parseFfmpegProbe, parseShowinfoTimes, type FfmpegProbe } from './ffmpeg-probe';
+import { chunkDecodeArgs, parseFfmpegProbe, planChunks, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
 
 const MOUNT = '/in';
 
@@ -39,23 +39,13 @@ export async function openWithFfmpeg(file: Blob, name: string, appRoot: string):
 async function* frames(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
   const frameBytes = width * height * 4;
   const chunkSeconds = Math.min(10, Math.max(0.5, RAW_CHUNK_BYTES / (frameBytes * probe.fps)));
-  const end = Math.min(trim.end, probe.duration);
+  const origin = await firstFrameTime(ffmpeg, path, probe);
   const out = '/frames.rgba';
-  for (let from = trim.start; from < end; from += chunkSeconds) {
-    const to = Math.min(end, from + chunkSeconds);
-    // Times here are ffmpeg's (the container may start after 0); -copyts keeps them, so `select`
-    // cuts the chunk exactly and showinfo reports each frame's own timestamp (VFR stays VFR).
-    const [a, b] = [probe.start + from, probe.start + to];
-    const { code, log } = await run(ffmpeg, [
-      '-ss', String(a), '-t', String(to - from + 1), '-copyts', '-i', path,
-      '-an', '-sn', '-fps_mode', 'passthrough',
-      '-vf', `select='gte(t\\,${a})*lt(t\\,${b})',showinfo,scale=${width}:${height}:flags=area,format=rgba`,
-      '-f', 'rawvideo', '-y', out,
-    ]);
-    if (code !== 0) throw new UserError(`ffmpeg.wasm could not decode this video (${lastLine(log)}). The file may be damaged.`);
-    const bytes = (await ffmpeg.readFile(out)) as Uint8Array;
-    await ffmpeg.deleteFile(out);
-    const times = parseShowinfoTimes(log).map((t) => t - probe.start);
+  for (const { from, to } of planChunks(trim, probe.duration, chunkSeconds)) {
+    const request = { path, origin, from, to, width, height, out, seek: true };
+    let { bytes, times } = await decodeChunk(ffmpeg, request);
+    const seeked = chunkDecodeArgs(request)[0] === '-ss';
+    if (times.length === 0 && seeked) ({ bytes, times } = await decodeChunk(ffmpeg, { ...request, seek: false }));
     const count = Math.min(times.length, Math.floor(bytes.length / frameBytes));
     for (let i = 0; i < count; i++) {
       if (!inTrim(times[i], trim)) continue;
@@ -64,6 +54,22 @@ async function* frames(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe, width: 
       yield { image: { data, width, height }, timestamp: times[i], duration: Math.max(1e-3, next - times[i]) };
     }
   }
+}
+
+/** Raw RGBA of one chunk and each frame's time from the first frame (showinfo keeps VFR timing). */
+async function decodeChunk(ffmpeg: FFmpeg, request: ChunkRequest): Promise<{ bytes: Uint8Array; times: number[] }> {
+  const { code, log } = await run(ffmpeg, chunkDecodeArgs(request));
+  if (code !== 0) throw new UserError(`ffmpeg.wasm could not decode this video (${lastLine(log)}). The file may be damaged.`);
+  const bytes = (await ffmpeg.readFile(request.out)) as Uint8Array;
+  await ffmpeg.deleteFile(request.out);
+  return { bytes, times: parseShowinfoTimes(log).map((t) => t - request.origin) };
+}
+
+/** When the first frame shows on ffmpeg's clock; the container start when nothing decodes. */
+async function firstFrameTime(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe): Promise<number> {
+  const { log } = await run(ffmpeg, ['-copyts', '-i', path, '-an', '-sn', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
+  const first = parseShowinfoTimes(log)[0];
+  return first !== undefined && first >= probe.start ? first : probe.start;
 }
 
 /**
