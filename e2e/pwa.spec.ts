@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 import { startServer } from '../scripts/serve.mjs';
 import { decodePng, mediaPath, sharedDir, Studio } from './studio';
 
-const dist = path.resolve(import.meta.dirname, '../dist');
+const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 /** Initial JavaScript (entry chunk and its static imports), gzip. ORT, ffmpeg and workers load lazily. */
 export const INITIAL_JS_BUDGET_GZIP = 100 * 1024;
 
