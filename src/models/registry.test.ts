@@ -50,7 +50,47 @@ describe('the committed manifest', () => {
         expect(model.io.multipleOf).toBe(styleMeta.contract.multipleOf);
       });
     }
+    if (model.task === 'style-blend') {
+      it(`${model.id}: takes the style contract plus a weight per shipped style, in gallery order`, () => {
+        expect(model.io.inputs.map((t) => t.name)).toEqual([...styleMeta.contract.inputs.map((t) => t.name), model.blend?.weightsInput]);
+        expect(model.io.outputs.map((t) => t.name)).toEqual(styleMeta.contract.outputs.map((t) => t.name));
+        expect(model.io.multipleOf).toBe(styleMeta.contract.multipleOf);
+        const gallery = manifest.models.filter((m) => m.task === 'style').map((m) => m.id);
+        expect(model.blend?.styles).toEqual(gallery.filter((id) => model.blend?.styles.includes(id)));
+      });
+    }
   }
+});
+
+describe('validateManifest: blend models', () => {
+  const style = (id: string) => entry({ id });
+  const withWeights = (shape: number[]) => ({ ...styleMeta.contract, inputs: [...styleMeta.contract.inputs, { name: 'style_weights', dtype: 'float32', shape }] });
+  const blend = (overrides: Record<string, unknown> = {}) => ({
+    ...entry({ id: 'blend', task: 'style-blend', style: undefined }),
+    blend: { styles: ['a', 'b'], weightsInput: 'style_weights' },
+    io: withWeights([1, 2]),
+    ...overrides,
+  });
+  const wrap = (...models: unknown[]) => ({ version: 1, models: [style('a'), style('b'), ...models] });
+
+  it('accepts a blend of known styles with a matching weights input', () => {
+    const manifest = validateManifest(wrap(blend()));
+    expect(manifest.models[2].blend).toEqual({ styles: ['a', 'b'], weightsInput: 'style_weights' });
+  });
+  it.each([
+    ['no blend section', { blend: undefined }, /need blend.styles and blend.weightsInput/],
+    ['a single style', { blend: { styles: ['a'], weightsInput: 'style_weights' } }, /at least two style ids/],
+    ['a style listed twice', { blend: { styles: ['a', 'a'], weightsInput: 'style_weights' } }, /lists a style twice/],
+    ['an unknown style', { blend: { styles: ['a', 'zz'], weightsInput: 'style_weights' } }, /names no style model zz/],
+    ['a weights input it does not have', { blend: { styles: ['a', 'b'], weightsInput: 'mix' } }, /mix is not one of io.inputs/],
+    ['a weights input of the wrong size', { io: withWeights([1, 3]) }, /float32 \[1, 2\]/],
+  ])('rejects %s', (_, overrides, message) => {
+    expect(() => validateManifest(wrap(blend(overrides)))).toThrow(message);
+  });
+  it('rejects a blend that names a model of another task', () => {
+    const depth = entry({ id: 'c', task: 'depth', style: undefined });
+    expect(() => validateManifest(wrap(depth, blend({ blend: { styles: ['a', 'c'], weightsInput: 'style_weights' } })))).toThrow(/names no style model c/);
+  });
 });
 
 describe('validateManifest', () => {

@@ -2,7 +2,8 @@
  * Typed, validated view of models/manifest.json. Validation runs on the committed manifest at start-up
  * and in the unit tests, so a broken entry fails loudly in CI rather than at a user's first click.
  */
-export type Task = 'style' | 'depth' | 'caption' | 'walk';
+/** `style-blend`: one multi-style network that mixes several `style` models by a weights input. */
+export type Task = 'style' | 'style-blend' | 'depth' | 'caption' | 'walk';
 export type Backend = 'webgpu' | 'wasm';
 
 export interface TensorSpec {
@@ -28,6 +29,13 @@ export interface StyleInfo {
   tier: 'realtime' | 'quality';
 }
 
+export interface BlendInfo {
+  /** Ids of the `style` models it mixes, in the order of its weights input's entries. */
+  styles: string[];
+  /** The input that takes the mix: float32 [1, styles.length], one weight per style. */
+  weightsInput: string;
+}
+
 export interface ModelEntry {
   id: string;
   task: Task;
@@ -36,6 +44,7 @@ export interface ModelEntry {
   licence: string;
   source: string;
   style?: StyleInfo;
+  blend?: BlendInfo;
   io: { inputs: TensorSpec[]; outputs: TensorSpec[]; multipleOf?: number };
   variants: ModelVariant[];
   preferred: Partial<Record<Backend, string>>;
@@ -47,7 +56,7 @@ export interface Manifest {
   models: ModelEntry[];
 }
 
-const TASKS: readonly Task[] = ['style', 'depth', 'caption', 'walk'];
+const TASKS: readonly Task[] = ['style', 'style-blend', 'depth', 'caption', 'walk'];
 
 function fail(where: string, what: string): never {
   throw new Error(`models/manifest.json: ${where}: ${what}`);
@@ -104,8 +113,27 @@ export function validateManifest(json: unknown): Manifest {
       if (!isRecord(s) || typeof s.artist !== 'string' || typeof s.thumbnail !== 'string') fail(m.id, 'style models need style.artist and style.thumbnail');
       if (s.tier !== 'realtime' && s.tier !== 'quality') fail(m.id, 'style.tier must be realtime or quality');
     }
+    if (m.task === 'style-blend') checkBlend(m.id, m.blend, m.io.inputs as TensorSpec[]);
+  }
+  const styleIds = new Set(json.models.filter((m) => isRecord(m) && m.task === 'style').map((m) => (m as ModelEntry).id));
+  for (const m of json.models as ModelEntry[]) {
+    const unknown = m.blend?.styles.filter((id) => !styleIds.has(id)) ?? [];
+    if (unknown.length > 0) fail(m.id, `blend.styles names no style model ${unknown.join(', ')}`);
   }
   return json as unknown as Manifest;
+}
+
+/** A blend model names at least two distinct styles and a weights input shaped [1, styles.length]. */
+function checkBlend(id: string, blend: unknown, inputs: TensorSpec[]): void {
+  if (!isRecord(blend) || !Array.isArray(blend.styles) || typeof blend.weightsInput !== 'string') fail(id, 'style-blend models need blend.styles and blend.weightsInput');
+  const styles = blend.styles as unknown[];
+  if (styles.length < 2 || !styles.every((s) => typeof s === 'string')) fail(id, 'blend.styles needs at least two style ids');
+  if (new Set(styles).size !== styles.length) fail(id, 'blend.styles lists a style twice');
+  const weights = inputs.find((t) => t.name === blend.weightsInput);
+  if (!weights) fail(id, `blend.weightsInput ${blend.weightsInput} is not one of io.inputs`);
+  if (weights.dtype !== 'float32' || weights.shape.length !== 2 || weights.shape[0] !== 1 || weights.shape[1] !== styles.length) {
+    fail(id, `input ${weights.name} must be float32 [1, ${styles.length}] (one weight per blend style)`);
+  }
 }
 
 /**
