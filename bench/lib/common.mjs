@@ -21,21 +21,9 @@ export function log(...parts) {
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...parts);
 }
 
-/** The same Debian chromium flags as playwright.config.ts (SwiftShader WebGPU, no background traffic). */
-export const chromiumArgs = [
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader',
-  '--disable-vulkan-surface',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.mjs';
+
+export { chromiumArgs, chromiumPath };
 
 export function launchBrowser() {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
