@@ -75,6 +75,13 @@ export class Studio {
     await this.page.getByTestId(`style-${id}`).click();
   }
 
+  /** Mixes `withId` into the chosen style at `percent` (0-100) through the Blend controls. */
+  async blend(withId: string, percent: number) {
+    await this.page.getByTestId('blend-style').selectOption(withId);
+    await this.page.getByTestId('blend-mix').fill(String(percent));
+    await expect(this.page.locator('output[for=blend-mix]')).toHaveText(`${percent}%`);
+  }
+
   async run() {
     await this.page.getByTestId('run').click();
   }

@@ -7,6 +7,9 @@ export const manifest = validateManifest(manifestJson);
 
 export const styleModels: ModelEntry[] = modelsForTask(manifest, 'style');
 
+/** The multi-style model that mixes built-in styles, if the manifest has one. */
+export const blendModel: ModelEntry | undefined = modelsForTask(manifest, 'style-blend')[0];
+
 export function findModel(id: string): ModelEntry | undefined {
   return manifest.models.find((m) => m.id === id);
 }

@@ -73,7 +73,14 @@ export function checkContract(handle: SessionHandle, inputs: string[], outputs: 
   }
 }
 
-/** Runs a single-input, single-output image model on planar float data of shape [1,C,H,W]. */
+/** A model input besides the image, fed unchanged to every run (e.g. a blend model's style weights). */
+export interface ExtraInput {
+  name: string;
+  dims: number[];
+  data: Float32Array;
+}
+
+/** Runs an image model on planar float data of shape [1,C,H,W], plus any extra inputs; one output. */
 export async function runImageModel(
   handle: SessionHandle,
   inputName: string,
@@ -82,15 +89,18 @@ export async function runImageModel(
   channels: number,
   height: number,
   width: number,
+  extraInputs: readonly ExtraInput[] = [],
 ): Promise<Float32Array> {
   const input = new handle.ort.Tensor('float32', data, [1, channels, height, width]);
-  const results = await handle.session.run({ [inputName]: input });
+  const extras = extraInputs.map((t) => [t.name, new handle.ort.Tensor('float32', t.data, t.dims)] as const);
+  const results = await handle.session.run({ [inputName]: input, ...Object.fromEntries(extras) });
   const output = results[outputName];
   try {
     const values = (await output.getData()) as Float32Array;
     return values;
   } finally {
     input.dispose();
+    for (const [, tensor] of extras) tensor.dispose();
     output.dispose();
   }
 }

@@ -1,11 +1,13 @@
 /** What the UI can do: open files, run and cancel jobs, re-compose the result. */
+import { blendInputs, blendSuffix, blendTitle, isBlend } from '../features/style/blend';
 import { styleMeta } from '../features/style/meta';
 import { toUserMessage, UserError } from '../lib/errors';
 import { outputFileName } from '../lib/filename';
 import { blendRgba } from '../lib/pixels';
 import { encodeImage } from '../media/encode/image';
-import { customStyleModel, findModel } from '../models/catalog';
+import { blendModel, customStyleModel, findModel } from '../models/catalog';
 import type { ModelEntry } from '../models/registry';
+import type { ExtraInput } from '../runtime/ort';
 import { WorkerBridge } from '../workers/bridge';
 import { appRoot, cancelJob, progressReporter, runAsJob, showError } from './jobs';
 import { idleJob, useAppStore, type InputFile, type StyleResult } from './store';
@@ -103,8 +105,26 @@ async function runVideoJob(input: InputFile, model: ModelEntry, modelBytes: Uint
   });
 }
 
-async function runImageJob(input: InputFile, model: ModelEntry, modelBytes: Uint8Array | undefined): Promise<void> {
+/** What an image job runs: the style's own model, or the blend model with the mix as its weights input. */
+interface ImagePlan {
+  model: ModelEntry;
+  extraInputs: ExtraInput[];
+  title: string;
+  fileSuffix: string;
+}
+
+function planImage(styleModel: ModelEntry): ImagePlan {
+  const { styleId, blend } = get();
+  if (isBlend(blendModel, styleId, blend)) {
+    const second = findModel(blend.withId)?.title ?? blend.withId;
+    return { model: blendModel, extraInputs: blendInputs(blendModel, styleId, blend), title: blendTitle(styleModel.title, second, blend.mix), fileSuffix: blendSuffix(styleId, blend) };
+  }
+  return { model: styleModel, extraInputs: [], title: styleModel.title, fileSuffix: styleId === 'custom' ? 'custom-style' : styleId };
+}
+
+async function runImageJob(input: InputFile, styleModel: ModelEntry, modelBytes: Uint8Array | undefined): Promise<void> {
   const state = get();
+  const plan = planImage(styleModel);
   await runAsJob('Reading image', async (signal) => {
     const value = await inference.call(
       'styleImage',
@@ -112,11 +132,12 @@ async function runImageJob(input: InputFile, model: ModelEntry, modelBytes: Uint
         appRoot: appRoot(),
         backend: state.backend,
         fp16: state.gpu?.shaderF16 ?? false,
-        model,
+        model: plan.model,
         modelBytes,
         image: input.file,
         imageName: `"${input.name}"`,
         maxSide: state.maxSide,
+        extraInputs: plan.extraInputs,
       },
       { signal, onProgress: progressReporter() },
     );
@@ -131,7 +152,8 @@ async function runImageJob(input: InputFile, model: ModelEntry, modelBytes: Uint
       variant: value.variant,
       inferMillis: value.inferMillis,
       tiles: value.tiles,
-      styleTitle: model.title,
+      styleTitle: plan.title,
+      fileSuffix: plan.fileSuffix,
     };
     set({ result });
     await compose();
@@ -144,14 +166,13 @@ let composeToken = 0;
 /** Blends the stylised pixels with the original at the chosen strength and encodes the download. */
 export async function compose(): Promise<void> {
   const token = ++composeToken;
-  const { result, strength, format, input, styleId } = get();
+  const { result, strength, format, input } = get();
   if (!result || !input) return;
   const blended = blendRgba(result.pixels.input, result.pixels.stylised, strength);
   const blob = await encodeImage(blended, format);
   if (token !== composeToken || get().result !== result) return; // a newer compose or job won
   URL.revokeObjectURL(result.url);
-  const suffix = styleId === 'custom' ? 'custom-style' : styleId;
-  set({ result: { ...result, url: URL.createObjectURL(blob), fileName: outputFileName(input.name, suffix, format) } });
+  set({ result: { ...result, url: URL.createObjectURL(blob), fileName: outputFileName(input.name, result.fileSuffix, format) } });
 }
 
 export function setStrength(strength: number): void {

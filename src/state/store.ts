@@ -8,6 +8,7 @@ import type { DecoderPath, VideoInfo } from '../media/frames';
 import type { GpuInfo } from '../runtime/capabilities';
 import type { Backend, Task } from '../models/registry';
 import type { Stage } from '../workers/protocol';
+import { NO_BLEND, type BlendChoice } from '../features/style/blend';
 import { styleMeta } from '../features/style/meta';
 
 export interface InputFile {
@@ -80,6 +81,8 @@ export interface StyleResult {
   inferMillis: number;
   tiles: number;
   styleTitle: string;
+  /** Names the download: the style id, or "first+second-30" for a blend; fixed when the job ran. */
+  fileSuffix: string;
 }
 
 export interface AppState {
@@ -89,6 +92,8 @@ export interface AppState {
   input: InputFile | null;
   styleId: string;
   customModel: CustomModel | null;
+  /** Photos only: a second style mixed into the chosen one through the blend model. */
+  blend: BlendChoice;
   strength: number;
   maxSide: number;
   format: ImageFormat;
@@ -111,6 +116,7 @@ export const useAppStore = create<AppState>(() => ({
   input: null,
   styleId: '',
   customModel: null,
+  blend: NO_BLEND,
   strength: styleMeta.defaults.strength,
   maxSide: styleMeta.defaults.maxSide,
   format: styleMeta.defaults.format,

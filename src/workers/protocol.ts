@@ -5,6 +5,7 @@ import type { Trim } from '../lib/timeline';
 import type { DecoderPath, VideoInfo } from '../media/frames';
 import type { GifOptions } from '../media/encode/gif';
 import type { Backend, ModelEntry } from '../models/registry';
+import type { ExtraInput } from '../runtime/ort';
 
 /** `frames`: video frames through decode -> model -> encode; `done`/`total` count frames. */
 export type Stage = 'download' | 'load' | 'infer' | 'frames';
@@ -30,6 +31,8 @@ export interface StyleImageRequest extends ModelRequest {
   imageName: string;
   /** Long side to process at; 0 keeps the original size (tiled). */
   maxSide: number;
+  /** The model's inputs besides the image (a blend model's style weights), the same for every tile. */
+  extraInputs?: ExtraInput[];
 }
 
 export interface StyleImageResult {

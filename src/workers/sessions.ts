@@ -2,7 +2,7 @@
  * Sessions cached per (backend, model, variant) and warmed up once, so the first real run does not
  * pay for shader compilation or kernel selection. Few are kept: each holds GPU or WASM memory.
  */
-import { checkContract, createSession, runImageModel, type SessionHandle } from '../runtime/ort';
+import { checkContract, createSession, runImageModel, type ExtraInput, type SessionHandle } from '../runtime/ort';
 import { loadModelBytes } from '../models/loader';
 import { pickVariant, type Backend, type ModelEntry } from '../models/registry';
 import type { Progress } from './protocol';
@@ -38,12 +38,18 @@ async function open(request: SessionRequest, variantName: string): Promise<Sessi
 }
 
 async function warmUp(handle: SessionHandle, model: ModelEntry): Promise<void> {
-  const input = model.io.inputs[0];
+  const [input, ...others] = model.io.inputs;
   const output = model.io.outputs[0];
   if (input.shape.length !== 4 || input.dtype !== 'float32') return;
+  // Extra inputs (a blend model's style weights) get zeros: any valid value compiles the same kernels.
+  const extras: ExtraInput[] = [];
+  for (const t of others) {
+    if (t.dtype !== 'float32' || !t.shape.every((d): d is number => typeof d === 'number')) return;
+    extras.push({ name: t.name, dims: t.shape, data: new Float32Array(t.shape.reduce((a, b) => a * b, 1)) });
+  }
   const side = 32;
   const channels = typeof input.shape[1] === 'number' ? input.shape[1] : 3;
-  await runImageModel(handle, input.name, output.name, new Float32Array(channels * side * side).fill(0.5), channels, side, side);
+  await runImageModel(handle, input.name, output.name, new Float32Array(channels * side * side).fill(0.5), channels, side, side, extras);
 }
 
 export function getSession(request: SessionRequest): { handle: Promise<SessionHandle>; variant: string } {

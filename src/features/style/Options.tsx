@@ -4,6 +4,7 @@ import { appRoot, setStrength } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { styleMeta } from './meta';
 import styles from './Options.module.css';
+import { BlendOptions } from './BlendOptions';
 import { VideoOptions } from './VideoOptions';
 
 const RESOLUTION_LABEL = (side: number) => (side === 0 ? 'Original' : `${side} px`);
@@ -54,6 +55,7 @@ export function StyleOptions() {
         </div>
         <p className={styles.note}>Or drop your own style model (.onnx) on the page.</p>
       </div>
+      {!isVideo && <BlendOptions />}
       <div className={styles.field}>
         <span>
           <label htmlFor="strength">Strength</label> <output htmlFor="strength">{Math.round(strength * 100)}%</output>

@@ -20,7 +20,7 @@ export async function styleImage(request: StyleImageRequest, context: RunContext
   const tiles = tileCount(input.width, input.height, backend);
   const started = performance.now();
   context.onProgress({ stage: 'infer', done: 0, total: tiles });
-  const stylised = await stylise(handle, request.model, input, (done, total) => context.onProgress({ stage: 'infer', done, total }));
+  const stylised = await stylise(handle, request.model, input, (done, total) => context.onProgress({ stage: 'infer', done, total }), request.extraInputs);
   const inferMillis = performance.now() - started;
   return { input, stylised, backend, variant, tiles, inferMillis };
 }
