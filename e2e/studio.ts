@@ -86,6 +86,11 @@ export class Studio {
     await this.page.getByTestId('run').click();
   }
 
+  /** Starts a blend walk GIF (0 -> 100 % of the blend's second style and back). */
+  async walk() {
+    await this.page.getByTestId('blend-walk').click();
+  }
+
   async waitForResult(timeout = 150_000) {
     await expect(this.page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout });
     return this.page.getByTestId('result');

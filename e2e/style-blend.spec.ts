@@ -7,7 +7,7 @@ import { styleMeta } from '../src/features/style/meta';
 import { downscaleArea, planarToRgba, rgbToPlanar, roundUpTo, type Rgba } from '../src/lib/pixels';
 import { planTiles, TileAccumulator } from '../src/lib/tiling';
 import { blendModel, referenceStylise, styleModels } from './reference';
-import { decodePng, encodePng, mediaPath, readPng, rgbDiff, sharedDir, Studio, type DecodedImage } from './studio';
+import { decodePng, encodePng, extractFrame, mediaPath, probeMedia, readPng, rgbDiff, sharedDir, Studio, VideoStudio, type DecodedImage } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 test.skip(!blendModel, 'the manifest has no style-blend model');
@@ -135,9 +135,10 @@ test('WebGPU and WASM give the same blend on a small image', async ({ page }) =>
   expect(diff.max).toBeLessThanOrEqual(12);
 });
 
-test('the blend controls work from the keyboard, say both shares, and pass axe', async ({ page }) => {
+test('the blend controls (and the walk button) work from the keyboard, say both shares, and pass axe', async ({ page }) => {
   const studio = new Studio(page);
   await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: smallPhoto(64, 48).png });
   await studio.chooseStyle(first);
   const mix = page.getByRole('slider', { name: 'Mix' });
   await expect(mix).toBeDisabled(); // nothing to mix until a second style is picked
@@ -146,6 +147,29 @@ test('the blend controls work from the keyboard, say both shares, and pass axe',
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('output[for=blend-mix]')).toHaveText('51%');
   await expect(mix).toHaveAttribute('aria-valuetext', `49% ${styleModels[0].title}, 51% ${styleModels[2].title}`);
+  await expect(page.getByRole('button', { name: 'Make a walk GIF' })).toBeEnabled();
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+});
+
+test('a walk GIF steps from the first style to the second and back', async ({ page }) => {
+  const { image, png } = smallPhoto(64, 48);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: png });
+  await studio.chooseStyle(first);
+  await studio.blend(second, 50);
+  await studio.walk();
+  await studio.waitForResult(60_000);
+  const { name, file } = await studio.saveDownload(test.info().outputPath());
+  expect(name).toBe(`small-${first}+${second}-walk.gif`);
+  const facts = probeMedia(file);
+  expect([facts.videoCodec, facts.width, facts.height, facts.frames]).toEqual(['gif', 64, 48, 20]);
+  expect(facts.duration).toBeCloseTo(3, 1); // 20 frames of 150 ms
+  // Frames 0, 5 and 10 are the 0 %, 50 % and 100 % mixes (within GIF palette error).
+  const frame = (index: number) => extractFrame(file, index, 64, 48);
+  for (const [index, percent] of [[0, 0], [5, 50], [10, 100]]) {
+    expect(rgbDiff(frame(index), await referenceBlend(image, percent)).mean, `frame ${index}`).toBeLessThan(5);
+  }
+  expect(rgbDiff(frame(0), frame(10)).mean).toBeGreaterThan(10);
 });

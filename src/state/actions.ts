@@ -1,5 +1,5 @@
 /** What the UI can do: open files, run and cancel jobs, re-compose the result. */
-import { blendInputs, blendSuffix, blendTitle, isBlend } from '../features/style/blend';
+import { blendInputs, blendSuffix, blendTitle, isBlend, walkMixes, walkSuffix } from '../features/style/blend';
 import { styleMeta } from '../features/style/meta';
 import { toUserMessage, UserError } from '../lib/errors';
 import { outputFileName } from '../lib/filename';
@@ -75,10 +75,11 @@ export async function openFiles(files: FileList | File[]): Promise<void> {
 }
 
 function clearResult(): void {
-  const { result, videoResult } = get();
+  const { result, videoResult, walkResult } = get();
   if (result) URL.revokeObjectURL(result.url);
   if (videoResult) URL.revokeObjectURL(videoResult.url);
-  set({ result: null, videoResult: null });
+  if (walkResult) URL.revokeObjectURL(walkResult.url);
+  set({ result: null, videoResult: null, walkResult: null });
 }
 
 /** Stylises the current input, photo or video, with the chosen style. */
@@ -158,6 +159,49 @@ async function runImageJob(input: InputFile, styleModel: ModelEntry, modelBytes:
     set({ result });
     await compose();
     return `Done in ${(value.inferMillis / 1000).toFixed(1)} s on ${value.backend.toUpperCase()}`;
+  });
+}
+
+/** An animated GIF of the photo walking from the chosen style to the blend's second style and back. */
+export async function runWalkJob(): Promise<void> {
+  const state = get();
+  const { input, styleId, blend } = state;
+  const walkModel = blendModel;
+  if (!input || input.video || !walkModel || !isBlend(walkModel, styleId, { ...blend, mix: 1 })) return;
+  const { steps, frameMillis, maxSide } = styleMeta.walk;
+  const frames = walkMixes(steps).map((mix) => blendInputs(walkModel, styleId, { withId: blend.withId, mix }));
+  const title = `${findModel(styleId)?.title ?? styleId} to ${findModel(blend.withId)?.title ?? blend.withId}`;
+  await runAsJob('Reading image', async (signal) => {
+    const value = await inference.call(
+      'blendWalk',
+      {
+        appRoot: appRoot(),
+        backend: state.backend,
+        fp16: state.gpu?.shaderF16 ?? false,
+        model: walkModel,
+        image: input.file,
+        imageName: `"${input.name}"`,
+        maxSide: state.maxSide > 0 ? Math.min(state.maxSide, maxSide) : maxSide,
+        strength: state.strength,
+        frames,
+        frameMillis,
+      },
+      { signal, onProgress: progressReporter() },
+    );
+    clearResult();
+    set({
+      walkResult: {
+        url: URL.createObjectURL(value.blob),
+        fileName: outputFileName(input.name, walkSuffix(styleId, blend.withId), 'gif'),
+        bytes: value.blob.size,
+        frames: value.frames,
+        width: value.width,
+        height: value.height,
+        backend: value.backend,
+        title,
+      },
+    });
+    return `Done: a ${value.frames}-frame walk on ${value.backend.toUpperCase()}`;
   });
 }
 

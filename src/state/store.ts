@@ -85,6 +85,18 @@ export interface StyleResult {
   fileSuffix: string;
 }
 
+/** A blend walk: an animated GIF of the photo going from one style to the other and back. */
+export interface WalkResult {
+  url: string;
+  fileName: string;
+  bytes: number;
+  frames: number;
+  width: number;
+  height: number;
+  backend: Backend;
+  title: string;
+}
+
 export interface AppState {
   task: Task;
   backend: Backend;
@@ -99,6 +111,7 @@ export interface AppState {
   format: ImageFormat;
   job: JobState;
   result: StyleResult | null;
+  walkResult: WalkResult | null;
   video: VideoSettings;
   videoResult: VideoResult | null;
   live: LivePreview;
@@ -122,6 +135,7 @@ export const useAppStore = create<AppState>(() => ({
   format: styleMeta.defaults.format,
   job: idleJob,
   result: null,
+  walkResult: null,
   video: {
     format: styleMeta.video.format,
     height: styleMeta.video.height,

@@ -44,6 +44,26 @@ export interface StyleImageResult {
   inferMillis: number;
 }
 
+/** One image through the model once per entry of `frames` (its extra inputs), as an animated GIF. */
+export interface BlendWalkRequest extends ModelRequest {
+  image: Blob;
+  imageName: string;
+  maxSide: number;
+  /** Blend with the original, as the Strength slider does for a photo. */
+  strength: number;
+  frames: ExtraInput[][];
+  frameMillis: number;
+}
+
+export interface BlendWalkResult {
+  blob: Blob;
+  frames: number;
+  width: number;
+  height: number;
+  backend: Backend;
+  variant: string;
+}
+
 export interface StyleVideoRequest extends ModelRequest {
   video: File;
   /** Output height in pixels; 0 keeps the source's. */
@@ -96,6 +116,7 @@ export interface PreviewVideoResult {
 
 export interface WorkerMethods {
   styleImage(request: StyleImageRequest): StyleImageResult;
+  blendWalk(request: BlendWalkRequest): BlendWalkResult;
   styleVideo(request: StyleVideoRequest): StyleVideoResult;
   previewVideo(request: PreviewVideoRequest): PreviewVideoResult;
   /** Which decoder can read the file, and its upright size and duration; fails on unreadable files. */

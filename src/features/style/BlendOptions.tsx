@@ -1,4 +1,5 @@
 import { blendModel, findModel } from '../../models/catalog';
+import { runWalkJob } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { mixPercent, type BlendChoice } from './blend';
 import styles from './Options.module.css';
@@ -13,6 +14,7 @@ const titleOf = (id: string) => findModel(id)?.title ?? id;
 export function BlendOptions() {
   const styleId = useAppStore((s) => s.styleId);
   const blend = useAppStore((s) => s.blend);
+  const canWalk = useAppStore((s) => s.input !== null && s.job.status !== 'running');
   const known = blendModel?.blend?.styles ?? [];
   if (known.length === 0) return null;
   if (!known.includes(styleId)) {
@@ -61,6 +63,12 @@ export function BlendOptions() {
       </div>
       <p className={styles.note} id="blend-mix-help">
         {withId ? `Share of ${titleOf(withId)}; 0% is ${titleOf(styleId)} alone. Applies on the next run.` : 'Pick a second style to mix in.'}
+      </p>
+      <button type="button" className={styles.walk} data-testid="blend-walk" disabled={!withId || !canWalk} aria-describedby="blend-walk-help" onClick={() => void runWalkJob()}>
+        Make a walk GIF
+      </button>
+      <p className={styles.note} id="blend-walk-help">
+        An animated GIF of the photo going from 0% to 100% and back (up to 512 px).
       </p>
     </fieldset>
   );

@@ -46,3 +46,14 @@ export function blendSuffix(styleId: string, choice: BlendChoice): string {
 export function blendTitle(first: string, second: string, mix: number): string {
   return `${first} + ${mixPercent(mix)} % ${second}`;
 }
+
+/** Mixes of a walk that loops: 0 % up to 100 % in `steps` even steps, then back down short of 0 %. */
+export function walkMixes(steps: number): number[] {
+  const up = Array.from({ length: steps }, (_, i) => i / (steps - 1));
+  return [...up, ...up.slice(1, -1).reverse()];
+}
+
+/** File-name suffix of a walk GIF: "starry-night+great-wave-walk". */
+export function walkSuffix(styleId: string, withId: string): string {
+  return `${styleId}+${withId}-walk`;
+}

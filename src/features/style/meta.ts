@@ -27,6 +27,8 @@ export const styleMeta = {
     /** Live preview length: enough to judge a style without waiting for the whole clip. */
     previewSeconds: 3,
   },
+  /** Blend walk: an animated GIF from 0 to 100 % of the second style and back, `steps` mixes each way. */
+  walk: { steps: 11, frameMillis: 150, maxSide: 512 },
   /** Long-side choices; 0 = original size, processed in tiles. */
   resolutions: [512, 1024, 0],
   /** Largest tile a backend processes at once: bounds GPU memory whatever the photo's size. */

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { formatBytes } from '../../../lib/progress';
 import { useAppStore } from '../../../state/store';
 import { VideoView } from '../VideoView';
 import styles from './style.module.css';
@@ -7,9 +8,25 @@ import styles from './style.module.css';
 export function ResultView() {
   const input = useAppStore((s) => s.input);
   const result = useAppStore((s) => s.result);
+  const walk = useAppStore((s) => s.walkResult);
   const [split, setSplit] = useState(50);
   if (!input) return null;
   if (input.video) return <VideoView input={input} />;
+  if (walk) {
+    return (
+      <div className={styles.result}>
+        <figure className={styles.figure} data-testid="result" data-backend={walk.backend}>
+          <img className={styles.image} src={walk.url} alt={`${input.name} walking from ${walk.title} and back`} />
+          <figcaption className={styles.caption}>
+            {walk.width}×{walk.height} · {walk.title} · {walk.frames} frames · {walk.backend.toUpperCase()} · {formatBytes(walk.bytes)}
+          </figcaption>
+        </figure>
+        <a className={styles.download} data-testid="download" href={walk.url} download={walk.fileName}>
+          Download {walk.fileName}
+        </a>
+      </div>
+    );
+  }
   if (!result?.url) {
     return (
       <figure className={styles.figure}>
