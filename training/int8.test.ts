@@ -1,0 +1,106 @@
+// The int8 variants written by training/quantize_int8.py: what the manifest claims about them must
+// hold. int8 never runs on WebGPU (DESIGN.md: QDQ graphs are slow or wrong there); the recorded
+// verdict must follow from the recorded figures and the stated tolerance; a rejected int8 file must
+// not be shipped; a shipped one must still be within the tolerance of fp32 on the evaluation photos.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { PNG } from 'pngjs';
+import { describe, expect, it } from 'vitest';
+import { pickVariant, validateManifest, type ModelEntry } from '../src/models/registry';
+
+const modelsDir = resolve(import.meta.dirname, '../models');
+const manifest = validateManifest(JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8')));
+const evalPhotos = ['starry', 'kandinsky', 'sketch'].map((n) => `/work/shared/media/${n}_in.png`);
+
+interface Int8Record {
+  shipped: boolean;
+  reason: string;
+  tolerance: { meanAbsDiff: number; psnrDb: number };
+  latencyRatioVsFp32: number;
+  perPhoto: Array<{ photo: string; meanAbsDiff: number; psnrDb: number }>;
+}
+
+/** Style entries the quantiser has measured (an entry exported later keeps a plain-text note). */
+const measured = manifest.models
+  .filter((m) => m.task === 'style' && typeof m.recipe?.int8 === 'object')
+  .map((m) => [m.id, m, m.recipe!.int8 as Int8Record] as const);
+const shipped = measured.filter(([, , r]) => r.shipped);
+
+function variant(model: ModelEntry, name: string) {
+  return model.variants.find((v) => v.name === name);
+}
+
+function photoPlanes(file: string, side: number): Float32Array {
+  // Nearest-neighbour downscale keeps the test fast; the tolerance is about pixel values, not size.
+  const png = PNG.sync.read(readFileSync(file));
+  const out = new Float32Array(3 * side * side);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const src = 4 * (Math.floor((y * png.height) / side) * png.width + Math.floor((x * png.width) / side));
+      for (let c = 0; c < 3; c++) out[c * side * side + y * side + x] = png.data[src + c] / 255;
+    }
+  }
+  return out;
+}
+
+async function stylise(file: string, planes: Float32Array, side: number): Promise<Float32Array> {
+  const session = await ort.InferenceSession.create(join(modelsDir, file), { intraOpNumThreads: 1 });
+  const { output } = await session.run({ input: new ort.Tensor('float32', planes, [1, 3, side, side]) });
+  await session.release();
+  return output.data as Float32Array;
+}
+
+describe('int8 style variants', () => {
+  it('are never picked on WebGPU', () => {
+    for (const model of manifest.models) {
+      expect(model.preferred.webgpu, model.id).not.toBe('int8');
+      expect(pickVariant(model, 'webgpu', true).name, model.id).not.toBe('int8');
+      expect(pickVariant(model, 'webgpu', false).name, model.id).not.toBe('int8');
+    }
+  });
+
+  it('have been measured for every shipped style', () => {
+    // An int8 variant without the quantiser's record would be unmeasured.
+    for (const model of manifest.models.filter((m) => variant(m, 'int8'))) {
+      expect(typeof model.recipe?.int8, model.id).toBe('object');
+    }
+    expect(measured.length).toBeGreaterThan(0);
+  });
+
+  it.each(measured)('%s: the verdict follows from the figures, and only a shipped file exists', (id, model, record) => {
+    const withinTolerance = record.perPhoto.every(
+      (p) => p.meanAbsDiff <= record.tolerance.meanAbsDiff && p.psnrDb >= record.tolerance.psnrDb,
+    );
+    expect(record.perPhoto).toHaveLength(evalPhotos.length);
+    expect(record.shipped).toBe(withinTolerance && record.latencyRatioVsFp32 < 1);
+    expect(record.reason.length).toBeGreaterThan(0);
+    expect(Boolean(variant(model, 'int8'))).toBe(record.shipped);
+    expect(model.preferred.wasm === 'int8').toBe(record.shipped);
+    const fp32 = variant(model, 'fp32')!;
+    const int8File = join(modelsDir, fp32.file.replace(/\.fp32\.onnx$/, '.int8.onnx'));
+    expect(existsSync(int8File), `${id}: ${int8File}`).toBe(record.shipped);
+  });
+
+  const title = shipped.length
+    ? 'stay within the stated tolerance of fp32 on the evaluation photos (onnxruntime-node, 256 px)'
+    : 'SKIPPED: no style ships an int8 variant (see recipe.int8 in models/manifest.json)';
+  it.skipIf(!shipped.length || !evalPhotos.every((p) => existsSync(p)))(title, async () => {
+    const side = 256;
+    for (const [id, model, record] of shipped) {
+      for (const photo of evalPhotos) {
+        const planes = photoPlanes(photo, side);
+        const a = await stylise(variant(model, 'fp32')!.file, planes, side);
+        const b = await stylise(variant(model, 'int8')!.file, planes, side);
+        let abs = 0;
+        let sq = 0;
+        for (let i = 0; i < a.length; i++) {
+          abs += Math.abs(a[i] - b[i]);
+          sq += (a[i] - b[i]) ** 2;
+        }
+        expect(abs / a.length, `${id} ${photo}`).toBeLessThanOrEqual(record.tolerance.meanAbsDiff);
+        expect(10 * Math.log10(a.length / sq), `${id} ${photo}`).toBeGreaterThanOrEqual(record.tolerance.psnrDb);
+      }
+    }
+  }, 120_000);
+});
