@@ -24,8 +24,9 @@ const GROUPS = {
   video: () => import('./groups/video.mjs'),
   server: () => import('./groups/server.mjs'),
   memory: () => import('./groups/memory.mjs'),
+  int8: () => import('./groups/int8.mjs'),
 };
-const NEEDS_PAGE = ['latency', 'tuning', 'gif'];
+const NEEDS_PAGE = ['latency', 'tuning', 'gif', 'int8'];
 const NEEDS_APP = ['cold', 'video', 'memory'];
 
 const { values } = parseArgs({

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchDir, median } from './common.mjs';
 
-const ORDER = ['latency', 'tuning', 'video', 'server', 'memory', 'cold', 'gif'];
+const ORDER = ['latency', 'tuning', 'int8', 'video', 'server', 'memory', 'cold', 'gif'];
 const fmt = (v, digits = 1) => (v == null || Number.isNaN(v) ? '–' : typeof v === 'number' ? v.toFixed(digits) : String(v));
 const kib = (bytes) => (bytes == null ? '–' : `${(bytes / 1024).toFixed(1)} KiB`);
 
@@ -48,6 +48,11 @@ const render = {
     table(
       ['model', 'px', 'change (browser side)', 'browser ms', 'app default ms (same rounds)', 'native ms', 'browser / native', 'vs app default'],
       g.rows.map((r) => [r.model, r.size, r.change, fmt(r.browserMs), fmt(r.defaultMs), fmt(r.nativeMs), fmt(r.ratio, 2), r.vsDefault == null ? '–' : `**${fmt(r.vsDefault, 2)}×**`]),
+    ) + notes(g),
+  int8: (g) =>
+    table(
+      ['model', 'int8 shipped', 'backend', 'px', 'fp32 ms', 'int8 ms', 'int8 / fp32'],
+      g.rows.map((r) => [r.model, r.shipped ? 'yes' : 'no', `wasm ×${r.threads}`, r.size, fmt(r.fp32Ms), fmt(r.int8Ms), `**${fmt(r.ratio, 2)}**`]),
     ) + notes(g),
   video: (g, all) => {
     const server = all.server?.rows ?? [];
@@ -121,6 +126,8 @@ function summary(groups) {
   for (const variant of [...new Set(latency.map((r) => r.variant))]) {
     rows.push([`Model latency, browser WASM / native (${variant}, trained models and stand-ins, 256–1024 px)`, range(latency.filter((r) => r.variant === variant).map((r) => r.ratio))]);
   }
+  const int8 = groups.int8?.rows?.filter((r) => r.ratio != null) ?? [];
+  if (int8.length) rows.push([`Model latency, int8 / fp32, browser WASM (${int8.map((r) => `${r.size} px`).join(', ')})`, range(int8.map((r) => r.ratio))]);
   for (const r of groups.video?.rows ?? []) {
     const serverFps = serverFpsFor(r, groups.server?.rows ?? []);
     if (serverFps) rows.push([`Video end to end, ours (${r.path === 'ffmpeg' ? 'ffmpeg.wasm' : 'WebCodecs'} decode) / original server, ${r.tier} tier${r.style.includes('stand-in') ? ' (stand-in weights)' : ''}, ${r.width}×${r.height}`, `**${fmt(r.fps / serverFps, 2)}×** (${fmt(r.fps, 2)} vs ${fmt(serverFps, 2)} fps)`]);
