@@ -12,9 +12,9 @@ For every style entry (or those in --only) it takes the fp32 variant's file from
    (QuantizeLinear -> DequantizeLinear on each Conv input and output), int8 symmetric
    per-output-channel weights and int32 bias (DequantizeLinear on initialisers). Before that,
    every Conv feeding an InstanceNormalization is rescaled per channel (`equalise`). The first
-   and last Conv (full resolution, 3 channels on one side: ~12% of the MACs but the largest
-   error per layer) and everything else (InstanceNormalization, Pad, Relu, Add, Resize, Sigmoid)
-   stay fp32;
+   Conv (the largest error of any single layer in int8) and the last (logits before the Sigmoid),
+   ~12% of the MACs together, and everything else (InstanceNormalization, Pad, Relu, Add, Resize,
+   Sigmoid) stay fp32;
 3. measures on onnxruntime-web's WASM backend (training/int8_ort.mjs bench) on the three
    evaluation photos at 512 px: int8/fp32 latency from interleaved runs, and the int8 output's
    difference from the fp32 output;
