@@ -298,6 +298,9 @@ def main(argv=None):
     path = os.path.join(a.models_dir, "manifest.json")
     manifest = json.load(open(path))
     entries = [m for m in manifest["models"] if m.get("task") == "style" and (not a.only or m["id"] in a.only)]
+    unknown = set(a.only or ()) - {m["id"] for m in entries}
+    if unknown:
+        p.error(f"no style entry with id {', '.join(sorted(unknown))} in {path}")
     with tempfile.TemporaryDirectory() as tmp:
         images = calibration_images(tmp)
         for entry in entries:
