@@ -39,6 +39,7 @@ def parse_args(argv=None):
     p.add_argument("--content-weight", type=float, default=1.0)
     p.add_argument("--style-weight", type=float, default=10.0)
     p.add_argument("--lr", type=float, default=2e-3)
+    p.add_argument("--clip", type=float, default=1.0, help="gradient norm clip; 0 = off")
     p.add_argument("--ckpt-minutes", type=float, default=3.0)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
@@ -72,6 +73,8 @@ def main(argv=None):
     data = ContentCrops(os.path.join(os.path.dirname(a.run_dir.rstrip("/")), "frames"), a.size)
 
     def save():
+        if not all(torch.isfinite(v).all() for v in net.state_dict().values()):
+            sys.exit("weights are no longer finite: not overwriting the last good checkpoint")
         tmp = ckpt_path + ".tmp"
         torch.save(dict(net=net.state_dict(), opt=opt.state_dict(), state=state, args=vars(a),
                         config=net.config), tmp)
@@ -89,7 +92,21 @@ def main(argv=None):
         c_loss, s_loss = loss_fn(y, x, [t[idx] for t in targets])
         loss = a.content_weight * c_loss + a.style_weight * s_loss
         opt.zero_grad()
+        if not torch.isfinite(loss):  # e.g. a crop with no features: skip it rather than poison the weights
+            state["skipped"] = state.get("skipped", 0) + 1
+            print(f"step {state['step']}: non-finite loss, skipped", flush=True)
+            state["seconds"] += time.time() - t0  # skipped steps still count against --max-seconds
+            continue
         loss.backward()
+        # The 1.7 M-parameter quality net diverged to NaN (at lr 2e-3, and at 1e-3 with clipping):
+        # an occasional step's gradient overflows. Clip spikes, and drop a step whose gradient is
+        # not finite before it reaches Adam's moments, which it would poison for good.
+        norm = torch.nn.utils.clip_grad_norm_(net.parameters(), a.clip if a.clip > 0 else float("inf"))
+        if not torch.isfinite(norm):
+            state["skipped"] = state.get("skipped", 0) + 1
+            print(f"step {state['step']}: non-finite gradient, skipped", flush=True)
+            state["seconds"] += time.time() - t0
+            continue
         opt.step()
         state["step"] += 1
         state["seconds"] += time.time() - t0
