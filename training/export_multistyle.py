@@ -29,8 +29,9 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import EVAL_PHOTOS, load_image  # noqa: E402
-from export_onnx import (FP16_TOLERANCE, IO, LICENCE, TIER_SUFFIX, _pad_symbolic, file_info,  # noqa: E402
+from export_onnx import (FP16_TOLERANCE, IO, LICENCE, TIER_SUFFIX, _pad_symbolic, eval_losses, file_info,  # noqa: E402
                          fp16_emulated, op_list, run_ort, to_fp16)
+from losses import PerceptualLoss  # noqa: E402
 from train import load_checkpoint  # noqa: E402
 from transform_net import CondInstanceNorm, macs_per_px  # noqa: E402
 
@@ -102,18 +103,17 @@ def max_diff(a, b):
     return max((x - y).abs().max().item() for x, y in zip(a, b))
 
 
-def shipped_styles(manifest, meta, basenames, tier):
-    """(id, checkpoint index, fp32 file) of each shipped style of this checkpoint's tier, in manifest order."""
+def shipped_styles(manifest, meta, basenames):
+    """(gallery id, checkpoint index, fp32 file) of each shipped style whose painting this checkpoint
+    learnt, in manifest order. The gallery ids are the realtime entries' (the styles the user picks);
+    a quality-tier blend model serves the same ids at higher cost."""
     files = {m["id"]: m["file"] for m in meta}
     out = []
     for m in manifest["models"]:
-        if m.get("task") != "style" or m["style"]["tier"] != tier:
-            continue
-        base = m["id"].removesuffix(f"-{TIER_SUFFIX[tier]}")
-        if files.get(base) not in basenames:
+        if m.get("task") != "style" or m["style"]["tier"] != "realtime" or files.get(m["id"]) not in basenames:
             continue
         fp32 = next(v["file"] for v in m["variants"] if v["name"] == "fp32")
-        out.append((m["id"], basenames.index(files[base]), fp32))
+        out.append((m["id"], basenames.index(files[m["id"]]), fp32))
     return out
 
 
@@ -144,13 +144,14 @@ def main(argv=None):
     tier, n_all = args["tier"], net.config["n_styles"]
     manifest = json.load(open(os.path.join(a.models_dir, "manifest.json")))
     basenames = [os.path.basename(s) for s in args["styles"]]
-    styles = shipped_styles(manifest, json.load(open(a.meta)), basenames, tier)
+    styles = shipped_styles(manifest, json.load(open(a.meta)), basenames)
     ids, keep = [s[0] for s in styles], [s[1] for s in styles]
     n = len(styles)
     assert n >= 2, f"need at least two shipped styles of tier {tier} from this checkpoint, found {ids}"
     print(f"blending {n} of {n_all} styles: {ids}", flush=True)
 
     blend = BlendNet(net, keep)
+    model_id = BLEND_ID if tier == "realtime" else f"{BLEND_ID}-{TIER_SUFFIX[tier]}"
     stem = os.path.join(a.models_dir, "style", f"{BLEND_ID}.{TIER_SUFFIX[tier]}")
     fp32_path, fp16_path = stem + ".fp32.onnx", stem + ".fp16.onnx"
     export_blend(blend, n, fp32_path)
@@ -161,18 +162,22 @@ def main(argv=None):
     eye = torch.eye(n)
 
     # 1. One-hot weights reproduce each shipped single-style file (same photos, both through ORT).
+    #    A quality-tier model has no single-style files (one 1.7 M-parameter file serves every style),
+    #    so its one-hot outputs are checked against the torch net instead, in step 2.
     one_hot_diff = {}
-    for k, (sid, _, single_file) in enumerate(styles):
+    for k, (sid, _, single_file) in enumerate(styles if tier == "realtime" else []):
         single = run_ort(os.path.join(a.models_dir, single_file), photos)
         mixed = run_ort_blend(fp32_path, photos, [eye[k:k + 1]] * len(photos))
         one_hot_diff[sid] = max_diff(single, mixed)
         print(f"one-hot {sid}: max abs diff vs {single_file} {one_hot_diff[sid]:.2e}", flush=True)
-    worst_one_hot = max(one_hot_diff.values())
+    worst_one_hot = max(one_hot_diff.values(), default=0.0)
     assert worst_one_hot < ONE_HOT_TOLERANCE, f"one-hot blend differs from the single-style files by {worst_one_hot}"
 
     # 2. Mixes (50/50 neighbours, a 30/70 pair, all styles evenly) match the torch CIN net.
     mixes = [0.5 * (eye[k] + eye[(k + 1) % n])[None] for k in range(n)]
     mixes += [(0.7 * eye[0] + 0.3 * eye[2])[None], torch.full((1, n), 1 / n)]
+    if tier != "realtime":
+        mixes += [eye[k:k + 1] for k in range(n)]
     full = lambda w: torch.zeros(1, n_all).index_copy(1, torch.tensor(keep), w)  # noqa: E731 (back to the checkpoint's style order)
     torch_diff = 0.0
     for w in mixes:
@@ -200,14 +205,28 @@ def main(argv=None):
         os.remove(fp16_path)
     print(f"fp16: worst style {worst_fp16:.4f} -> {'shipped' if ship_fp16 else 'not shipped (over 0.02)'}", flush=True)
 
+    # 4. Per-style content/style loss on the evaluation photos (the per-style export's measure), so
+    #    the tiers can be compared style by style.
+    losses = {}
+    if tier != "realtime":
+        loss = PerceptualLoss(args["loss_net"], args["smooth"])
+        photos_256 = [load_image(pth, 256, 4) for pth in EVAL_PHOTOS]
+        for sid, idx, _ in styles:
+            c, s_ = eval_losses(loss, net, idx, n_all, args, photos_256)
+            losses[sid] = {"content": c, "style": s_}
+            print(f"eval {sid}: content {c} style {s_}", flush=True)
+
     variants = [dict(name="fp32", **file_info(fp32_path, a.models_dir))]
     if ship_fp16:
         variants.append(dict(name="fp16", **file_info(fp16_path, a.models_dir), maxAbsDiffVsFp32=round(worst_fp16, 5)))
     cfg = net.config
     entry = {
-        "id": BLEND_ID, "task": BLEND_TASK, "title": "Blend of two styles", "embedded": True, "licence": LICENCE,
-        "source": "trained by training/ (this repo): the multi-style network the built-in styles are baked from",
-        "blend": {"styles": ids, "weightsInput": WEIGHTS_INPUT},
+        "id": model_id, "task": BLEND_TASK, "embedded": True, "licence": LICENCE,
+        "title": "Blend of two styles" if tier == "realtime" else "All styles, quality tier",
+        "source": ("trained by training/ (this repo): the multi-style network the built-in styles are baked from"
+                   if tier == "realtime" else
+                   "trained by training/ (this repo): the quality-tier multi-style network (one file for every style)"),
+        "blend": {"styles": ids, "weightsInput": WEIGHTS_INPUT, "tier": tier},
         "io": {
             "inputs": IO["inputs"] + [{"name": WEIGHTS_INPUT, "dtype": "float32", "shape": [1, n], "range": [0, 1]}],
             "outputs": IO["outputs"],
@@ -216,17 +235,22 @@ def main(argv=None):
         "variants": variants,
         "preferred": {"webgpu": "fp16" if ship_fp16 else "fp32", "wasm": "fp32"},
         "recipe": {
-            "network": (f"the shipped styles' conditional-instance-norm network (Dumoulin et al. 2017), widths "
+            "network": (f"{'the shipped styles' if tier == 'realtime' else 'a'} conditional-instance-norm network (Dumoulin et al. 2017), widths "
                         f"{cfg['c']}/{2 * cfg['c']}/{4 * cfg['c']}, {cfg['blocks']} residual blocks; "
                         f"{macs_per_px(cfg['c'], cfg['k'], cfg['blocks'])} MACs/px"),
             "tier": tier,
             "styleWeights": (f"{WEIGHTS_INPUT}[0][i] weighs blend.styles[i]; rows summing to 1 interpolate every norm "
                              "layer's (gamma, beta); a one-hot row is that style's own model"),
             "steps": state["step"],
+            "trainingSeconds": round(state["seconds"]),
+            **({"perStyleLoss": dict(losses, measuredOn="starry/kandinsky/sketch_in.png at 256 px, training loss definition")}
+               if losses else {}),
             "excludedFromCheckpoint": [os.path.basename(args["styles"][i]) for i in range(n_all) if i not in keep],
             "checks": {
-                "oneHotVsSingleFiles": f"max abs diff {worst_one_hot:.1e} (onnxruntime-node, evaluation photos)",
-                "mixesVsTorch": f"max abs diff {torch_diff:.1e} over {len(mixes)} mixes",
+                **({"oneHotVsSingleFiles": f"max abs diff {worst_one_hot:.1e} (onnxruntime-node, evaluation photos)"}
+                   if tier == "realtime" else {}),
+                "mixesVsTorch": f"max abs diff {torch_diff:.1e} over {len(mixes)} mixes"
+                                + ("" if tier == "realtime" else f" ({n} of them one-hot)"),
                 "fp16": f"worst one-hot style {worst_fp16:.4f} (rule: <= {FP16_TOLERANCE}); "
                         + ("shipped" if ship_fp16 else "not shipped"),
             },
@@ -234,7 +258,7 @@ def main(argv=None):
         },
     }
     write_entry(a.models_dir, entry)
-    print(f"wrote {BLEND_ID} ({n} styles) to {os.path.join(a.models_dir, 'manifest.json')}")
+    print(f"wrote {model_id} ({n} styles) to {os.path.join(a.models_dir, 'manifest.json')}")
 
 
 if __name__ == "__main__":
