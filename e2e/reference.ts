@@ -9,7 +9,8 @@ import type { DecodedImage } from './studio';
 const modelsDir = path.resolve(import.meta.dirname, '../models');
 export const manifest = validateManifest(JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')));
 export const styleModels = manifest.models.filter((m) => m.task === 'style');
-export const blendModel = manifest.models.find((m) => m.task === 'style-blend');
+export const blendModel = manifest.models.find((m) => m.task === 'style-blend' && (m.blend?.tier ?? 'realtime') === 'realtime');
+export const qualityModel = manifest.models.find((m) => m.task === 'style-blend' && m.blend?.tier === 'quality');
 
 /** `extraFeeds`: the model's other inputs, e.g. a blend model's style_weights. */
 export async function referenceStylise(

@@ -7,8 +7,13 @@ export const manifest = validateManifest(manifestJson);
 
 export const styleModels: ModelEntry[] = modelsForTask(manifest, 'style');
 
-/** The multi-style model that mixes built-in styles, if the manifest has one. */
-export const blendModel: ModelEntry | undefined = modelsForTask(manifest, 'style-blend')[0];
+const blendModels = modelsForTask(manifest, 'style-blend');
+
+/** The realtime multi-style model that mixes built-in styles (and walks between them), if the manifest has one. */
+export const blendModel: ModelEntry | undefined = blendModels.find((m) => (m.blend?.tier ?? 'realtime') === 'realtime');
+
+/** The quality-tier multi-style model: the "Best quality" choice for photos, if the manifest has one. */
+export const qualityModel: ModelEntry | undefined = blendModels.find((m) => m.blend?.tier === 'quality');
 
 export function findModel(id: string): ModelEntry | undefined {
   return manifest.models.find((m) => m.id === id);

@@ -83,6 +83,7 @@ describe('validateManifest: blend models', () => {
     ['a style listed twice', { blend: { styles: ['a', 'a'], weightsInput: 'style_weights' } }, /lists a style twice/],
     ['an unknown style', { blend: { styles: ['a', 'zz'], weightsInput: 'style_weights' } }, /names no style model zz/],
     ['a weights input it does not have', { blend: { styles: ['a', 'b'], weightsInput: 'mix' } }, /mix is not one of io.inputs/],
+    ['an unknown tier', { blend: { styles: ['a', 'b'], weightsInput: 'style_weights', tier: 'best' } }, /blend.tier must be realtime or quality/],
     ['a weights input of the wrong size', { io: withWeights([1, 3]) }, /float32 \[1, 2\]/],
   ])('rejects %s', (_, overrides, message) => {
     expect(() => validateManifest(wrap(blend(overrides)))).toThrow(message);

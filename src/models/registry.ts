@@ -34,6 +34,11 @@ export interface BlendInfo {
   styles: string[];
   /** The input that takes the mix: float32 [1, styles.length], one weight per style. */
   weightsInput: string;
+  /**
+   * Which transform net: 'realtime' (default) is the net the gallery's own style files are baked
+   * from; 'quality' is the 1.7 M-parameter net, one file serving every listed style at ~9x the cost.
+   */
+  tier?: 'realtime' | 'quality';
 }
 
 export interface ModelEntry {
@@ -129,6 +134,7 @@ function checkBlend(id: string, blend: unknown, inputs: TensorSpec[]): void {
   const styles = blend.styles as unknown[];
   if (styles.length < 2 || !styles.every((s) => typeof s === 'string')) fail(id, 'blend.styles needs at least two style ids');
   if (new Set(styles).size !== styles.length) fail(id, 'blend.styles lists a style twice');
+  if (blend.tier !== undefined && blend.tier !== 'realtime' && blend.tier !== 'quality') fail(id, 'blend.tier must be realtime or quality');
   const weights = inputs.find((t) => t.name === blend.weightsInput);
   if (!weights) fail(id, `blend.weightsInput ${blend.weightsInput} is not one of io.inputs`);
   if (weights.dtype !== 'float32' || weights.shape.length !== 2 || weights.shape[0] !== 1 || weights.shape[1] !== styles.length) {

@@ -1,13 +1,13 @@
 /** What the UI can do: open files, run and cancel jobs, re-compose the result. */
-import { blendInputs, blendSuffix, blendTitle, isBlend, walkMixes, walkSuffix } from '../features/style/blend';
+import { blendInputs, isBlend, walkMixes, walkSuffix } from '../features/style/blend';
+import { planImage } from '../features/style/plan';
 import { styleMeta } from '../features/style/meta';
 import { toUserMessage, UserError } from '../lib/errors';
 import { outputFileName } from '../lib/filename';
 import { blendRgba } from '../lib/pixels';
 import { encodeImage } from '../media/encode/image';
-import { blendModel, customStyleModel, findModel } from '../models/catalog';
+import { blendModel, customStyleModel, findModel, qualityModel } from '../models/catalog';
 import type { ModelEntry } from '../models/registry';
-import type { ExtraInput } from '../runtime/ort';
 import { WorkerBridge } from '../workers/bridge';
 import { appRoot, cancelJob, progressReporter, runAsJob, showError } from './jobs';
 import { idleJob, useAppStore, type InputFile, type StyleResult } from './store';
@@ -106,26 +106,14 @@ async function runVideoJob(input: InputFile, model: ModelEntry, modelBytes: Uint
   });
 }
 
-/** What an image job runs: the style's own model, or the blend model with the mix as its weights input. */
-interface ImagePlan {
-  model: ModelEntry;
-  extraInputs: ExtraInput[];
-  title: string;
-  fileSuffix: string;
-}
-
-function planImage(styleModel: ModelEntry): ImagePlan {
-  const { styleId, blend } = get();
-  if (isBlend(blendModel, styleId, blend)) {
-    const second = findModel(blend.withId)?.title ?? blend.withId;
-    return { model: blendModel, extraInputs: blendInputs(blendModel, styleId, blend), title: blendTitle(styleModel.title, second, blend.mix), fileSuffix: blendSuffix(styleId, blend) };
-  }
-  return { model: styleModel, extraInputs: [], title: styleModel.title, fileSuffix: styleId === 'custom' ? 'custom-style' : styleId };
-}
-
 async function runImageJob(input: InputFile, styleModel: ModelEntry, modelBytes: Uint8Array | undefined): Promise<void> {
   const state = get();
-  const plan = planImage(styleModel);
+  const plan = planImage(state.styleId, state.blend, state.tier, {
+    style: styleModel,
+    blend: blendModel,
+    quality: qualityModel,
+    titleOf: (id) => findModel(id)?.title ?? id,
+  });
   await runAsJob('Reading image', async (signal) => {
     const value = await inference.call(
       'styleImage',
@@ -151,6 +139,7 @@ async function runImageJob(input: InputFile, styleModel: ModelEntry, modelBytes:
       height: value.input.height,
       backend: value.backend,
       variant: value.variant,
+      modelId: plan.model.id,
       inferMillis: value.inferMillis,
       tiles: value.tiles,
       styleTitle: plan.title,

@@ -10,6 +10,7 @@ import type { Backend, Task } from '../models/registry';
 import type { Stage } from '../workers/protocol';
 import { NO_BLEND, type BlendChoice } from '../features/style/blend';
 import { styleMeta } from '../features/style/meta';
+import type { StyleTier } from '../features/style/plan';
 
 export interface InputFile {
   file: File;
@@ -78,6 +79,8 @@ export interface StyleResult {
   height: number;
   backend: Backend;
   variant: string;
+  /** The model that ran: a style's own, the realtime blend, or the quality-tier model. */
+  modelId: string;
   inferMillis: number;
   tiles: number;
   styleTitle: string;
@@ -106,6 +109,8 @@ export interface AppState {
   customModel: CustomModel | null;
   /** Photos only: a second style mixed into the chosen one through the blend model. */
   blend: BlendChoice;
+  /** Photos only: 'best' runs the quality-tier model (about 9x the work of 'fast'). */
+  tier: StyleTier;
   strength: number;
   maxSide: number;
   format: ImageFormat;
@@ -130,6 +135,7 @@ export const useAppStore = create<AppState>(() => ({
   styleId: '',
   customModel: null,
   blend: NO_BLEND,
+  tier: 'fast',
   strength: styleMeta.defaults.strength,
   maxSide: styleMeta.defaults.maxSide,
   format: styleMeta.defaults.format,

@@ -1,11 +1,12 @@
 import type { KeyboardEvent } from 'react';
-import { styleModels } from '../../models/catalog';
+import { qualityModel, styleModels } from '../../models/catalog';
 import { appRoot, setStrength } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { styleMeta } from './meta';
 import styles from './Options.module.css';
 import { BlendOptions } from './BlendOptions';
 import { VideoOptions } from './VideoOptions';
+import { hasBestTier } from './plan';
 
 const RESOLUTION_LABEL = (side: number) => (side === 0 ? 'Original' : `${side} px`);
 
@@ -17,6 +18,44 @@ function onGalleryKey(event: KeyboardEvent<HTMLDivElement>, ids: string[], curre
   const next = ids[(ids.indexOf(current) + step + ids.length) % ids.length];
   useAppStore.setState({ styleId: next });
   event.currentTarget.querySelector<HTMLElement>(`[data-id="${next}"]`)?.focus();
+}
+
+/** Photos only: the realtime style files ("Fast") or the quality-tier model ("Best quality"). */
+function TierOptions({ styleId }: { styleId: string }) {
+  const tier = useAppStore((s) => s.tier);
+  if (!qualityModel) return null;
+  const available = hasBestTier(qualityModel, styleId);
+  const choices = [
+    { value: 'fast', label: 'Fast' },
+    { value: 'best', label: 'Best quality' },
+  ] as const;
+  return (
+    <fieldset className={styles.fieldset}>
+      <legend>Model</legend>
+      <div className={styles.row}>
+        {choices.map((c) => (
+          <label key={c.value} className={styles.radio}>
+            <input
+              type="radio"
+              name="tier"
+              value={c.value}
+              data-testid={`tier-${c.value}`}
+              checked={tier === c.value}
+              disabled={c.value === 'best' && !available}
+              aria-describedby="tier-help"
+              onChange={() => useAppStore.setState({ tier: c.value })}
+            />
+            {c.label}
+          </label>
+        ))}
+      </div>
+      <p className={styles.note} id="tier-help">
+        {available
+          ? 'Best quality runs a larger network (1.7 M parameters, about 9× the work): finer brush texture, slower. Videos always use Fast.'
+          : 'Best quality covers the built-in styles; this style runs on its own model.'}
+      </p>
+    </fieldset>
+  );
 }
 
 export function StyleOptions() {
@@ -55,6 +94,7 @@ export function StyleOptions() {
         </div>
         <p className={styles.note}>Or drop your own style model (.onnx) on the page.</p>
       </div>
+      {!isVideo && <TierOptions styleId={styleId} />}
       {!isVideo && <BlendOptions />}
       <div className={styles.field}>
         <span>

@@ -36,7 +36,7 @@ export function ResultView() {
   }
   return (
     <div className={styles.result}>
-      <figure className={styles.figure} data-testid="result" data-backend={result.backend} data-variant={result.variant}>
+      <figure className={styles.figure} data-testid="result" data-backend={result.backend} data-variant={result.variant} data-model={result.modelId}>
         <div className={styles.compare}>
           <img className={styles.image} src={input.previewUrl} alt={`Before: ${input.name}`} />
           <img

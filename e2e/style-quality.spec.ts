@@ -1,0 +1,93 @@
+import { expect, test, type Page } from '@playwright/test';
+import * as ort from 'onnxruntime-node';
+import { existsSync } from 'node:fs';
+import { downscaleArea } from '../src/lib/pixels';
+import { qualityModel, referenceStylise, styleModels } from './reference';
+import { decodePng, encodePng, mediaPath, readPng, rgbDiff, sharedDir, Studio, type DecodedImage } from './studio';
+
+test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
+test.skip(!qualityModel, 'the manifest has no quality-tier model');
+
+const [first, second] = [styleModels[0], styleModels[2]];
+
+function smallPhoto(width: number, height: number): { image: DecodedImage; png: Buffer } {
+  const full = readPng(mediaPath('starry_in.png'));
+  const small = downscaleArea({ data: new Uint8ClampedArray(full.data), width: full.width, height: full.height }, width, height);
+  const image = { data: new Uint8Array(small.data), width, height };
+  return { image, png: encodePng(image) };
+}
+
+/** The quality model on onnxruntime-node with `shares` ({ style id: weight }) as its style weights. */
+function referenceQuality(image: DecodedImage, shares: Record<string, number>): Promise<DecodedImage> {
+  const { styles, weightsInput } = qualityModel!.blend!;
+  const weights = new Float32Array(styles.length);
+  for (const [id, w] of Object.entries(shares)) weights[styles.indexOf(id)] = w;
+  return referenceStylise(qualityModel!, 'fp32', image, { [weightsInput]: new ort.Tensor('float32', weights, [1, styles.length]) });
+}
+
+async function styliseBest(page: Page, backend: string, png: Buffer, blendPercent?: number) {
+  const studio = new Studio(page);
+  await studio.open(`backend=${backend}`);
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: png });
+  await studio.chooseStyle(first.id);
+  await page.getByTestId('tier-best').check();
+  if (blendPercent !== undefined) await studio.blend(second.id, blendPercent);
+  await studio.run();
+  const result = await studio.waitForResult();
+  await expect(result).toHaveAttribute('data-backend', backend);
+  await expect(result).toHaveAttribute('data-model', qualityModel!.id);
+  const { name, bytes } = await studio.download();
+  return { name, output: decodePng(bytes), studio };
+}
+
+test('"Best quality" runs the quality-tier model: matches onnxruntime-node and differs from Fast', async ({ page }) => {
+  const { image, png } = smallPhoto(128, 96);
+  const { name, output } = await styliseBest(page, 'wasm', png);
+  expect(name).toBe(`small-${first.id}-hq.png`);
+  await expect(page.getByTestId('result')).toContainText(`${first.title}, best quality`);
+  const reference = await referenceQuality(image, { [first.id]: 1 });
+  const diff = rgbDiff(output, reference);
+  expect(diff.mean).toBeLessThan(0.5);
+  expect(diff.max).toBeLessThanOrEqual(3);
+  // A different network from the realtime style file, not the same pixels under a new name.
+  expect(rgbDiff(output, await referenceStylise(first, 'fp32', image)).mean).toBeGreaterThan(3);
+  // And really stylised: far from the photo itself.
+  expect(rgbDiff(output, image).mean).toBeGreaterThan(15);
+});
+
+test('"Best quality" keeps a blend: the quality model mixes the two styles', async ({ page }) => {
+  const { image, png } = smallPhoto(96, 64);
+  const { name, output } = await styliseBest(page, 'wasm', png, 40);
+  expect(name).toBe(`small-${first.id}+${second.id}-40-hq.png`);
+  const diff = rgbDiff(output, await referenceQuality(image, { [first.id]: 0.6, [second.id]: 0.4 }));
+  expect(diff.mean).toBeLessThan(0.5);
+  expect(diff.max).toBeLessThanOrEqual(3);
+  expect(rgbDiff(output, await referenceQuality(image, { [first.id]: 1 })).mean).toBeGreaterThan(2);
+});
+
+test('WebGPU and WASM give the same best-quality result on a small image', async ({ page }) => {
+  const { png } = smallPhoto(64, 48);
+  const outputs = [];
+  for (const backend of ['wasm', 'webgpu']) outputs.push((await styliseBest(page, backend, png)).output);
+  expect([outputs[1].width, outputs[1].height]).toEqual([64, 48]);
+  const diff = rgbDiff(outputs[0], outputs[1]);
+  expect(diff.mean).toBeLessThan(1.5);
+  expect(diff.max).toBeLessThanOrEqual(12);
+});
+
+test('the Model choice is a labelled radio group, reachable by keyboard; Fast stays the default', async ({ page }) => {
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: smallPhoto(64, 48).png });
+  await studio.chooseStyle(first.id);
+  const fast = page.getByRole('radio', { name: 'Fast' });
+  const best = page.getByRole('radio', { name: 'Best quality' });
+  await expect(fast).toBeChecked();
+  await fast.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(best).toBeChecked();
+  await expect(best).toHaveAccessibleDescription(/larger network/);
+  await studio.run();
+  await studio.waitForResult();
+  await expect(page.getByTestId('download')).toHaveAttribute('download', `small-${first.id}-hq.png`);
+});
