@@ -1,7 +1,10 @@
 """docs/styles.png: one row per shipped style (painting thumbnail, then the three evaluation photos
 stylised by the shipped fp32 ONNX file under onnxruntime-node), so the evidence is the real artefact.
+With --tiers, docs/styles-tiers.png: each photo twice per style, the realtime file ("fast") next to
+the quality-tier model's one-hot output ("best").
 
     /usr/bin/python3 training/contact_sheet.py [--models-dir models] [--out docs/styles.png]
+    /usr/bin/python3 training/contact_sheet.py --tiers [--out docs/styles-tiers.png]
 """
 import argparse
 import json
@@ -15,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_loss_nets import to_pil  # noqa: E402
 from data import EVAL_PHOTOS, load_image  # noqa: E402
 from export_onnx import ROOT, run_ort  # noqa: E402
+from export_multistyle import run_ort_blend  # noqa: E402
 
 TILE, LABEL_H = 176, 18
 
@@ -22,21 +26,35 @@ TILE, LABEL_H = 176, 18
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
-    p.add_argument("--out", default=os.path.join(ROOT, "docs", "styles.png"))
+    p.add_argument("--out")
+    p.add_argument("--tiers", action="store_true", help="fast (realtime) and best (quality) side by side")
     a = p.parse_args()
+    out = a.out or os.path.join(ROOT, "docs", "styles-tiers.png" if a.tiers else "styles.png")
     torch.set_num_threads(1)  # leave a core to any training run in the background
-    styles = [m for m in json.load(open(os.path.join(a.models_dir, "manifest.json")))["models"] if m["task"] == "style"]
+    models = json.load(open(os.path.join(a.models_dir, "manifest.json")))["models"]
+    styles = [m for m in models if m["task"] == "style"]
+    fp32 = lambda m: os.path.join(a.models_dir, next(v for v in m["variants"] if v["name"] == "fp32")["file"])  # noqa: E731
     photos = [load_image(pth, multiple=4) for pth in EVAL_PHOTOS]
-    rows = [("input photos", None, [to_pil(x) for x in photos])]
+    quality = next((m for m in models if m.get("blend", {}).get("tier") == "quality"), None) if a.tiers else None
+    if a.tiers and quality is None:
+        sys.exit("--tiers: the manifest has no quality-tier model")
+    if quality:
+        styles = [m for m in styles if m["id"] in quality["blend"]["styles"]]
+        rows = [("input photos, each twice: fast (realtime) | best (quality)", None, [to_pil(x) for x in photos for _ in (0, 1)])]
+    else:
+        rows = [("input photos", None, [to_pil(x) for x in photos])]
     for m in styles:
-        fp32 = next(v for v in m["variants"] if v["name"] == "fp32")
-        outs = run_ort(os.path.join(a.models_dir, fp32["file"]), photos)
-        label = f"{m['id']}: {m['title']}, {m['style']['artist']} ({m['style']['tier']})"
+        outs = run_ort(fp32(m), photos)
+        if quality:
+            k, n = quality["blend"]["styles"].index(m["id"]), len(quality["blend"]["styles"])
+            best = [run_ort_blend(fp32(quality), [x], [torch.eye(n)[k:k + 1]])[0] for x in photos]
+            outs = [y for pair in zip(outs, best) for y in pair]
+        label = f"{m['id']}: {m['title']}, {m['style']['artist']}" + (" (fast | best)" if quality else f" ({m['style']['tier']})")
         rows.append((label, Image.open(os.path.join(a.models_dir, m["style"]["thumbnail"])), [to_pil(y) for y in outs]))
         print(label, flush=True)
 
     row_h = TILE + LABEL_H
-    sheet = Image.new("RGB", (TILE * 4, row_h * len(rows)), "white")
+    sheet = Image.new("RGB", (TILE * (1 + len(rows[0][2])), row_h * len(rows)), "white")
     draw = ImageDraw.Draw(sheet)
     for r, (label, thumb, imgs) in enumerate(rows):
         y = r * row_h
@@ -47,8 +65,8 @@ def main():
             sheet.paste(thumb, ((TILE - thumb.width) // 2, y + LABEL_H + (TILE - thumb.height) // 2))
         for c, im in enumerate(imgs):
             sheet.paste(im.resize((TILE, TILE), Image.LANCZOS), (TILE * (c + 1), y + LABEL_H))
-    os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    sheet.save(a.out, optimize=True)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    sheet.save(out, optimize=True)
 
 
 if __name__ == "__main__":
