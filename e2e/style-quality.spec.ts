@@ -25,6 +25,18 @@ function referenceQuality(image: DecodedImage, shares: Record<string, number>): 
   return referenceStylise(qualityModel!, 'fp32', image, { [weightsInput]: new ort.Tensor('float32', weights, [1, styles.length]) });
 }
 
+/**
+ * How far the app's output may be from the fp32 reference, in 8-bit levels: the onnxruntime-node
+ * agreement of the other specs for fp32, and the manifest's stated tolerance for int8 (WASM may run an
+ * int8 variant when quantize_int8.py found it within that tolerance; native and WASM int8 kernels
+ * round differently, so int8 is held to the tolerance, not to the native int8 file).
+ */
+function allowedMean(variant: string | null): number {
+  if (variant !== 'int8') return 0.5;
+  const tolerance = (qualityModel!.recipe?.int8 as { tolerance: { meanAbsDiff: number } }).tolerance;
+  return tolerance.meanAbsDiff * 255 + 0.5;
+}
+
 async function styliseBest(page: Page, backend: string, png: Buffer, blendPercent?: number) {
   const studio = new Studio(page);
   await studio.open(`backend=${backend}`);
@@ -36,19 +48,21 @@ async function styliseBest(page: Page, backend: string, png: Buffer, blendPercen
   const result = await studio.waitForResult();
   await expect(result).toHaveAttribute('data-backend', backend);
   await expect(result).toHaveAttribute('data-model', qualityModel!.id);
+  const variant = await result.getAttribute('data-variant');
   const { name, bytes } = await studio.download();
-  return { name, output: decodePng(bytes), studio };
+  return { name, output: decodePng(bytes), studio, variant };
 }
 
 test('"Best quality" runs the quality-tier model: matches onnxruntime-node and differs from Fast', async ({ page }) => {
   const { image, png } = smallPhoto(128, 96);
-  const { name, output } = await styliseBest(page, 'wasm', png);
+  const { name, output, variant } = await styliseBest(page, 'wasm', png);
   expect(name).toBe(`small-${first.id}-hq.png`);
+  expect(variant).toBe(qualityModel!.preferred.wasm ?? 'fp32');
   await expect(page.getByTestId('result')).toContainText(`${first.title}, best quality`);
   const reference = await referenceQuality(image, { [first.id]: 1 });
   const diff = rgbDiff(output, reference);
-  expect(diff.mean).toBeLessThan(0.5);
-  expect(diff.max).toBeLessThanOrEqual(3);
+  expect(diff.mean).toBeLessThan(allowedMean(variant));
+  if (variant !== 'int8') expect(diff.max).toBeLessThanOrEqual(3);
   // A different network from the realtime style file, not the same pixels under a new name.
   expect(rgbDiff(output, await referenceStylise(first, 'fp32', image)).mean).toBeGreaterThan(3);
   // And really stylised: far from the photo itself.
@@ -57,22 +71,23 @@ test('"Best quality" runs the quality-tier model: matches onnxruntime-node and d
 
 test('"Best quality" keeps a blend: the quality model mixes the two styles', async ({ page }) => {
   const { image, png } = smallPhoto(96, 64);
-  const { name, output } = await styliseBest(page, 'wasm', png, 40);
+  const { name, output, variant } = await styliseBest(page, 'wasm', png, 40);
   expect(name).toBe(`small-${first.id}+${second.id}-40-hq.png`);
   const diff = rgbDiff(output, await referenceQuality(image, { [first.id]: 0.6, [second.id]: 0.4 }));
-  expect(diff.mean).toBeLessThan(0.5);
-  expect(diff.max).toBeLessThanOrEqual(3);
+  expect(diff.mean).toBeLessThan(allowedMean(variant));
+  if (variant !== 'int8') expect(diff.max).toBeLessThanOrEqual(3);
   expect(rgbDiff(output, await referenceQuality(image, { [first.id]: 1 })).mean).toBeGreaterThan(2);
 });
 
 test('WebGPU and WASM give the same best-quality result on a small image', async ({ page }) => {
   const { png } = smallPhoto(64, 48);
-  const outputs = [];
-  for (const backend of ['wasm', 'webgpu']) outputs.push((await styliseBest(page, backend, png)).output);
-  expect([outputs[1].width, outputs[1].height]).toEqual([64, 48]);
-  const diff = rgbDiff(outputs[0], outputs[1]);
-  expect(diff.mean).toBeLessThan(1.5);
-  expect(diff.max).toBeLessThanOrEqual(12);
+  const wasm = await styliseBest(page, 'wasm', png);
+  const webgpu = await styliseBest(page, 'webgpu', png);
+  expect([webgpu.output.width, webgpu.output.height]).toEqual([64, 48]);
+  const diff = rgbDiff(wasm.output, webgpu.output);
+  // fp16 on WebGPU vs fp32 on WASM: the same bound as the other WebGPU specs; with int8 on WASM, plus its tolerance.
+  expect(diff.mean).toBeLessThan(1.5 + (wasm.variant === 'int8' ? allowedMean('int8') : 0));
+  if (wasm.variant !== 'int8') expect(diff.max).toBeLessThanOrEqual(12);
 });
 
 test('the Model choice is a labelled radio group, reachable by keyboard; Fast stays the default', async ({ page }) => {

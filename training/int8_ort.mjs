@@ -11,6 +11,9 @@
 //     of each, and prints JSON { fp32: [[ms per rep] per image], int8: [...] }. The
 //     warm-up outputs go to OUTn.fp32.f32 and OUTn.int8.f32.
 //
+// STYLE_WEIGHTS=w0,w1,... in the environment adds a float32 [1,n] feed named STYLE_WEIGHTS_INPUT
+// (default style_weights): the multi-style quality model's one-hot style row.
+//
 // Why one thread: onnxruntime-web's threaded WASM build cannot start in Node (it fetches its own
 // script to spawn pthread workers, and Node's fetch has no file: URLs); the browser figures with
 // the app's thread count come from `npm run bench -- --only int8`.
@@ -23,6 +26,14 @@ function readInput(file, h, w) {
   return { data: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), dims: [1, 3, Number(h), Number(w)] };
 }
 
+/** The style-weights feed of a multi-style model, when STYLE_WEIGHTS is set. */
+function extraFeeds(ort) {
+  const weights = process.env.STYLE_WEIGHTS;
+  if (!weights) return {};
+  const data = Float32Array.from(weights.split(',').map(Number));
+  return { [process.env.STYLE_WEIGHTS_INPUT ?? 'style_weights']: new ort.Tensor('float32', data, [1, data.length]) };
+}
+
 function write(file, tensor) {
   const data = tensor.data;
   writeFileSync(file, Buffer.from(data.buffer, data.byteOffset, data.byteLength));
@@ -33,7 +44,7 @@ if (mode === 'dump') {
   const [model, h, w, input, prefix] = rest;
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1 });
   const x = readInput(input, h, w);
-  const outputs = await session.run({ input: new ort.Tensor('float32', x.data, x.dims) });
+  const outputs = await session.run({ input: new ort.Tensor('float32', x.data, x.dims), ...extraFeeds(ort) });
   session.outputNames.forEach((name, i) => write(`${prefix}.${i}.f32`, outputs[name]));
 } else if (mode === 'bench') {
   const ort = await import('onnxruntime-web/wasm');
@@ -48,17 +59,17 @@ if (mode === 'dump') {
   const times = { fp32: [], int8: [] };
   for (let i = 0; i < pairs.length; i += 2) {
     const x = readInput(pairs[i], h, w);
-    const input = new ort.Tensor('float32', x.data, x.dims);
+    const feeds = { input: new ort.Tensor('float32', x.data, x.dims), ...extraFeeds(ort) };
     times.fp32.push([]);
     times.int8.push([]);
     for (const name of ['fp32', 'int8']) {
-      const { output } = await sessions[name].run({ input });
+      const { output } = await sessions[name].run(feeds);
       write(`${pairs[i + 1]}.${name}.f32`, output);
     }
     for (let rep = 0; rep < Number(reps); rep++) {
       for (const name of rep % 2 ? ['int8', 'fp32'] : ['fp32', 'int8']) {
         const start = performance.now();
-        await sessions[name].run({ input });
+        await sessions[name].run(feeds);
         times[name].at(-1).push(performance.now() - start);
       }
     }

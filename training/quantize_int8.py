@@ -2,6 +2,11 @@
 verdict written into models/manifest.json.
 
     /usr/bin/python3 training/quantize_int8.py [--models-dir models] [--only id ...] [--reps 3] [--keep-rejected DIR | --out-dir DIR]
+    /usr/bin/python3 training/quantize_int8.py --quality [--reps 2]     # the quality-tier multi-style model
+
+With --quality it does the same for the quality model (blend-hq): calibration images take its styles
+in turn (one-hot style weights), and it is measured once per style; one file serves every style, so
+it ships only if every style is within the tolerance and faster.
 
 For every style entry (or those in --only) it takes the fp32 variant's file from the manifest, and:
 1. calibrates: runs the fp32 graph with every Conv input and output added as graph outputs on
@@ -77,10 +82,11 @@ def conv_tensors(model):
     return list(dict.fromkeys(names))
 
 
-def calibrate(model, images, tmp):
+def calibrate(model, images, tmp, style_rows=None):
     """Runs `model` (an onnx.ModelProto) on `images` and returns, for every Conv input and output,
     its range {name: (lo, hi)} (per image the PERCENTILE range, then the widest over images) and
-    its per-channel mean and std {name: (mean[C], std[C])} averaged over images."""
+    its per-channel mean and std {name: (mean[C], std[C])} averaged over images. For a multi-style
+    model, `style_rows(i)` is image i's style weights (the images take the styles in turn)."""
     probe = onnx.ModelProto()
     probe.CopyFrom(model)
     names = conv_tensors(probe)
@@ -92,6 +98,8 @@ def calibrate(model, images, tmp):
     moments = {n: [] for n in names}
     for i, x in enumerate(images):
         x.astype(np.float32).tofile(os.path.join(tmp, "cal.in"))
+        if style_rows:
+            os.environ["STYLE_WEIGHTS"] = style_rows(i)
         node("dump", probe_path, x.shape[2], x.shape[3], os.path.join(tmp, "cal.in"), os.path.join(tmp, f"cal{i}"))
         for j, n in enumerate(names):
             file = os.path.join(tmp, f"cal{i}.{j}.f32")
@@ -256,7 +264,7 @@ def summary(photos, ratio, reps):
         "meanAbsDiffVsFp32": max(p["meanAbsDiff"] for p in photos),
         "psnrDbVsFp32": min(p["psnrDb"] for p in photos),
         "measuredOn": f"onnxruntime-web {ort_web_version()} WASM backend, 1 thread, in Node; "
-                      f"{', '.join(p['photo'] for p in photos)} at {EVAL_SIZE} px; latency = median of "
+                      f"{', '.join(dict.fromkeys(p['photo'] for p in photos))} at {EVAL_SIZE} px; latency = median of "
                       f"{reps * len(photos)} interleaved int8/fp32 run pairs; diffs = worst photo",
     }
 
@@ -265,8 +273,8 @@ def ort_web_version():
     return json.load(open(os.path.join(ROOT, "node_modules", "onnxruntime-web", "package.json")))["version"]
 
 
-def method():
-    return (f"static QDQ by {QUANTISER}: the 7 inner Convs get int8 symmetric per-output-channel weights, int32 "
+def method(inner=7):
+    return (f"static QDQ by {QUANTISER}: the {inner} inner Convs get int8 symmetric per-output-channel weights, int32 "
             f"bias and uint8 asymmetric inputs/outputs ({PERCENTILE} percentile ranges from {CALIBRATION_BSDS} BSDS500 "
             f"photos and frames of the shared clips), fused to QLinearConv by ONNX Runtime, after rescaling each "
             f"Conv output channel to mean 0 / std 1 ahead of its InstanceNormalization (exact in fp32); first and "
@@ -275,7 +283,7 @@ def method():
             f"also faster. WASM only: never preferred on WebGPU")
 
 
-def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos):
+def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos, inner=7, per_style=None):
     entry["variants"] = [v for v in entry["variants"] if v["name"] != "int8"]
     if ships:
         entry["variants"].append(dict(name="int8", **file_info(int8_path, models_dir), **figures))
@@ -283,13 +291,47 @@ def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos):
     elif entry["preferred"].get("wasm") == "int8":
         entry["preferred"]["wasm"] = "fp32"
     entry.setdefault("recipe", {})["int8"] = {
-        "shipped": ships, "reason": reason, "method": method(), "tolerance": TOLERANCE, **figures, "perPhoto": photos}
+        "shipped": ships, "reason": reason, "method": method(inner), "tolerance": TOLERANCE, **figures,
+        **({"perStyle": per_style} if per_style else {"perPhoto": photos})}
+
+
+def one_hot(n, k):
+    return ",".join("1" if i == k else "0" for i in range(n))
+
+
+def measure_styles(entry, fp32_path, int8_path, reps, tmp):
+    """measure() once per style of a multi-style model (one-hot rows); a single-style model once.
+    Returns (photos, ratio, ships, reason, per_style): one file serves every style, so it ships only
+    if every style does; photos/ratio are the worst style's / the median style's."""
+    styles = entry.get("blend", {}).get("styles")
+    if not styles:
+        photos, ratio = measure(fp32_path, int8_path, reps, tmp)
+        return (photos, ratio, *verdict(photos, ratio), None)
+    per_style, all_photos, ratios = {}, [], []
+    for k, sid in enumerate(styles):
+        os.environ["STYLE_WEIGHTS"] = one_hot(len(styles), k)
+        photos, ratio = measure(fp32_path, int8_path, reps, tmp)
+        ships, reason = verdict(photos, ratio)
+        figures = {key: v for key, v in summary(photos, ratio, reps).items() if key != "measuredOn"}
+        per_style[sid] = {"shipped": ships, "reason": reason, **figures}
+        print(f"  {sid}: int8/fp32 {ratio:.3f}, worst mean abs {per_style[sid]['meanAbsDiffVsFp32']}, "
+              f"PSNR {per_style[sid]['psnrDbVsFp32']} dB -> {'ok' if ships else reason}", flush=True)
+        all_photos += [dict(p, style=sid) for p in photos]
+        ratios.append(ratio)
+    os.environ.pop("STYLE_WEIGHTS", None)
+    misses = [sid for sid, r in per_style.items() if not r["shipped"]]
+    ratio = float(np.median(ratios))
+    if misses:
+        return all_photos, ratio, False, f"one file serves every style and {', '.join(misses)} miss: " + "; ".join(
+            f"{sid} {per_style[sid]['reason']}" for sid in misses), per_style
+    return all_photos, ratio, True, f"every style {1 / max(ratios):.2f}x or more faster than fp32 on WASM and within the tolerance", per_style
 
 
 def main(argv=None):
     p = argparse.ArgumentParser()
     p.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
     p.add_argument("--only", nargs="*", help="only these style ids")
+    p.add_argument("--quality", action="store_true", help="the quality-tier multi-style model (blend.tier quality), one-hot per style, instead of the style entries")
     p.add_argument("--reps", type=int, default=3, help="timed fp32/int8 pairs per evaluation photo")
     p.add_argument("--keep-rejected", metavar="DIR", help="move int8 files that do not ship here instead of deleting them")
     p.add_argument("--out-dir", metavar="DIR", help="only quantise: write the int8 files here (for benchmarks); no measurement, manifest untouched")
@@ -297,7 +339,12 @@ def main(argv=None):
 
     path = os.path.join(a.models_dir, "manifest.json")
     manifest = json.load(open(path))
-    entries = [m for m in manifest["models"] if m.get("task") == "style" and (not a.only or m["id"] in a.only)]
+    if a.quality:
+        entries = [m for m in manifest["models"] if m.get("blend", {}).get("tier") == "quality"]
+        if not entries:
+            p.error(f"no quality-tier model in {path}")
+    else:
+        entries = [m for m in manifest["models"] if m.get("task") == "style" and (not a.only or m["id"] in a.only)]
     unknown = set(a.only or ()) - {m["id"] for m in entries}
     if unknown:
         p.error(f"no style entry with id {', '.join(sorted(unknown))} in {path}")
@@ -311,14 +358,16 @@ def main(argv=None):
                 os.makedirs(a.out_dir, exist_ok=True)
                 int8_path = os.path.join(a.out_dir, os.path.basename(int8_path))
             model = onnx.load(fp32_path)
-            model = equalise(model, calibrate(model, images, tmp)[1])
+            styles = entry.get("blend", {}).get("styles")
+            rows = (lambda i: one_hot(len(styles), i % len(styles))) if styles else None  # noqa: E731
+            model = equalise(model, calibrate(model, images, tmp, rows)[1])
             convs = [n for n in model.graph.node if n.op_type == "Conv"]
-            quantise(model, calibrate(model, images, tmp)[0], int8_path, keep=(0, len(convs) - 1))
+            quantise(model, calibrate(model, images, tmp, rows)[0], int8_path, keep=(0, len(convs) - 1))
+            os.environ.pop("STYLE_WEIGHTS", None)
             if a.out_dir:
                 print(f"{entry['id']}: wrote {int8_path}", flush=True)
                 continue
-            photos, ratio = measure(fp32_path, int8_path, a.reps, tmp)
-            ships, reason = verdict(photos, ratio)
+            photos, ratio, ships, reason, per_style = measure_styles(entry, fp32_path, int8_path, a.reps, tmp)
             if not ships and a.keep_rejected:
                 os.makedirs(a.keep_rejected, exist_ok=True)
                 os.replace(int8_path, os.path.join(a.keep_rejected, os.path.basename(int8_path)))
@@ -332,7 +381,7 @@ def main(argv=None):
             # interrupted run keeps what it measured.
             manifest = json.load(open(path))
             fresh = next(m for m in manifest["models"] if m["id"] == entry["id"])
-            update_entry(fresh, a.models_dir, int8_path, ships, reason, figures, photos)
+            update_entry(fresh, a.models_dir, int8_path, ships, reason, figures, photos, len(convs) - 2, per_style)
             with open(path, "w") as f:
                 json.dump(manifest, f, indent=2, ensure_ascii=False)
                 f.write("\n")
