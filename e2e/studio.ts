@@ -4,6 +4,7 @@ import { PNG } from 'pngjs';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { downscaleArea } from '../src/lib/pixels';
 
 export const sharedDir = path.resolve(import.meta.dirname, '../../shared');
 export const mediaPath = (name: string) => path.join(sharedDir, 'media', name);
@@ -27,6 +28,14 @@ export function encodePng(image: DecodedImage): Buffer {
   const png = new PNG({ width: image.width, height: image.height });
   png.data = Buffer.from(image.data);
   return PNG.sync.write(png);
+}
+
+/** starry_in.png scaled down (area average) to `width` x `height`, as pixels and as a PNG to drop. */
+export function smallPhoto(width: number, height: number): { image: DecodedImage; png: Buffer } {
+  const full = readPng(mediaPath('starry_in.png'));
+  const small = downscaleArea({ data: new Uint8ClampedArray(full.data), width: full.width, height: full.height }, width, height);
+  const image = { data: new Uint8Array(small.data), width, height };
+  return { image, png: encodePng(image) };
 }
 
 /** Mean and max absolute difference over the RGB channels. */

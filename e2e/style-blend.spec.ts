@@ -4,22 +4,15 @@ import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { styleMeta } from '../src/features/style/meta';
-import { downscaleArea, planarToRgba, rgbToPlanar, roundUpTo, type Rgba } from '../src/lib/pixels';
+import { planarToRgba, rgbToPlanar, roundUpTo, type Rgba } from '../src/lib/pixels';
 import { planTiles, TileAccumulator } from '../src/lib/tiling';
 import { blendModel, referenceStylise, styleModels } from './reference';
-import { decodePng, encodePng, extractFrame, mediaPath, probeMedia, readPng, rgbDiff, sharedDir, Studio, VideoStudio, type DecodedImage } from './studio';
+import { decodePng, encodePng, extractFrame, probeMedia, rgbDiff, sharedDir, smallPhoto, Studio, VideoStudio, type DecodedImage } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 test.skip(!blendModel, 'the manifest has no style-blend model');
 
 const [first, second] = [styleModels[0].id, styleModels[2].id];
-
-function smallPhoto(width: number, height: number): { image: DecodedImage; png: Buffer } {
-  const full = readPng(mediaPath('starry_in.png'));
-  const small = downscaleArea({ data: new Uint8ClampedArray(full.data), width: full.width, height: full.height }, width, height);
-  const image = { data: new Uint8Array(small.data), width, height };
-  return { image, png: encodePng(image) };
-}
 
 /** `width` x `height` from the photo repeated side by side (the fixture is only 512 px wide). */
 function widePhoto(width: number, height: number): { image: DecodedImage; png: Buffer } {

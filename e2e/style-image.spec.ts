@@ -1,8 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
-import { downscaleArea } from '../src/lib/pixels';
 import { referenceStylise, styleModels } from './reference';
-import { decodePng, encodePng, mediaPath, readPng, rgbDiff, sharedDir, Studio } from './studio';
+import { decodePng, mediaPath, readPng, rgbDiff, sharedDir, smallPhoto, Studio } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 
@@ -33,8 +32,7 @@ test('a dropped photo is stylised on WASM and the download matches onnxruntime-n
 });
 
 test('WebGPU and WASM give the same picture on a small image', async ({ page }) => {
-  const small = downscaleArea({ data: new Uint8ClampedArray(photo().data), width: 512, height: 512 }, 64, 48);
-  const png = encodePng({ data: new Uint8Array(small.data), width: 64, height: 48 });
+  const { png } = smallPhoto(64, 48);
   const outputs = [];
   for (const backend of ['wasm', 'webgpu']) {
     const studio = new Studio(page);

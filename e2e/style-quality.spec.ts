@@ -1,21 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
 import { existsSync } from 'node:fs';
-import { downscaleArea } from '../src/lib/pixels';
 import { qualityModel, referenceStylise, styleModels } from './reference';
-import { decodePng, encodePng, mediaPath, readPng, rgbDiff, sharedDir, Studio, type DecodedImage } from './studio';
+import { decodePng, rgbDiff, sharedDir, smallPhoto, Studio, type DecodedImage } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 test.skip(!qualityModel, 'the manifest has no quality-tier model');
 
 const [first, second] = [styleModels[0], styleModels[2]];
-
-function smallPhoto(width: number, height: number): { image: DecodedImage; png: Buffer } {
-  const full = readPng(mediaPath('starry_in.png'));
-  const small = downscaleArea({ data: new Uint8ClampedArray(full.data), width: full.width, height: full.height }, width, height);
-  const image = { data: new Uint8Array(small.data), width, height };
-  return { image, png: encodePng(image) };
-}
 
 /** The quality model on onnxruntime-node with `shares` ({ style id: weight }) as its style weights. */
 function referenceQuality(image: DecodedImage, shares: Record<string, number>): Promise<DecodedImage> {

@@ -30,15 +30,9 @@ export function hasBestTier(quality: ModelEntry | undefined, styleId: string): q
   return quality?.blend?.styles.includes(styleId) ?? false;
 }
 
-/** One weight per quality-model style: all on `styleId`. */
+/** One weight per quality-model style: all on `styleId` (a 0 % blend with itself). */
 export function oneHotInputs(model: ModelEntry, styleId: string): ExtraInput[] {
-  const blend = model.blend;
-  if (!blend) throw new Error(`${model.id} is not a multi-style model`);
-  const index = blend.styles.indexOf(styleId);
-  if (index < 0) throw new Error(`${model.id} does not know the style ${styleId}`);
-  const weights = new Float32Array(blend.styles.length);
-  weights[index] = 1;
-  return [{ name: blend.weightsInput, dims: [1, weights.length], data: weights }];
+  return blendInputs(model, styleId, { withId: styleId, mix: 0 });
 }
 
 export function planImage(styleId: string, choice: BlendChoice, tier: StyleTier, models: PlanModels): ImagePlan {
