@@ -68,9 +68,11 @@ def calibration_images(tmp):
     return [load_image(p, multiple=4).numpy() for p in photos + frames]
 
 
-def node(*args):
+def node(*args, weights=None):
+    """int8_ort.mjs; `weights` (a "w0,w1,..." row) is a multi-style model's style_weights feed."""
+    env = {**os.environ, "STYLE_WEIGHTS": weights} if weights else None
     return subprocess.run(["node", os.path.join(HERE, "int8_ort.mjs"), *map(str, args)], check=True, cwd=ROOT,
-                          capture_output=True, text=True).stdout
+                          capture_output=True, text=True, env=env).stdout
 
 
 def conv_tensors(model):
@@ -98,9 +100,8 @@ def calibrate(model, images, tmp, style_rows=None):
     moments = {n: [] for n in names}
     for i, x in enumerate(images):
         x.astype(np.float32).tofile(os.path.join(tmp, "cal.in"))
-        if style_rows:
-            os.environ["STYLE_WEIGHTS"] = style_rows(i)
-        node("dump", probe_path, x.shape[2], x.shape[3], os.path.join(tmp, "cal.in"), os.path.join(tmp, f"cal{i}"))
+        node("dump", probe_path, x.shape[2], x.shape[3], os.path.join(tmp, "cal.in"), os.path.join(tmp, f"cal{i}"),
+             weights=style_rows(i) if style_rows else None)
         for j, n in enumerate(names):
             file = os.path.join(tmp, f"cal{i}.{j}.f32")
             t = np.fromfile(file, np.float32)
@@ -209,14 +210,14 @@ def quantise(fp32, ranges, out_path, keep=()):
     onnx.save(model, out_path)
 
 
-def measure(fp32_path, int8_path, reps, tmp):
+def measure(fp32_path, int8_path, reps, tmp, weights=None):
     """Latency and output difference of int8 vs fp32 on onnxruntime-web WASM, per evaluation photo."""
     args = []
     for i, p in enumerate(EVAL_PHOTOS):
         x = load_image(p, EVAL_SIZE, 4).numpy()
         x.astype(np.float32).tofile(os.path.join(tmp, f"eval{i}.in"))
         args += [os.path.join(tmp, f"eval{i}.in"), os.path.join(tmp, f"eval{i}.out")]
-    times = json.loads(node("bench", fp32_path, int8_path, reps, x.shape[2], x.shape[3], *args))
+    times = json.loads(node("bench", fp32_path, int8_path, reps, x.shape[2], x.shape[3], *args, weights=weights))
     photos = []
     for i, p in enumerate(EVAL_PHOTOS):
         a = np.fromfile(os.path.join(tmp, f"eval{i}.out.fp32.f32"), np.float32).astype(np.float64)
@@ -309,8 +310,7 @@ def measure_styles(entry, fp32_path, int8_path, reps, tmp):
         return (photos, ratio, *verdict(photos, ratio), None)
     per_style, all_photos, ratios = {}, [], []
     for k, sid in enumerate(styles):
-        os.environ["STYLE_WEIGHTS"] = one_hot(len(styles), k)
-        photos, ratio = measure(fp32_path, int8_path, reps, tmp)
+        photos, ratio = measure(fp32_path, int8_path, reps, tmp, one_hot(len(styles), k))
         ships, reason = verdict(photos, ratio)
         figures = {key: v for key, v in summary(photos, ratio, reps).items() if key != "measuredOn"}
         per_style[sid] = {"shipped": ships, "reason": reason, **figures}
@@ -318,7 +318,6 @@ def measure_styles(entry, fp32_path, int8_path, reps, tmp):
               f"PSNR {per_style[sid]['psnrDbVsFp32']} dB -> {'ok' if ships else reason}", flush=True)
         all_photos += [dict(p, style=sid) for p in photos]
         ratios.append(ratio)
-    os.environ.pop("STYLE_WEIGHTS", None)
     misses = [sid for sid, r in per_style.items() if not r["shipped"]]
     ratio = float(np.median(ratios))
     if misses:
@@ -363,7 +362,6 @@ def main(argv=None):
             model = equalise(model, calibrate(model, images, tmp, rows)[1])
             convs = [n for n in model.graph.node if n.op_type == "Conv"]
             quantise(model, calibrate(model, images, tmp, rows)[0], int8_path, keep=(0, len(convs) - 1))
-            os.environ.pop("STYLE_WEIGHTS", None)
             if a.out_dir:
                 print(f"{entry['id']}: wrote {int8_path}", flush=True)
                 continue

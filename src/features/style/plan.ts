@@ -37,12 +37,13 @@ export function oneHotInputs(model: ModelEntry, styleId: string): ExtraInput[] {
 
 export function planImage(styleId: string, choice: BlendChoice, tier: StyleTier, models: PlanModels): ImagePlan {
   const { style, blend, quality, titleOf } = models;
+  const fastBlend = isBlend(blend, styleId, choice);
+  const bestBlend = isBlend(quality, styleId, choice);
   // A mix the quality model cannot make (it lacks the second style) runs on the realtime blend rather
   // than silently losing the second style.
-  const blendOnlyFast = isBlend(blend, styleId, choice) && !isBlend(quality, styleId, choice);
-  if (tier === 'best' && hasBestTier(quality, styleId) && !blendOnlyFast) {
+  if (tier === 'best' && hasBestTier(quality, styleId) && (bestBlend || !fastBlend)) {
     // The quality net mixes styles the same way the realtime blend does, so a blend keeps its mix.
-    if (isBlend(quality, styleId, choice)) {
+    if (bestBlend) {
       return {
         model: quality,
         extraInputs: blendInputs(quality, styleId, choice),
@@ -53,7 +54,7 @@ export function planImage(styleId: string, choice: BlendChoice, tier: StyleTier,
     }
     return { model: quality, extraInputs: oneHotInputs(quality, styleId), title: `${style.title}, best quality`, fileSuffix: `${styleId}-${QUALITY_SUFFIX}`, tier };
   }
-  if (isBlend(blend, styleId, choice)) {
+  if (fastBlend) {
     return { model: blend, extraInputs: blendInputs(blend, styleId, choice), title: blendTitle(style.title, titleOf(choice.withId), choice.mix), fileSuffix: blendSuffix(styleId, choice), tier: 'fast' };
   }
   return { model: style, extraInputs: [], title: style.title, fileSuffix: styleId === 'custom' ? 'custom-style' : styleId, tier: 'fast' };
