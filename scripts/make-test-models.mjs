@@ -15,7 +15,7 @@ function weights(count, seed, scale) {
 }
 
 /** Style contract: input [1,3,H,W] in [0,1] -> conv3x3 -> relu -> instance norm -> conv1x1 -> sigmoid. */
-function tinyStyle({ inputName = 'input', outputName = 'output' } = {}) {
+function tinyStyle({ inputName = 'input', outputName = 'output', seed = 0 } = {}) {
   const hidden = 8;
   return encodeModel({
     nodes: [
@@ -26,12 +26,12 @@ function tinyStyle({ inputName = 'input', outputName = 'output' } = {}) {
       node('Sigmoid', ['h4'], [outputName]),
     ],
     initializers: [
-      tensor('w1', [hidden, 3, 3, 3], weights(hidden * 27, 1, 0.5)),
-      tensor('b1', [hidden], weights(hidden, 2, 0.1)),
-      tensor('gamma', [hidden], weights(hidden, 3, 0.5).map((v) => 1 + v)),
-      tensor('beta', [hidden], weights(hidden, 4, 0.2)),
-      tensor('w2', [3, hidden, 1, 1], weights(3 * hidden, 5, 0.8)),
-      tensor('b2', [3], weights(3, 6, 0.1)),
+      tensor('w1', [hidden, 3, 3, 3], weights(hidden * 27, seed + 1, 0.5)),
+      tensor('b1', [hidden], weights(hidden, seed + 2, 0.1)),
+      tensor('gamma', [hidden], weights(hidden, seed + 3, 0.5).map((v) => 1 + v)),
+      tensor('beta', [hidden], weights(hidden, seed + 4, 0.2)),
+      tensor('w2', [3, hidden, 1, 1], weights(3 * hidden, seed + 5, 0.8)),
+      tensor('b2', [3], weights(3, seed + 6, 0.1)),
     ],
     inputs: [valueInfo(inputName, [1, 3, 'H', 'W'])],
     outputs: [valueInfo(outputName, [1, 3, 'H', 'W'])],
@@ -40,6 +40,8 @@ function tinyStyle({ inputName = 'input', outputName = 'output' } = {}) {
 
 export const TEST_MODELS = {
   'tiny-style.onnx': () => tinyStyle(),
+  // The same contract with other weights: a second dropped model must run as itself, not as the first.
+  'tiny-style-b.onnx': () => tinyStyle({ seed: 100 }),
   // Same graph with other tensor names: a model that breaks the style contract.
   'wrong-contract.onnx': () => tinyStyle({ inputName: 'pixels', outputName: 'logits' }),
 };

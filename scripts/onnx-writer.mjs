@@ -53,7 +53,7 @@ class Writer {
   }
 }
 
-const ELEM = { float32: 1, int64: 7 };
+const ELEM = { float32: 1, uint8: 2, int32: 6, int64: 7, bool: 9, float16: 10 };
 
 function attribute(name, value) {
   const w = new Writer().string(1, name);

@@ -2,12 +2,16 @@
  * The one module that creates ONNX Runtime sessions. Each backend gets its own ORT build, loaded
  * lazily (the WebGPU build needs the larger asyncify WASM; the WASM-only build is smaller and
  * faster on the CPU). Runtime files are self-hosted under <app>/ort/.
+ *
+ * Nothing here knows a task or a manifest: callers hand in graph bytes (plus any external-data
+ * files) and get a session; src/runtime/sessions.ts caches them and runs typed tensors through them.
  */
 import type * as Ort from 'onnxruntime-web';
 import { UserError } from '../lib/errors';
 import type { Backend } from '../models/registry';
 
-type OrtModule = typeof Ort;
+export type { Backend };
+export type OrtModule = typeof Ort;
 
 const runtimes = new Map<Backend, Promise<OrtModule>>();
 
@@ -30,25 +34,37 @@ export function loadOrt(backend: Backend, appRoot: string): Promise<OrtModule> {
   return runtime;
 }
 
-export interface SessionHandle {
-  ort: OrtModule;
-  session: Ort.InferenceSession;
-  backend: Backend;
+/** A graph and the files its initialisers live in (models over 2 GB keep weights in external data). */
+export interface GraphFiles {
+  graph: Uint8Array;
+  externalData?: ReadonlyArray<{ path: string; data: Uint8Array }>;
 }
 
-export async function createSession(backend: Backend, appRoot: string, model: Uint8Array): Promise<SessionHandle> {
+export interface CreateOptions {
+  /** Fixes symbolic dimensions (e.g. `batch_size: 1`), so kernels are planned for the real shapes. */
+  freeDimensionOverrides?: Readonly<Record<string, number>>;
+  /**
+   * Memory pattern / CPU arena off, as the ORT-web SD-Turbo example does for multi-GB graphs (the
+   * arena otherwise keeps peak-sized blocks alive between runs).
+   */
+  lowMemory?: boolean;
+}
+
+export async function createOrtSession(backend: Backend, appRoot: string, files: GraphFiles, options: CreateOptions = {}): Promise<Ort.InferenceSession> {
   const ort = await loadOrt(backend, appRoot);
   try {
-    const session = await ort.InferenceSession.create(model, {
+    return await ort.InferenceSession.create(files.graph, {
       executionProviders: [backend],
       graphOptimizationLevel: 'all',
-      // On WebGPU outputs stay on the GPU, so video frames are blended and packed there
-      // (src/media/gpu); getData() still downloads them where the CPU needs them.
+      // On WebGPU outputs are left on the GPU; each run then decides per output whether to read it
+      // back (sessions.ts), so GPU pipelines (video frames, a decoder's key/value cache) never copy.
       ...(backend === 'webgpu' ? { preferredOutputLocation: 'gpu-buffer' as const } : {}),
+      ...(files.externalData?.length ? { externalData: files.externalData.map((f) => ({ path: f.path, data: f.data })) } : {}),
+      ...(options.freeDimensionOverrides ? { freeDimensionOverrides: { ...options.freeDimensionOverrides } } : {}),
+      ...(options.lowMemory ? { enableMemPattern: false, enableCpuMemArena: false } : {}),
       // Keeps ORT from silently moving unsupported nodes to the CPU on WebGPU... it logs them instead.
       logSeverityLevel: 3,
     });
-    return { ort, session, backend };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     throw new UserError(
@@ -60,15 +76,15 @@ export async function createSession(backend: Backend, appRoot: string, model: Ui
   }
 }
 
-/** Checks a session against a task's contract (input/output names), for user-supplied models. */
-export function checkContract(handle: SessionHandle, inputs: string[], outputs: string[]): void {
+/** Checks a session against a contract (input/output names), for user-supplied models. */
+export function checkContract(session: Pick<Ort.InferenceSession, 'inputNames' | 'outputNames'>, inputs: readonly string[], outputs: readonly string[]): void {
   const missing = [
-    ...inputs.filter((n) => !handle.session.inputNames.includes(n)).map((n) => `input "${n}"`),
-    ...outputs.filter((n) => !handle.session.outputNames.includes(n)).map((n) => `output "${n}"`),
+    ...inputs.filter((n) => !session.inputNames.includes(n)).map((n) => `input "${n}"`),
+    ...outputs.filter((n) => !session.outputNames.includes(n)).map((n) => `output "${n}"`),
   ];
   if (missing.length > 0) {
     throw new UserError(
-      `This model does not fit the task: it lacks ${missing.join(' and ')} (it has inputs ${handle.session.inputNames.join(', ')} and outputs ${handle.session.outputNames.join(', ')}).`,
+      `This model does not fit the task: it lacks ${missing.join(' and ')} (it has inputs ${session.inputNames.join(', ')} and outputs ${session.outputNames.join(', ')}).`,
     );
   }
 }
@@ -80,7 +96,10 @@ export interface ExtraInput {
   data: Float32Array;
 }
 
-/** Runs an image model on planar float data of shape [1,C,H,W], plus any extra inputs; one output. */
+/** An open session (see sessions.ts): typed runs, plus `ort`/`session`/`backend` for GPU pipelines. */
+export type SessionHandle = import('./sessions').ModelSession;
+
+/** Runs an image model on planar float data of shape [1,C,H,W], plus any extra inputs; one output, on the CPU. */
 export async function runImageModel(
   handle: SessionHandle,
   inputName: string,
@@ -91,16 +110,12 @@ export async function runImageModel(
   width: number,
   extraInputs: readonly ExtraInput[] = [],
 ): Promise<Float32Array> {
-  const input = new handle.ort.Tensor('float32', data, [1, channels, height, width]);
-  const extras = extraInputs.map((t) => [t.name, new handle.ort.Tensor('float32', t.data, t.dims)] as const);
-  const results = await handle.session.run({ [inputName]: input, ...Object.fromEntries(extras) });
-  const output = results[outputName];
-  try {
-    const values = (await output.getData()) as Float32Array;
-    return values;
-  } finally {
-    input.dispose();
-    for (const [, tensor] of extras) tensor.dispose();
-    output.dispose();
-  }
+  const feeds = Object.fromEntries([
+    [inputName, { type: 'float32' as const, dims: [1, channels, height, width], data }],
+    ...extraInputs.map((t) => [t.name, { type: 'float32' as const, dims: t.dims, data: t.data }]),
+  ]);
+  const outputs = await handle.run(feeds, { outputs: [outputName] });
+  const output = outputs[outputName];
+  if (output.type !== 'float32') throw new Error(`expected a float32 output "${outputName}", got ${output.type}`);
+  return output.data as Float32Array;
 }
