@@ -106,7 +106,7 @@ describe('validateManifest', () => {
     ['a short sha256', { variants: [{ name: 'fp32', file: 'a.onnx', bytes: 1, sha256: 'abc' }] }, /sha256/],
     ['a preferred variant that does not exist', { preferred: { wasm: 'int8' } }, /missing variant int8/],
     ['an embedded model with a URL', { variants: [{ name: 'fp32', file: 'https://x/a.onnx', bytes: 1, sha256: 'a'.repeat(64) }], preferred: {} }, /relative/],
-    ['a catalogue model without https', { embedded: false, variants: [{ name: 'fp32', file: 'a.onnx', bytes: 1, sha256: 'a'.repeat(64) }], preferred: {} }, /https/],
+    ['a catalogue model with a single file path', { embedded: false, licenceUrl: 'https://x.org/l', variants: [{ name: 'fp32', file: 'a.onnx', bytes: 1, sha256: 'a'.repeat(64) }], preferred: {} } as Partial<ModelEntry>, /files/],
     ['a style without a thumbnail', { style: undefined }, /thumbnail/],
   ])('rejects %s', (_, overrides, message) => {
     expect(() => validateManifest(wrap(entry(overrides as Partial<ModelEntry>)))).toThrow(message);
@@ -123,5 +123,66 @@ describe('pickVariant', () => {
     expect(pickVariant(entry(), 'wasm').name).toBe('fp32');
     expect(pickVariant(entry({ preferred: {} }), 'webgpu').name).toBe('fp32');
     expect(pickVariant(entry(), 'webgpu', false).name).toBe('fp32');
+  });
+});
+
+describe('validateManifest: catalogue models (downloaded on request)', () => {
+  const commit = '0123456789abcdef0123456789abcdef01234567';
+  const hub = (path: string, sha = commit) => `https://huggingface.co/onnx-community/tiny-depth/resolve/${sha}/${path}`;
+  const file = (path: string, overrides: Record<string, unknown> = {}) => ({ path, role: 'model', url: hub(path), bytes: 100, sha256: 'c'.repeat(64), ...overrides });
+  const catalogue = (overrides: Record<string, unknown> = {}, variant: Record<string, unknown> = {}) => ({
+    ...entry({ id: 'tiny-depth', task: 'depth', style: undefined, embedded: false, preferred: { wasm: 'fp32' } }),
+    licence: 'Apache-2.0',
+    licenceUrl: 'https://www.apache.org/licenses/LICENSE-2.0',
+    variants: [{ name: 'fp32', files: [file('onnx/model.onnx'), file('onnx/model.onnx_data', { role: 'external-data', bytes: 50, sha256: 'd'.repeat(64) })], ...variant }],
+    ...overrides,
+  });
+  const wrap = (...models: unknown[]) => ({ version: 1, models });
+
+  it('accepts several pinned files per variant and derives the total size and the main file', () => {
+    const [model] = validateManifest(wrap(catalogue())).models;
+    const [variant] = model.variants;
+    expect(variant.files?.map((f) => f.role)).toEqual(['model', 'external-data']);
+    expect(variant.bytes).toBe(150);
+    expect(variant.file).toBe(hub('onnx/model.onnx'));
+    expect(variant.sha256).toBe('c'.repeat(64));
+    // The result validates again (nothing is mutated, derived fields are consistent).
+    expect(validateManifest({ version: 1, models: [model] }).models[0].variants[0].bytes).toBe(150);
+  });
+  it('keeps the licence that must be accepted and its URL', () => {
+    const [model] = validateManifest(wrap(catalogue({ licence: 'Stability AI Non-Commercial Research Community', licenceMustAccept: true }))).models;
+    expect(model.licenceMustAccept).toBe(true);
+    expect(model.licenceUrl).toMatch(/^https:/);
+  });
+  it.each([
+    ['a URL on a branch, not a commit', { files: [file('onnx/model.onnx', { url: hub('onnx/model.onnx', 'main') })] }, /not pinned to a commit/],
+    ['a short commit', { files: [file('onnx/model.onnx', { url: hub('onnx/model.onnx', '0123456') })] }, /not pinned to a commit/],
+    ['a blob page instead of resolve', { files: [file('onnx/model.onnx', { url: hub('onnx/model.onnx').replace('/resolve/', '/blob/') })] }, /not pinned to a commit/],
+    ['plain http', { files: [file('onnx/model.onnx', { url: hub('onnx/model.onnx').replace('https:', 'http:') })] }, /not pinned to a commit/],
+    ['another host', { files: [file('onnx/model.onnx', { url: hub('onnx/model.onnx').replace('huggingface.co', 'example.org') })] }, /not pinned to a commit/],
+    ['a URL that is not the file path', { files: [file('onnx/model.onnx', { url: hub('onnx/other.onnx') })] }, /does not end with its path/],
+    ['a missing sha256', { files: [file('onnx/model.onnx', { sha256: undefined })] }, /needs a hex sha256/],
+    ['an upper-case sha256', { files: [file('onnx/model.onnx', { sha256: 'C'.repeat(64) })] }, /needs a hex sha256/],
+    ['zero bytes', { files: [file('onnx/model.onnx', { bytes: 0 })] }, /bytes > 0/],
+    ['no role', { files: [file('onnx/model.onnx', { role: '' })] }, /role/],
+    ['a path that climbs out', { files: [file('../x.onnx')] }, /relative path/],
+    ['the same path twice', { files: [file('onnx/model.onnx'), file('onnx/model.onnx')] }, /path twice/],
+    ['no files', { files: [] }, /need files/],
+    ['a single file field instead of files', { files: undefined, file: hub('onnx/model.onnx'), bytes: 1, sha256: 'c'.repeat(64) }, /need files/],
+  ])('rejects %s', (_, variant, message) => {
+    expect(() => validateManifest(wrap(catalogue({}, variant)))).toThrow(message);
+  });
+  it.each([
+    ['no licence URL', { licenceUrl: undefined }, /need licenceUrl/],
+    ['a licence URL that is not https', { licenceUrl: 'http://example.org/licence' }, /https:/],
+    ['licenceMustAccept that is not a boolean', { licenceMustAccept: 'yes' }, /true or false/],
+  ])('rejects %s', (_, overrides, message) => {
+    expect(() => validateManifest(wrap(catalogue(overrides)))).toThrow(message);
+  });
+  it('rejects files on an embedded model and a variant name used twice', () => {
+    const embeddedWithFiles = entry({ variants: [{ name: 'fp32', file: 'a.onnx', bytes: 1, sha256: 'a'.repeat(64), files: [] }], preferred: {} });
+    expect(() => validateManifest(wrap(embeddedWithFiles))).toThrow(/not files/);
+    const twice = catalogue({ variants: [catalogue().variants[0], catalogue().variants[0]] });
+    expect(() => validateManifest(wrap(twice))).toThrow(/variant name twice/);
   });
 });

@@ -14,11 +14,33 @@ export interface TensorSpec {
   range?: [number, number];
 }
 
+/**
+ * One file of a catalogue model, downloaded from its hub at the user's request. Every URL is pinned
+ * to a commit (`https://huggingface.co/<org>/<repo>/resolve/<40-hex commit>/<path>`), so the bytes
+ * behind it never change and `bytes` + `sha256` can be checked.
+ */
+export interface ModelFile {
+  /** The file's path in its repository (`onnx/model.onnx`, `tokenizer/vocab.json`); ORT external-data files are found by this name. */
+  path: string;
+  /** What the task uses it for: `model`, `encoder`, `decoder`, `text-encoder`, `unet`, `vae-decoder`, `vocab`, `merges`, `external-data`… */
+  role: string;
+  url: string;
+  bytes: number;
+  sha256: string;
+}
+
 export interface ModelVariant {
   name: string;
+  /**
+   * Embedded: the file under models/. Catalogue variants list `files` in the manifest instead; the
+   * validator then sets `file`, `bytes` and `sha256` to the first file's URL, the total size of all
+   * files and the first file's sha256 (keys and sizes for caches that predate multi-file models).
+   */
   file: string;
   bytes: number;
   sha256: string;
+  /** Catalogue variants: every file the variant needs, first the main graph. */
+  files?: ModelFile[];
   maxAbsDiffVsFp32?: number;
 }
 
@@ -47,6 +69,10 @@ export interface ModelEntry {
   title: string;
   embedded: boolean;
   licence: string;
+  /** Catalogue models: where the licence text is. */
+  licenceUrl?: string;
+  /** Catalogue models: the licence is shown and must be accepted before the download starts. */
+  licenceMustAccept?: boolean;
   source: string;
   style?: StyleInfo;
   blend?: BlendInfo;
@@ -79,14 +105,57 @@ function checkTensors(where: string, list: unknown): void {
   }
 }
 
+/** `https://huggingface.co/<org>/<repo>/resolve/<40-hex commit>/<path>`: a hub file pinned to a commit. */
+export const PINNED_URL = /^https:\/\/huggingface\.co\/[\w.-]+\/[\w.-]+\/resolve\/[0-9a-f]{40}\/(.+)$/;
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function checkSize(where: string, v: Record<string, unknown>): void {
+  if (typeof v.bytes !== 'number' || !Number.isSafeInteger(v.bytes) || !(v.bytes > 0)) fail(where, 'needs bytes > 0');
+  if (typeof v.sha256 !== 'string' || !SHA256.test(v.sha256)) fail(where, 'needs a hex sha256 (64 lower-case hex digits)');
+}
+
+function checkFile(where: string, f: unknown): void {
+  if (!isRecord(f)) fail(where, 'is not an object');
+  if (typeof f.path !== 'string' || !f.path || f.path.startsWith('/') || f.path.split('/').includes('..')) fail(where, 'needs a relative path');
+  if (typeof f.role !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(f.role)) fail(where, 'needs a kebab-case role');
+  if (typeof f.url !== 'string') fail(where, 'needs a url');
+  const pinned = PINNED_URL.exec(f.url);
+  if (!pinned) fail(where, `url ${f.url} is not pinned to a commit (expected https://huggingface.co/<org>/<repo>/resolve/<40-hex commit>/<path>)`);
+  if (decodeURIComponent(pinned[1]) !== f.path) fail(where, `url ${f.url} does not end with its path ${f.path}`);
+  checkSize(where, f);
+}
+
 function checkVariant(where: string, v: unknown, embedded: boolean): void {
   if (!isRecord(v)) fail(where, 'is not an object');
   if (typeof v.name !== 'string' || !v.name) fail(where, 'needs a name');
-  if (typeof v.file !== 'string' || !v.file) fail(where, 'needs a file');
-  if (embedded && /^[a-z]+:/i.test(v.file)) fail(where, 'embedded models use paths relative to models/');
-  if (!embedded && !v.file.startsWith('https://')) fail(where, 'catalogue models need an https:// URL');
-  if (typeof v.bytes !== 'number' || !(v.bytes > 0)) fail(where, 'needs bytes > 0');
-  if (typeof v.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(v.sha256)) fail(where, 'needs a hex sha256');
+  if (embedded) {
+    if (v.files !== undefined) fail(where, 'embedded models have one file (file, bytes, sha256), not files');
+    if (typeof v.file !== 'string' || !v.file) fail(where, 'needs a file');
+    if (/^[a-z]+:/i.test(v.file)) fail(where, 'embedded models use paths relative to models/');
+    checkSize(where, v);
+    return;
+  }
+  if (!Array.isArray(v.files) || v.files.length === 0) fail(where, 'catalogue models need files: [{ path, role, url, bytes, sha256 }]');
+  v.files.forEach((f, k) => checkFile(`${where}.files[${k}]`, f));
+  // `file` is derived (the first file's URL); a manifest that sets it to anything else is confused.
+  if (v.file !== undefined && v.file !== (v.files[0] as ModelFile).url) fail(where, 'catalogue models list their downloads in files: [{ path, role, url, bytes, sha256 }], not file');
+  const paths = (v.files as ModelFile[]).map((f) => f.path);
+  if (new Set(paths).size !== paths.length) fail(where, 'lists a file path twice');
+}
+
+/** Catalogue variants get `file`, `bytes` and `sha256` from their files (see ModelVariant). */
+function normaliseVariant(v: ModelVariant): ModelVariant {
+  if (!v.files) return v;
+  const [main] = v.files;
+  return { ...v, file: main.url, bytes: v.files.reduce((sum, f) => sum + f.bytes, 0), sha256: main.sha256 };
+}
+
+function checkLicence(m: Record<string, unknown> & { id: string }): void {
+  if (m.licenceMustAccept !== undefined && typeof m.licenceMustAccept !== 'boolean') fail(m.id, 'licenceMustAccept must be true or false');
+  if (m.licenceUrl !== undefined && (typeof m.licenceUrl !== 'string' || !m.licenceUrl.startsWith('https://'))) fail(m.id, 'licenceUrl must be an https:// URL');
+  if (m.embedded === false && m.licenceUrl === undefined) fail(m.id, 'catalogue models need licenceUrl (shown before the download)');
+  if (m.licenceMustAccept === true && m.licenceUrl === undefined) fail(m.id, 'a licence that must be accepted needs licenceUrl');
 }
 
 export function validateManifest(json: unknown): Manifest {
@@ -103,11 +172,14 @@ export function validateManifest(json: unknown): Manifest {
       if (typeof m[key] !== 'string' || !m[key]) fail(m.id, `needs ${key}`);
     }
     if (typeof m.embedded !== 'boolean') fail(m.id, 'needs embedded: true|false');
+    checkLicence(m as Record<string, unknown> & { id: string });
     if (!isRecord(m.io)) fail(m.id, 'needs io');
     checkTensors(`${m.id}.io.inputs`, m.io.inputs);
     checkTensors(`${m.id}.io.outputs`, m.io.outputs);
     if (!Array.isArray(m.variants) || m.variants.length === 0) fail(m.id, 'needs variants');
     m.variants.forEach((v, j) => checkVariant(`${m.id}.variants[${j}]`, v, m.embedded as boolean));
+    const variantNames = (m.variants as ModelVariant[]).map((v) => v.name);
+    if (new Set(variantNames).size !== variantNames.length) fail(m.id, 'lists a variant name twice');
     const names = (m.variants as ModelVariant[]).map((v) => v.name);
     if (!isRecord(m.preferred)) fail(m.id, 'needs preferred');
     for (const [backend, name] of Object.entries(m.preferred)) {
@@ -125,7 +197,9 @@ export function validateManifest(json: unknown): Manifest {
     const unknown = m.blend?.styles.filter((id) => !styleIds.has(id)) ?? [];
     if (unknown.length > 0) fail(m.id, `blend.styles names no style model ${unknown.join(', ')}`);
   }
-  return json as unknown as Manifest;
+  // A copy: the imported JSON module stays as written, and validating the result again passes.
+  const models = (json.models as ModelEntry[]).map((m) => (m.embedded ? m : { ...m, variants: m.variants.map(normaliseVariant) }));
+  return { version: 1, models };
 }
 
 /** A blend model names at least two distinct styles and a weights input shaped [1, styles.length]. */
