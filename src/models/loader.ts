@@ -1,13 +1,11 @@
 /**
- * Fetches a model file with progress, checks its size and sha256, and keeps downloaded (catalogue)
- * models in Cache Storage so they are fetched once. Embedded models come from the app itself and are
- * cached by the service worker's precache instead.
+ * Fetches an embedded model file from the app with progress and checks its size and sha256 (the
+ * service worker's precache keeps it offline). Catalogue models (downloaded on request, several
+ * files each) go through the model manager (manager.ts), which this delegates to.
  */
 import { abortable, throwIfAborted } from '../lib/abortable';
 import { isCancelled, UserError } from '../lib/errors';
 import type { ModelEntry, ModelVariant } from './registry';
-
-export const MODEL_CACHE = 'clipmorph-models-v1';
 
 export interface LoadOptions {
   appRoot: string;
@@ -62,28 +60,18 @@ async function verify(model: ModelEntry, variant: ModelVariant, bytes: Uint8Arra
   }
 }
 
-async function openCache(): Promise<Cache | null> {
-  try {
-    return typeof caches === 'undefined' ? null : await caches.open(MODEL_CACHE);
-  } catch {
-    return null; // e.g. opaque origins or storage disabled: still works, just without a cache
-  }
-}
-
+/**
+ * The bytes of a single-file variant. Kept for callers that predate multi-file models; new code
+ * calls manager.loadVariantFiles. A catalogue variant's main file comes from this device only
+ * (downloads start from the "Models on this device" panel, when the user asks).
+ */
 export async function loadModelBytes(model: ModelEntry, variant: ModelVariant, options: LoadOptions): Promise<Uint8Array> {
-  const url = variantUrl(variant, options.appRoot);
-  const cache = model.embedded ? null : await openCache();
-  const cached = await cache?.match(url);
-  if (cached) {
-    const bytes = new Uint8Array(await cached.arrayBuffer());
-    try {
-      await verify(model, variant, bytes);
-      options.onProgress?.(bytes.byteLength, bytes.byteLength);
-      return bytes;
-    } catch {
-      await cache?.delete(url); // stale or damaged entry: fetch it again below
-    }
+  if (variant.files) {
+    const { loadVariantFiles } = await import('./manager');
+    const [main] = await loadVariantFiles(model, variant, { appRoot: options.appRoot, signal: options.signal, onProgress: options.onProgress });
+    return main.bytes;
   }
+  const url = variantUrl(variant, options.appRoot);
   throwIfAborted(options.signal);
   let response: Response;
   try {
@@ -97,6 +85,5 @@ export async function loadModelBytes(model: ModelEntry, variant: ModelVariant, o
   }
   const bytes = await readWithProgress(response, variant.bytes, options);
   await verify(model, variant, bytes);
-  await cache?.put(url, new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'Content-Type': 'application/octet-stream' } }));
   return bytes;
 }

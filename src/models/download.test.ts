@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { downloadFile, parseContentRange, StorageFullError, type FileSink } from './download';
+import { downloadVariant, RateMeter, variantStatus } from './manager';
+import type { ModelEntry, ModelFile } from './registry';
+import { memorySink, readStored, removeStored } from './store';
+
+// 300 kB of deterministic bytes: several network chunks, so a cut lands midway.
+const body = Buffer.alloc(300_000);
+for (let i = 0; i < body.length; i++) body[i] = (i * 7919 + (i >> 9)) & 255;
+const sha = createHash('sha256').update(body).digest('hex');
+const tampered = Buffer.from(body);
+tampered[12345] ^= 1;
+
+/** How the test server answers: cut the first response halfway, ignore Range, or serve other bytes. */
+let mode: { cutFirst?: boolean; ignoreRange?: boolean; tampered?: boolean; longer?: boolean } = {};
+let requests: Array<{ range?: string }> = [];
+let server: Server;
+let base = '';
+
+function serve(req: IncomingMessage, res: import('node:http').ServerResponse) {
+  requests.push({ range: req.headers.range });
+  const data = mode.tampered ? tampered : mode.longer ? Buffer.concat([body, Buffer.alloc(10)]) : body;
+  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  if (range && !mode.ignoreRange) {
+    const start = Number(range[1]);
+    res.writeHead(206, { 'Content-Length': data.length - start, 'Content-Range': `bytes ${start}-${data.length - 1}/${data.length}` });
+    res.end(data.subarray(start));
+    return;
+  }
+  res.writeHead(200, { 'Content-Length': data.length, 'Accept-Ranges': mode.ignoreRange ? 'none' : 'bytes' });
+  if (mode.cutFirst && requests.length === 1) {
+    // Half the body, then the connection drops (what a flaky network does).
+    res.write(data.subarray(0, data.length / 2), () => setTimeout(() => res.socket?.destroy(), 20));
+    return;
+  }
+  res.end(data);
+}
+
+beforeAll(async () => {
+  server = createServer(serve);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const file = (): ModelFile => ({ path: 'onnx/model.onnx', role: 'model', url: `${base}/model.onnx`, bytes: body.length, sha256: sha });
+
+beforeEach(async () => {
+  mode = {};
+  requests = [];
+  await removeStored(file());
+});
+
+describe('downloadFile', () => {
+  it('streams the file, reports every stored byte and keeps it once verified', async () => {
+    const progress: number[] = [];
+    const report = await downloadFile(file(), memorySink(file()), { onBytes: (n) => progress.push(n) });
+    expect(report).toEqual({ requests: 1, resumed: 0, restarts: 0 });
+    expect(progress[0]).toBe(0);
+    expect(progress.at(-1)).toBe(body.length);
+    expect(progress.length).toBeGreaterThan(2);
+    expect(Buffer.from((await readStored(file()))!).equals(body)).toBe(true);
+  });
+
+  it('resumes a cut connection with a Range request and ends with the right bytes', async () => {
+    mode = { cutFirst: true };
+    const report = await downloadFile(file(), memorySink(file()), { retryDelayMs: 10 });
+    expect(requests.length).toBe(2);
+    expect(requests[0].range).toBeUndefined();
+    const resumedFrom = Number(/^bytes=(\d+)-$/.exec(requests[1].range ?? '')?.[1]);
+    expect(resumedFrom).toBeGreaterThan(0);
+    expect(resumedFrom).toBeLessThan(body.length);
+    expect(report).toEqual({ requests: 2, resumed: 1, restarts: 0 });
+    expect(Buffer.from((await readStored(file()))!).equals(body)).toBe(true);
+  });
+
+  it('restarts cleanly from zero when the server ignores Range', async () => {
+    mode = { cutFirst: true, ignoreRange: true };
+    const progress: number[] = [];
+    const report = await downloadFile(file(), memorySink(file()), { retryDelayMs: 10, onBytes: (n) => progress.push(n) });
+    expect(requests[1].range).toMatch(/^bytes=\d+-$/);
+    expect(report).toEqual({ requests: 2, resumed: 0, restarts: 1 });
+    expect(progress).toContain(0);
+    expect(Buffer.from((await readStored(file()))!).equals(body)).toBe(true);
+  });
+
+  it('resumes a partial file left by an earlier attempt, hashing the stored prefix again', async () => {
+    const stored = body.subarray(0, 100_000);
+    const writes: number[] = [];
+    let committed: Buffer | null = null;
+    const chunks: Buffer[] = [stored];
+    const sink: FileSink = {
+      size: async () => chunks.reduce((s, c) => s + c.length, 0),
+      read: async function* () {
+        yield stored;
+      },
+      write: async (c) => void (writes.push(c.byteLength), chunks.push(Buffer.from(c))),
+      truncate: async () => void chunks.splice(0),
+      commit: async () => void (committed = Buffer.concat(chunks)),
+      suspend: async () => undefined,
+      discard: async () => undefined,
+    };
+    const report = await downloadFile(file(), sink);
+    expect(requests).toEqual([{ range: 'bytes=100000-' }]);
+    expect(report.resumed).toBe(1);
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(body.length - 100_000);
+    expect(committed!.equals(body)).toBe(true);
+  });
+
+  it('refuses a tampered file by its sha256 and keeps nothing', async () => {
+    mode = { tampered: true };
+    await expect(downloadFile(file(), memorySink(file()))).rejects.toThrow(/integrity check \(sha256/);
+    expect(await readStored(file())).toBeNull();
+  });
+
+  it('refuses a file longer than recorded before storing the extra bytes', async () => {
+    mode = { longer: true };
+    await expect(downloadFile(file(), memorySink(file()))).rejects.toThrow(/larger than the 300000 bytes/);
+    expect(await readStored(file())).toBeNull();
+  });
+
+  it('says the storage is full on QuotaExceededError and drops the partial file', async () => {
+    let discarded = false;
+    const sink: FileSink = {
+      ...memorySink(file()),
+      write: async () => {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      },
+      discard: async () => void (discarded = true),
+    };
+    const error = await downloadFile(file(), sink).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageFullError);
+    expect((error as Error).message).toMatch(/not enough storage space.*run it from memory this time/i);
+    expect(discarded).toBe(true);
+  });
+
+  it('stops when cancelled and keeps the partial file for a resume', async () => {
+    const controller = new AbortController();
+    let suspended = false;
+    const sink = { ...memorySink(file()), suspend: async () => void (suspended = true) };
+    const run = downloadFile(file(), sink, { signal: controller.signal, onBytes: (n) => n > 0 && controller.abort() });
+    await expect(run).rejects.toThrow(/Cancelled/);
+    expect(suspended).toBe(true);
+    expect(await readStored(file())).toBeNull();
+  });
+
+  it('gives up after its retries when the server cannot be reached, and says so', async () => {
+    const unreachable = { ...file(), url: `${base.replace(/:\d+$/, ':1')}/nothing` };
+    await expect(downloadFile(unreachable, memorySink(unreachable), { retries: 1, retryDelayMs: 1 })).rejects.toThrow(/stopped at 0 of 300000 bytes: the connection was lost/);
+  });
+  it('says which HTTP status the server gave', async () => {
+    const original = server.listeners('request')[0] as typeof serve;
+    server.removeAllListeners('request');
+    server.on('request', (_req, res) => res.writeHead(404).end());
+    try {
+      await expect(downloadFile(file(), memorySink(file()))).rejects.toThrow(/HTTP 404/);
+    } finally {
+      server.removeAllListeners('request');
+      server.on('request', original);
+    }
+  });
+});
+
+describe('downloadVariant', () => {
+  it('downloads every file of a variant into memory with aggregated progress, speed and time left', async () => {
+    const second: ModelFile = { ...file(), path: 'tokenizer/vocab.json', role: 'vocab', url: `${base}/vocab.json` };
+    const variant = { name: 'fp32', file: file().url, bytes: body.length * 2, sha256: sha, files: [file(), { ...second, sha256: sha }] };
+    const model = { id: 'tiny', title: 'Tiny', embedded: false, variants: [variant] } as unknown as ModelEntry;
+    const seen: Array<[number, number]> = [];
+    const report = await downloadVariant(model, variant, { storage: 'memory', onProgress: (done, total) => seen.push([done, total]) });
+    // Both files have the same content hash: stored once, downloaded once.
+    expect(report.files.map((f) => f.requests)).toEqual([1, 0]);
+    expect(seen.at(-1)).toEqual([body.length * 2, body.length * 2]);
+    expect((await variantStatus(variant)).state).toBe('memory');
+  });
+});
+
+describe('RateMeter and parseContentRange', () => {
+  it('measures speed over a sliding window and derives the time left', () => {
+    let now = 0;
+    const meter = new RateMeter(4000, () => now);
+    expect(meter.update(0, 1000).bytesPerSecond).toBeNull();
+    now = 1000;
+    expect(meter.update(100, 1000)).toEqual({ done: 100, total: 1000, bytesPerSecond: 100, secondsLeft: 9 });
+    now = 10_000; // after a stall, the window forgets the old fast samples
+    now = 11_000;
+    meter.update(100, 1000);
+    now = 16_000;
+    expect(meter.update(600, 1000).bytesPerSecond).toBe(100);
+  });
+  it('parses Content-Range', () => {
+    expect(parseContentRange('bytes 100-299/300')).toEqual({ start: 100, end: 299, total: 300 });
+    expect(parseContentRange('bytes 0-9/*')).toEqual({ start: 0, end: 9, total: null });
+    expect(parseContentRange(null)).toBeNull();
+    expect(parseContentRange('items 1-2/3')).toBeNull();
+  });
+});
