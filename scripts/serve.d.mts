@@ -1,2 +1,9 @@
 import type { Server } from 'node:http';
-export function startServer(options?: { dir?: string; port?: number; base?: string; isolation?: boolean }): Promise<Server>;
+export function startServer(options?: {
+  dir?: string;
+  port?: number;
+  base?: string;
+  isolation?: boolean;
+  /** Bytes served at these paths (relative to base) instead of the dist's files. */
+  files?: Record<string, string | Uint8Array>;
+}): Promise<Server>;

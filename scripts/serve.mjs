@@ -1,8 +1,12 @@
 #!/usr/bin/env node
 /**
  * Serves a built dist/ like a plain static host would, under any base path, with the
- * cross-origin-isolation headers WASM threads need. Used by the end-to-end tests and benchmarks.
+ * cross-origin-isolation headers WASM threads need. Like nginx, Netlify or GitHub Pages it sends
+ * ETag / Last-Modified (a revalidation answers 304 without the body) and honours single byte
+ * ranges (206). Used by the end-to-end tests and benchmarks.
  *   node scripts/serve.mjs [--dir dist] [--port 4173] [--base /clipmorph/] [--no-isolation]
+ * `files` (API only) serves given bytes at given paths below the base instead of the dist's files
+ * (e.g. a test's models/manifest.json).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -16,12 +20,27 @@ const MIME = {
   '.webp': 'image/webp', '.ico': 'image/x-icon', '.map': 'application/json', '.txt': 'text/plain',
 };
 
-export function startServer({ dir = 'dist', port = 4173, base = '/', isolation = true } = {}) {
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export function startServer({ dir = 'dist', port = 4173, base = '/', isolation = true, files = {} } = {}) {
   const root = path.resolve(dir);
   const server = createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
     if (!url.startsWith(base)) {
       res.writeHead(404).end('not found');
+      return;
+    }
+    const override = files[url.slice(base.length)];
+    if (override !== undefined) {
+      const body = Buffer.from(override);
+      const headers = { 'Content-Type': MIME[path.extname(url)] ?? 'application/octet-stream', 'Content-Length': body.length, 'Cache-Control': 'no-cache' };
+      if (isolation) Object.assign(headers, isolationHeaders);
+      res.writeHead(200, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
     let file = path.join(root, url.slice(base.length));
@@ -34,17 +53,35 @@ export function startServer({ dir = 'dist', port = 4173, base = '/', isolation =
       res.writeHead(404).end('not found');
       return;
     }
+    const stat = statSync(file);
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
     const headers = {
       'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
-      'Content-Length': statSync(file).size,
       'Cache-Control': 'no-cache',
+      ETag: etag,
+      'Last-Modified': stat.mtime.toUTCString(),
+      'Accept-Ranges': 'bytes',
     };
-    if (isolation) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
+    if (isolation) Object.assign(headers, isolationHeaders);
+    if (req.headers['if-none-match'] === etag) {
+      res.writeHead(304, headers).end();
+      return;
     }
-    res.writeHead(200, headers);
+    const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+    if (range && (range[1] !== '' || range[2] !== '')) {
+      // One range, as static hosts do: "N-", "N-M" or the last "-M" bytes.
+      const start = range[1] === '' ? Math.max(0, stat.size - Number(range[2])) : Number(range[1]);
+      const end = range[1] === '' || range[2] === '' ? stat.size - 1 : Math.min(Number(range[2]), stat.size - 1);
+      if (start >= stat.size || start > end) {
+        res.writeHead(416, { ...headers, 'Content-Range': `bytes */${stat.size}` }).end();
+        return;
+      }
+      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${stat.size}`, 'Content-Length': end - start + 1 });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(file, { start, end }).pipe(res);
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Length': stat.size });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);
   });

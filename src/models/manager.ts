@@ -8,7 +8,7 @@
 import { UserError } from '../lib/errors';
 import { downloadFile, isQuotaError, StorageFullError, type FileDownloadReport, type FileSink } from './download';
 import { loadModelBytes } from './loader';
-import { validateManifest, type ModelEntry, type ModelFile, type ModelVariant } from './registry';
+import { validateManifest, type Manifest, type ModelEntry, type ModelFile, type ModelVariant } from './registry';
 import { clearStore, deviceSink, memorySink, opfsAvailable, readStored, removeStored, storedBlob, storedState } from './store';
 import { createSHA256 } from 'hash-wasm';
 
@@ -260,8 +260,12 @@ export async function deleteAllModels(): Promise<void> {
  * Catalogue models from the served models/manifest.json (not the bundled copy), so a deployment can
  * list new downloadable models without rebuilding the app; the service worker precaches it for offline use.
  */
-export async function loadCatalogue(appRoot: string, signal?: AbortSignal): Promise<ModelEntry[]> {
+export async function loadServedManifest(appRoot: string, signal?: AbortSignal): Promise<Manifest> {
   const response = await fetch(new URL('models/manifest.json', appRoot), { signal, cache: 'no-cache' });
-  if (!response.ok) throw new UserError(`The list of downloadable models could not be loaded (HTTP ${response.status}).`);
-  return validateManifest(await response.json()).models.filter((m) => !m.embedded);
+  if (!response.ok) throw new UserError(`The list of models could not be loaded (HTTP ${response.status}).`);
+  return validateManifest(await response.json());
+}
+
+export async function loadCatalogue(appRoot: string, signal?: AbortSignal): Promise<ModelEntry[]> {
+  return (await loadServedManifest(appRoot, signal)).models.filter((m) => !m.embedded);
 }

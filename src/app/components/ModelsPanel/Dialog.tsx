@@ -1,0 +1,332 @@
+/**
+ * The "Models on this device" dialog: each downloadable (catalogue) model with its size, licence and
+ * state; download (licence first where it must be accepted), progress with speed and time left,
+ * cancel, delete one or all, storage used and free. Nothing is downloaded until a button says so.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { isCancelled, toUserMessage } from '../../../lib/errors';
+import { formatDuration } from '../../../lib/progress';
+import {
+  deleteAllModels,
+  deleteModel,
+  downloadVariant,
+  loadServedManifest,
+  requestPersistence,
+  StorageFullError,
+  storageEstimate,
+  variantStatus,
+  verifyVariant,
+  type DownloadProgress,
+  type Storage,
+  type VariantStatus,
+} from '../../../models/manager';
+import { pickVariant, type ModelEntry, type ModelVariant } from '../../../models/registry';
+import { useAppStore } from '../../../state/store';
+import styles from './style.module.css';
+
+const ACCEPTED_KEY = 'clipmorph-accepted-licences';
+
+function acceptedLicences(): Record<string, string> {
+  try {
+    return JSON.parse(localStorage.getItem(ACCEPTED_KEY) ?? '{}') as Record<string, string>;
+  } catch {
+    return {};
+  }
+}
+
+function rememberAcceptance(model: ModelEntry): void {
+  localStorage.setItem(ACCEPTED_KEY, JSON.stringify({ ...acceptedLicences(), [model.id]: model.licenceUrl ?? model.licence }));
+}
+
+/** Accepted for this model and this licence (a changed licence URL asks again). */
+function hasAccepted(model: ModelEntry): boolean {
+  return acceptedLicences()[model.id] === (model.licenceUrl ?? model.licence);
+}
+
+export function formatSize(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  if (mb >= 1024) return `${(mb / 1024).toFixed(2)} GB`;
+  if (mb >= 10) return `${mb.toFixed(0)} MB`;
+  if (mb >= 0.1) return `${mb.toFixed(1)} MB`;
+  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+interface RowState {
+  status?: VariantStatus;
+  progress?: DownloadProgress;
+  /** A sentence for the user: what happened and what to do. */
+  message?: string;
+  error?: boolean;
+  /** The storage was full: offer to run from memory this time. */
+  quota?: boolean;
+  showLicence?: boolean;
+}
+
+function appRoot(): string {
+  return new URL('./', document.baseURI).href;
+}
+
+export default function ModelsDialog({ onClose }: { onClose: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const backend = useAppStore((s) => s.backend);
+  const gpu = useAppStore((s) => s.gpu);
+  const [models, setModels] = useState<ModelEntry[] | null>(null);
+  const [embedded, setEmbedded] = useState<{ count: number; bytes: number } | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [rows, setRows] = useState<Record<string, RowState>>({});
+  const [estimate, setEstimate] = useState<Awaited<ReturnType<typeof storageEstimate>>>(null);
+  const downloads = useRef(new Map<string, AbortController>());
+
+  const variantOf = useCallback((model: ModelEntry): ModelVariant => pickVariant(model, backend, gpu?.shaderF16 ?? false), [backend, gpu]);
+  const patch = useCallback((id: string, next: Partial<RowState>) => setRows((r) => ({ ...r, [id]: { ...r[id], ...next } })), []);
+  const refresh = useCallback(
+    async (list: ModelEntry[]) => {
+      const statuses = await Promise.all(list.map((m) => variantStatus(variantOf(m))));
+      setRows((r) => Object.fromEntries(list.map((m, i) => [m.id, { ...r[m.id], status: statuses[i] }])));
+      setEstimate(await storageEstimate());
+    },
+    [variantOf],
+  );
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (element && !element.open) element.showModal(); // modal: focus moves in, Esc closes, the page behind is inert
+    const controller = new AbortController();
+    loadServedManifest(appRoot(), controller.signal)
+      .then(async (manifest) => {
+        const catalogue = manifest.models.filter((m) => !m.embedded);
+        const builtIn = manifest.models.filter((m) => m.embedded);
+        setEmbedded({ count: builtIn.length, bytes: builtIn.reduce((sum, m) => sum + m.variants.reduce((s, v) => s + v.bytes, 0), 0) });
+        setModels(catalogue);
+        await refresh(catalogue);
+      })
+      .catch((error: unknown) => !isCancelled(error) && setLoadError(toUserMessage(error)));
+    const running = downloads.current;
+    return () => {
+      controller.abort();
+      for (const c of running.values()) c.abort(); // closing the panel cancels (the partial file is kept to resume)
+    };
+  }, [refresh]);
+
+  const start = async (model: ModelEntry, storage: Storage) => {
+    const controller = new AbortController();
+    downloads.current.set(model.id, controller);
+    patch(model.id, { message: undefined, error: false, quota: false, showLicence: false, progress: { done: 0, total: variantOf(model).bytes, bytesPerSecond: null, secondsLeft: null } });
+    let last = 0;
+    try {
+      if (storage === 'device') await requestPersistence();
+      await downloadVariant(model, variantOf(model), {
+        storage,
+        signal: controller.signal,
+        onProgress: (done, total, info) => {
+          const now = performance.now();
+          if (now - last < 100 && done < total) return; // ten updates a second are enough to read
+          last = now;
+          patch(model.id, { progress: info });
+        },
+      });
+      patch(model.id, {
+        progress: undefined,
+        message: storage === 'memory' ? 'Downloaded into memory for this session only: it is gone when you close the page.' : 'Downloaded and verified (sha256). It works offline from now on.',
+      });
+    } catch (error) {
+      if (isCancelled(error)) patch(model.id, { progress: undefined, message: 'Download cancelled. What arrived is kept: downloading again resumes from there.' });
+      else if (error instanceof StorageFullError) patch(model.id, { progress: undefined, error: true, quota: true, message: error.message });
+      else patch(model.id, { progress: undefined, error: true, message: toUserMessage(error) });
+    } finally {
+      downloads.current.delete(model.id);
+      if (models) await refresh(models);
+    }
+  };
+
+  const askDownload = (model: ModelEntry) => {
+    if (model.licenceMustAccept && !hasAccepted(model)) patch(model.id, { showLicence: true, message: undefined, error: false });
+    else void start(model, 'device');
+  };
+
+  const check = async (model: ModelEntry) => {
+    patch(model.id, { message: 'Checking the stored files…', error: false });
+    const result = await verifyVariant(variantOf(model));
+    patch(model.id, {
+      error: !result.ok,
+      message: result.ok
+        ? `All ${result.files} files read back from this device and verified (sha256, ${formatSize(result.bytes)}).`
+        : 'A stored file is missing or damaged. Delete the model and download it again.',
+    });
+  };
+
+  const remove = async (model: ModelEntry) => {
+    downloads.current.get(model.id)?.abort();
+    await deleteModel(model);
+    patch(model.id, { message: 'Deleted from this device.', error: false, quota: false });
+    if (models) await refresh(models);
+  };
+
+  const removeAll = async () => {
+    for (const c of downloads.current.values()) c.abort();
+    await deleteAllModels();
+    if (models) {
+      setRows((r) => Object.fromEntries(models.map((m) => [m.id, { ...r[m.id], message: undefined, quota: false, error: false }])));
+      await refresh(models);
+    }
+  };
+
+  const anyStored = models?.some((m) => (rows[m.id]?.status?.storedBytes ?? 0) > 0) ?? false;
+
+  return (
+    <dialog ref={dialog} className={styles.dialog} data-testid="models-panel" aria-labelledby="models-title" onClose={onClose}>
+      <div className={styles.head}>
+        <h2 id="models-title">Models on this device</h2>
+        <button type="button" className={styles.close} onClick={() => dialog.current?.close()} aria-label="Close">
+          ×
+        </button>
+      </div>
+      <p className={styles.storage} data-testid="storage-estimate">
+        {estimate
+          ? `Storage: ${formatSize(estimate.usage)} used, ${formatSize(Math.max(0, estimate.quota - estimate.usage))} free for this app${estimate.persisted ? ' (kept: the browser will not clear it to save space)' : ' (the browser may clear it when space runs low)'}.`
+          : 'This browser does not report storage use.'}
+      </p>
+      {embedded && (
+        <p className={styles.note}>
+          Built in: {embedded.count} style models ({formatSize(embedded.bytes)}), part of the app and always available offline.
+        </p>
+      )}
+      {loadError && (
+        <p role="alert" className={styles.error}>
+          {loadError}
+        </p>
+      )}
+      {models && models.length === 0 && <p className={styles.note}>No downloadable models are listed yet.</p>}
+      {models && models.length > 0 && (
+        <ul className={styles.list} aria-label="Downloadable models">
+          {models.map((model) => {
+            const row = rows[model.id] ?? {};
+            const variant = variantOf(model);
+            const status = row.status;
+            const busy = Boolean(row.progress);
+            const percent = row.progress && row.progress.total > 0 ? Math.floor((row.progress.done / row.progress.total) * 100) : 0;
+            const stateText =
+              status?.state === 'ready'
+                ? `On this device · ${formatSize(status.totalBytes)}`
+                : status?.state === 'memory'
+                  ? 'In memory for this session'
+                  : status?.state === 'partial'
+                    ? `Partly downloaded · ${formatSize(status.storedBytes)} of ${formatSize(status.totalBytes)}`
+                    : `Not downloaded · ${formatSize(variant.bytes)}`;
+            return (
+              <li key={model.id} className={styles.row} data-testid={`model-${model.id}`} aria-labelledby={`model-title-${model.id}`}>
+                <div className={styles.info}>
+                  <h3 id={`model-title-${model.id}`}>{model.title}</h3>
+                  <p className={styles.meta}>
+                    {model.task} · {variant.name} · {variant.files?.length ?? 1} files ·{' '}
+                    <span data-testid={`model-size-${model.id}`}>{formatSize(variant.bytes)}</span>
+                  </p>
+                  <p className={styles.meta}>
+                    Licence:{' '}
+                    {model.licenceUrl ? (
+                      <a href={model.licenceUrl} target="_blank" rel="noreferrer">
+                        {model.licence}
+                      </a>
+                    ) : (
+                      model.licence
+                    )}
+                    {model.licenceMustAccept ? ' (must be accepted before download)' : ''}
+                  </p>
+                  <p className={styles.state} data-testid={`model-state-${model.id}`}>
+                    {stateText}
+                  </p>
+                </div>
+                <div className={styles.actions}>
+                  {status && status.state !== 'ready' && !busy && (
+                    <button type="button" className={styles.primary} data-testid={`download-model-${model.id}`} onClick={() => askDownload(model)}>
+                      {status.state === 'partial' ? 'Resume download' : 'Download'}
+                    </button>
+                  )}
+                  {status?.state === 'ready' && !busy && (
+                    <button type="button" data-testid={`check-model-${model.id}`} onClick={() => void check(model)}>
+                      Check files
+                    </button>
+                  )}
+                  {status && status.state !== 'absent' && !busy && (
+                    <button type="button" className={styles.danger} data-testid={`delete-model-${model.id}`} onClick={() => void remove(model)}>
+                      Delete
+                    </button>
+                  )}
+                </div>
+                {row.showLicence && (
+                  <div className={styles.licence} role="group" aria-labelledby={`licence-${model.id}`}>
+                    <p id={`licence-${model.id}`}>
+                      {model.title} is released under the <strong>{model.licence}</strong> licence. Read it{' '}
+                      <a href={model.licenceUrl} target="_blank" rel="noreferrer">
+                        here
+                      </a>{' '}
+                      and accept it to download the model ({formatSize(variant.bytes)}) from {new URL(variant.files?.[0]?.url ?? model.source, location.href).host}.
+                    </p>
+                    <div className={styles.actions}>
+                      <button
+                        type="button"
+                        className={styles.primary}
+                        data-testid="accept-licence"
+                        onClick={() => {
+                          rememberAcceptance(model);
+                          void start(model, 'device');
+                        }}
+                      >
+                        Accept and download
+                      </button>
+                      <button type="button" onClick={() => patch(model.id, { showLicence: false })}>
+                        Not now
+                      </button>
+                    </div>
+                  </div>
+                )}
+                {row.progress && (
+                  <div className={styles.progress}>
+                    <div
+                      role="progressbar"
+                      data-testid={`model-progress-${model.id}`}
+                      aria-label={`Downloading ${model.title}`}
+                      aria-valuemin={0}
+                      aria-valuemax={100}
+                      aria-valuenow={percent}
+                      aria-valuetext={`${percent}%`}
+                      className={styles.track}
+                    >
+                      <div className={styles.fill} style={{ width: `${percent}%` }} />
+                    </div>
+                    <p className={styles.meta} data-testid={`model-speed-${model.id}`}>
+                      {formatSize(row.progress.done)} of {formatSize(row.progress.total)}
+                      {row.progress.bytesPerSecond ? ` · ${formatSize(row.progress.bytesPerSecond)}/s` : ''}
+                      {row.progress.secondsLeft !== null ? ` · about ${formatDuration(row.progress.secondsLeft)} left` : ''}
+                    </p>
+                    <button type="button" data-testid={`cancel-download-${model.id}`} onClick={() => downloads.current.get(model.id)?.abort()}>
+                      Cancel download
+                    </button>
+                  </div>
+                )}
+                {row.message && (
+                  <div className={row.error ? styles.error : styles.note} role={row.error ? 'alert' : 'status'} data-testid={`model-message-${model.id}`}>
+                    <p>{row.message}</p>
+                    {row.quota && (
+                      <button type="button" className={styles.primary} data-testid={`run-from-memory-${model.id}`} onClick={() => void start(model, 'memory')}>
+                        Run from memory this time
+                      </button>
+                    )}
+                  </div>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <div className={styles.footer}>
+        <button type="button" className={styles.danger} data-testid="delete-all-models" disabled={!anyStored} onClick={() => void removeAll()}>
+          Delete all downloaded models
+        </button>
+        <button type="button" onClick={() => dialog.current?.close()}>
+          Close
+        </button>
+      </div>
+    </dialog>
+  );
+}
