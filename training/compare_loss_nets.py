@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import train  # noqa: E402
-from data import EVAL_PHOTOS, load_image  # noqa: E402
+from data import EVAL_PHOTOS, STYLES_DIR, load_image  # noqa: E402
 from losses import PerceptualLoss  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -29,7 +29,7 @@ def to_pil(t):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--seconds", type=float, default=150)
-    p.add_argument("--style", default="/work/shared/styles/starrynight.jpg")
+    p.add_argument("--style", default=os.path.join(STYLES_DIR, "starrynight.jpg"))
     p.add_argument("--out", default=os.path.join(HERE, "..", "docs", "training"))
     a = p.parse_args()
     root = os.path.join(HERE, "runs", "compare")

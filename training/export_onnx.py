@@ -26,7 +26,7 @@ from PIL import Image
 from torch.onnx import symbolic_helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import EVAL_PHOTOS, load_image  # noqa: E402
+from data import eval_photos, load_image  # noqa: E402
 from losses import PerceptualLoss  # noqa: E402
 from train import STYLE_SHORT_SIDE, load_checkpoint  # noqa: E402
 from transform_net import Residual, macs_per_px  # noqa: E402
@@ -157,7 +157,7 @@ def write_manifest(models_dir, entries, replace_styles=False):
 
 def eval_losses(loss, net, style_idx, n_styles, args, photos):
     """Mean content/style loss (training definition) of one style over the evaluation photos."""
-    target = loss.style_targets(load_image(args["styles"][style_idx], STYLE_SHORT_SIDE))
+    target = loss.style_targets(load_image(args["styles"][style_idx], args.get("style_size", STYLE_SHORT_SIDE)))
     w = torch.eye(n_styles)[style_idx:style_idx + 1]
     c = s = 0.0
     with torch.no_grad():
@@ -180,13 +180,16 @@ def main(argv=None):
 
     torch.set_num_threads(a.threads)
     net, args, state = load_checkpoint(a.ckpt)
-    loss = PerceptualLoss(args["loss_net"], args["smooth"])
+    loss = PerceptualLoss.from_args(args)
     n_styles, tier = net.config["n_styles"], args["tier"]
     style_dir, thumb_dir = os.path.join(a.models_dir, "style"), os.path.join(a.models_dir, "thumbs")
     os.makedirs(style_dir, exist_ok=True)
     os.makedirs(thumb_dir, exist_ok=True)
-    photos = [load_image(pth, multiple=4) for pth in EVAL_PHOTOS]
-    photos_256 = [load_image(pth, 256, 4) for pth in EVAL_PHOTOS]
+    check = eval_photos(os.path.dirname(os.path.abspath(a.ckpt)))  # ../shared's, else the user's own
+    photos = [load_image(pth, 512, 4) if min(Image.open(pth).size) > 512 else load_image(pth, multiple=4) for pth in check]
+    h, w = min(x.shape[2] for x in photos), min(x.shape[3] for x in photos)
+    photos = [x[:, :, :h, :w] for x in photos]  # run_ort runs one size
+    photos_256 = [load_image(pth, 256, 4) for pth in check]
     basenames = [os.path.basename(s) for s in args["styles"]]
     entries = []
     for meta in json.load(open(a.meta)):
@@ -233,6 +236,17 @@ def main(argv=None):
     print(f"wrote {len(entries)} style entries to {os.path.join(a.models_dir, 'manifest.json')}")
 
 
+def photos_are_shared(args):
+    from data import EVAL_PHOTOS
+    return all(os.path.exists(p) for p in EVAL_PHOTOS)
+
+
+def loss_layers(args):
+    from losses import LOSS_NETS
+    spec = LOSS_NETS[args["loss_net"]]
+    return args.get("style_layers") or spec["style"], args.get("content_layer") or spec["content"]
+
+
 def recipe(net, args, state, n_styles, content, style, ops):
     cfg = net.config
     return {
@@ -242,17 +256,26 @@ def recipe(net, args, state, n_styles, content, style, ops):
         "tier": args["tier"],
         "multiStyle": (f"one conditional-instance-norm network (Dumoulin et al. 2017) trained on {n_styles} styles; "
                        "this file bakes this style's (gamma, beta) into plain InstanceNormalization"
-                       if n_styles > 1 else "single-style network"),
+                       if n_styles > 1 else
+                       "the shipped multi-style net's convolutions, frozen; only this style's instance-norm "
+                       "(gamma, beta) trained (Dumoulin et al. 2017)" if args.get("mode") == "norm" else "single-style network"),
         "steps": state["step"], "batch": args["batch"], "optimiser": f"Adam, final learning rate {args['lr']}",
-        "crop": f"random 128-256 px square crops resized to {args['size']} px, random horizontal flip",
-        "lossWeights": {"content": args["content_weight"], "style": args["style_weight"]},
+        "crop": (f"random {args.get('crop_min', 128)}-{args.get('crop_max', 256)} px square crops resized to "
+                 f"{args['size']} px, random horizontal flip"),
+        "lossWeights": {"content": args["content_weight"], "style": args["style_weight"],
+                        **({"stability": args["stability_weight"]} if args.get("stability_weight") else {})},
+        "lossLayers": {"style": loss_layers(args)[0], "content": loss_layers(args)[1],
+                       "paintingShortSide": args.get("style_size", STYLE_SHORT_SIDE)},
         "lossNetwork": (f"nsfwjs {args['loss_net']} (ImageNet-initialised), converted by training/nsfwjs_to_torch.py; "
                         f"activations smoothed: {args['smooth']} over channels (Wang et al. 2021); "
                         "input reflect-padded 16 px; relative Gram/content losses"),
-        "contentData": "BSDS500 (500 photos) + frames of the shared ski.mov and frames.webm clips",
+        "contentData": " + ".join(filter(None, [
+            "the user's own photos/videos" if args.get("content") else "",
+            "BSDS500 (500 photos) + frames of the shared ski.mov and frames.webm clips" if args.get("shared", True) else ""])),
         "trainingSeconds": round(state["seconds"]),
         "finalLoss": {"content": content, "style": style,
-                      "measuredOn": "starry/kandinsky/sketch_in.png at 256 px, training loss definition"},
+                      "measuredOn": "starry/kandinsky/sketch_in.png at 256 px, training loss definition"
+                      if photos_are_shared(args) else "3 of the training content images at 256 px, training loss definition"},
         "fp16Check": ("maxAbsDiffVsFp32 = max of onnxruntime-node on the fp16 file (CPU folds it to fp32 math, "
                       "so weight rounding only) and a torch emulation rounding every activation to fp16"),
         "int8": "not shipped: no ONNX Runtime quantiser is available here to build and verify one",

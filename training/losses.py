@@ -33,12 +33,22 @@ def gram(f):
 
 
 class PerceptualLoss(torch.nn.Module):
-    def __init__(self, net_name="inception_v3", smooth="softmax"):
+    def __init__(self, net_name="inception_v3", smooth="softmax", style_layers=None, content_layer=None):
         super().__init__()
-        self.spec = LOSS_NETS[net_name]
+        self.spec = dict(LOSS_NETS[net_name])
+        if style_layers:
+            self.spec["style"] = list(style_layers)
+        if content_layer:
+            self.spec["content"] = content_layer
         self.layers = list(dict.fromkeys(self.spec["style"] + [self.spec["content"]]))
         self.net = KerasNet(net_name, outputs=self.layers).eval()
         self.smooth = smooth
+
+    @classmethod
+    def from_args(cls, args):
+        """The loss a checkpoint was trained with (its recorded train.py arguments; older
+        checkpoints have no layer arguments and get the defaults they were trained with)."""
+        return cls(args["loss_net"], args["smooth"], args.get("style_layers"), args.get("content_layer"))
 
     def features(self, img):
         feats = self.net(F.pad(img, (PAD,) * 4, mode="reflect"))

@@ -180,8 +180,9 @@ if __name__ == "__main__":
         im = Image.open(path).convert("RGB").resize((size, size), Image.BILINEAR)
         return torch.from_numpy(np.asarray(im, np.float32) / 255).permute(2, 0, 1)[None]
 
-    photo = os.path.join("/work/shared/datasets/bsds500", "100007.jpg")
-    painting = "/work/shared/styles/starrynight.jpg"
+    from data import BSDS, STYLES_DIR  # ../shared beside the project root
+    photo = os.path.join(BSDS, "100007.jpg")
+    painting = os.path.join(STYLES_DIR, "starrynight.jpg")
     for name, size in (("inception_v3", 299), ("mobilenet_v2", 224)):
         net = KerasNet(name).eval()
         with torch.no_grad():

@@ -1,37 +1,117 @@
-// End-to-end smoke test of `npm run train`: a few training steps into a temporary models dir, then
-// the exported ONNX file must match its manifest entry and behave like a style model under ORT.
+// End-to-end smoke test of `npm run train` as a user would run it: from a copy of the project in a
+// temporary folder, so no ../shared (the project's own photos and paintings) is in reach, with a
+// generated painting and a --content folder of 8 generated photos. 3 training steps, export, then
+// the ONNX file must match its manifest entry and behave like a style model under ORT.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { afterAll, describe, expect, it } from 'vitest';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '..');
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, onnx'], { stdio: 'ignore' }).status === 0;
-const title = hasTorch
-  ? 'npm run train writes a working style model and its manifest entry'
-  : 'SKIPPED: /usr/bin/python3 has no torch/onnx (apt-get install -y python3-torch python3-onnx python3-numpy python3-pil)';
+const skipNote = 'SKIPPED: /usr/bin/python3 has no torch/onnx (apt-get install -y python3-torch python3-onnx python3-numpy python3-pil)';
 
-describe('training smoke', () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'clipmorph-train-'));
+/** A w x h PNG with a pattern that differs per seed (stripes, a gradient and blocks). */
+function png(path: string, w: number, h: number, seed: number) {
+  const img = new PNG({ width: w, height: h });
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4;
+      img.data[i] = (x * (3 + seed) + y) % 256;
+      img.data[i + 1] = ((Math.floor(x / (8 + seed)) + Math.floor(y / 12)) % 2) * 200 + 20;
+      img.data[i + 2] = (y * 255) / h;
+      img.data[i + 3] = 255;
+    }
+  }
+  writeFileSync(path, PNG.sync.write(img));
+}
+
+/** The files `npm run train` needs, copied into <tmp>/project (node_modules linked): <tmp>/shared does not exist. */
+function projectCopy(tmp: string) {
+  const proj = join(tmp, 'project');
+  mkdirSync(join(proj, 'scripts'), { recursive: true });
+  mkdirSync(join(proj, 'models', 'style'), { recursive: true });
+  copyFileSync(join(root, 'scripts', 'train.mjs'), join(proj, 'scripts', 'train.mjs'));
+  cpSync(join(root, 'training'), join(proj, 'training'), {
+    recursive: true, filter: (src) => !/[\\/](runs|__pycache__)$/.test(src) && !src.endsWith('.test.ts'),
+  });
+  copyFileSync(join(root, 'models', 'style', 'blend.rt.fp32.onnx'), join(proj, 'models', 'style', 'blend.rt.fp32.onnx'));
+  symlinkSync(join(root, 'node_modules'), join(proj, 'node_modules'), 'dir');
+  writeFileSync(join(proj, 'package.json'), JSON.stringify({ type: 'module', scripts: { train: 'node scripts/train.mjs' } }));
+  return proj;
+}
+
+describe('npm run train on a machine without ../shared', () => {
+  let tmp = '';
+  let proj = '';
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'clipmorph-train-'));
+    proj = projectCopy(tmp);
+    png(join(tmp, 'painting.png'), 288, 256, 5);
+  });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it.skipIf(!hasTorch)(title, async () => {
-    const outDir = join(tmp, 'models');
-    const run = spawnSync('node', [join(root, 'scripts/train.mjs'), '--style', '/work/shared/styles/starrynight.jpg',
-      '--name', 'smoke-style', '--steps', '3', '--out-dir', outDir, '--run-dir', join(tmp, 'run')],
-    { cwd: root, encoding: 'utf8' });
-    expect(run.status, run.stderr).toBe(0);
+  const train = (...args: string[]) => spawnSync('npm', ['run', '--silent', 'train', '--', ...args],
+    { cwd: proj, encoding: 'utf8', timeout: 300_000 });
+
+  it('stops at once, saying to pass --content, when there is no content', () => {
+    expect(existsSync(join(tmp, 'shared'))).toBe(false);
+    const t0 = Date.now();
+    const r = train('--style', join(tmp, 'painting.png'), '--name', 'no-content');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no content photos to train on/);
+    expect(r.stderr).toMatch(/--content ~\/Pictures/);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(existsSync(join(proj, 'training', 'runs'))).toBe(false); // failed before creating anything
+  });
+
+  it.skipIf(!hasTorch)('names unreadable, too small and too few content images before training', () => {
+    const bad = join(tmp, 'bad');
+    mkdirSync(bad);
+    png(join(bad, 'ok1.png'), 200, 150, 1);
+    png(join(bad, 'ok2.png'), 200, 150, 2);
+    png(join(bad, 'tiny.png'), 64, 48, 3);
+    writeFileSync(join(bad, 'broken.jpg'), 'not a jpeg');
+    const r = train('--style', join(tmp, 'painting.png'), '--name', 'bad-content', '--content', bad);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/skipped .*broken\.jpg: unreadable/);
+    expect(r.stdout).toMatch(/skipped .*tiny\.png: 64x48, smaller than 128 px/);
+    expect(r.stderr).toMatch(/only 2 usable image\(s\); need at least 8/);
+    expect(r.stdout).not.toMatch(/^step /m);
+  }, 60_000);
+
+  it.skipIf(!hasTorch)('rejects a style image that is too small', () => {
+    png(join(tmp, 'small-painting.png'), 200, 150, 4);
+    const r = train('--style', join(tmp, 'small-painting.png'), '--name', 'small', '--content', tmp);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/is 200x150; its short side must be at least 256 px/);
+  }, 60_000);
+
+  it.skipIf(!hasTorch)(hasTorch ? 'trains 3 steps on --content photos, exports, and the model runs' : skipNote, async () => {
+    const photos = join(tmp, 'photos');
+    mkdirSync(photos);
+    for (let i = 0; i < 8; i++) png(join(photos, `photo${i}.png`), 192, 144, i);
+    const outDir = join(tmp, 'models-out');
+    const r = train('--style', join(tmp, 'painting.png'), '--name', 'smoke-style', '--steps', '3',
+      '--content', photos, '--out-dir', outDir);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/content: 8 of your images/);
+    expect(r.stdout).toMatch(/step 3\/3 .*content .*style .*left .*checkpoint .*ckpt\.pt/);
 
     const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
     const entry = manifest.models.find((m: { id: string }) => m.id === 'smoke-style');
     expect(entry.task).toBe('style');
+    expect(entry.recipe.steps).toBe(3);
+    expect(entry.recipe.contentData).toBe("the user's own photos/videos");
     const fp32 = entry.variants.find((v: { name: string }) => v.name === 'fp32');
     const bytes = readFileSync(join(outDir, fp32.file));
     expect(bytes.length).toBe(fp32.bytes);
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(fp32.sha256);
+    expect(existsSync(join(outDir, entry.style.thumbnail))).toBe(true);
 
     const [h, w] = [16, 24];
     const pixels = Float32Array.from({ length: 3 * h * w }, (_, i) => (i % 97) / 96);
@@ -43,5 +123,5 @@ describe('training smoke', () => {
     expect(Math.max(...values)).toBeLessThanOrEqual(1);
     const meanAbsDiff = values.reduce((s, v, i) => s + Math.abs(v - pixels[i]), 0) / values.length;
     expect(meanAbsDiff).toBeGreaterThan(0.01);
-  }, 240_000);
+  }, 300_000);
 });

@@ -1,11 +1,17 @@
 """Train one (multi-style, conditional instance norm) transform net. Resumable.
 
     /usr/bin/python3 training/train.py --run-dir training/runs/main --styles a.jpg b.jpg ... \
-        --tier realtime --max-seconds 4800
+        --tier realtime --max-seconds 4800 [--content ~/Pictures]
 
 Each batch mixes styles (one random style per sample). A checkpoint (net, optimiser, step, elapsed
-time, loss history) is written every --ckpt-minutes and at the end; rerunning the same command
-resumes from it, so a killed session loses at most a few minutes.
+time, loss history, every argument) is written every --ckpt-minutes, on Ctrl-C (SIGINT) and on
+SIGTERM, and at the end; rerunning the same command resumes from it. The recipe arguments (loss
+layers, weights, style scale, crops) default to the checkpoint's on resume, so a resumed run keeps
+its recipe unless one is given again on the command line.
+
+--mode norm (Dumoulin et al. 2017, "add a style"): start from a trained multi-style net (--base:
+a blend ONNX file such as models/style/blend.rt.fp32.onnx, or a checkpoint), freeze its shared
+convolutions and learn only the new styles' conditional-instance-norm (gamma, beta).
 """
 import argparse
 import json
@@ -18,11 +24,19 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import ContentCrops, load_image  # noqa: E402
-from losses import PerceptualLoss  # noqa: E402
-from transform_net import TIERS, TransformNet  # noqa: E402
+from data import (ContentCrops, DataError, check_style, find_content, load_image,  # noqa: E402
+                  save_check_photos, shared_available)
+from losses import LOSS_NETS, PerceptualLoss  # noqa: E402
+from transform_net import TIERS, CondInstanceNorm, TransformNet  # noqa: E402
 
-STYLE_SHORT_SIDE = 256  # painting scale for the Gram targets; sets the brush-stroke size in outputs
+STYLE_SHORT_SIDE = 256  # the shipped runs' painting scale (older checkpoints have no --style-size)
+INTERRUPTED = 130       # exit code after Ctrl-C: checkpoint kept, rerun to resume
+
+# Recipe arguments: None on the command line means "the checkpoint's value on resume, else this".
+RECIPE_DEFAULTS = dict(batch=4, size=160, crop_min=128, crop_max=256, loss_net="inception_v3", smooth="none",
+                       style_layers=None, content_layer=None, style_size=STYLE_SHORT_SIDE, content_weight=1.0,
+                       style_weight=10.0, stability_weight=0.0, stability_noise=0.04, clip=1.0, mode="full",
+                       base=None, content=None, shared=True)
 
 
 def parse_args(argv=None):
@@ -32,18 +46,70 @@ def parse_args(argv=None):
     p.add_argument("--tier", choices=sorted(TIERS), default="realtime")
     p.add_argument("--steps", type=int, default=10**9, help="stop after this many steps in total")
     p.add_argument("--max-seconds", type=float, default=float("inf"), help="stop after this much training time in total")
-    p.add_argument("--batch", type=int, default=4)
-    p.add_argument("--size", type=int, default=160, help="training crop side after resizing")
-    p.add_argument("--loss-net", default="inception_v3", choices=["inception_v3", "mobilenet_v2"])
-    p.add_argument("--smooth", default="softmax", choices=["softmax", "none"])
-    p.add_argument("--content-weight", type=float, default=1.0)
-    p.add_argument("--style-weight", type=float, default=10.0)
+    p.add_argument("--content", nargs="+", help="folders of your own photos and/or videos (videos are sampled into frames)")
+    p.add_argument("--no-shared", dest="shared", action="store_false", default=None,
+                   help="do not add ../shared's photos and clips even if they are there")
+    p.add_argument("--batch", type=int)
+    p.add_argument("--size", type=int, help="training crop side after resizing (default 160)")
+    p.add_argument("--crop-min", type=int, help="smallest square cut from a content image before resizing (128)")
+    p.add_argument("--crop-max", type=int, help="largest square cut from a content image before resizing (256)")
+    p.add_argument("--loss-net", choices=sorted(LOSS_NETS))
+    p.add_argument("--smooth", choices=["softmax", "none"])
+    p.add_argument("--style-layers", nargs="+", help="loss-net layers for the Gram style loss")
+    p.add_argument("--content-layer", help="loss-net layer for the content loss")
+    p.add_argument("--style-size", type=int, help="painting short side for the Gram targets; sets stroke size (256)")
+    p.add_argument("--content-weight", type=float)
+    p.add_argument("--style-weight", type=float)
+    p.add_argument("--stability-weight", type=float,
+                   help="weight of a stability loss: output change under small input noise (Gupta et al. 2017); 0 = off")
+    p.add_argument("--stability-noise", type=float, help="std of that input noise (0.04)")
+    p.add_argument("--mode", choices=["full", "norm"],
+                   help="full: train every weight; norm: freeze the shared convs of --base, learn only the styles' norms")
+    p.add_argument("--base", help="--mode norm: blend ONNX file or checkpoint whose convs are reused")
     p.add_argument("--lr", type=float, default=2e-3)
-    p.add_argument("--clip", type=float, default=1.0, help="gradient norm clip; 0 = off")
+    p.add_argument("--lr-end", type=float, help="decay the rate linearly to this by --steps (default: constant)")
+    p.add_argument("--clip", type=float, help="gradient norm clip; 0 = off (1.0)")
     p.add_argument("--ckpt-minutes", type=float, default=3.0)
+    p.add_argument("--log-every", type=int, default=25)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     return p.parse_args(argv)
+
+
+def load_base(path, tier):
+    """(state dict, n_styles) of a trained multi-style net: a blend ONNX file or a checkpoint."""
+    if path.endswith(".onnx"):
+        import onnx
+        from onnx import numpy_helper
+        sd = {i.name.removeprefix("net."): torch.from_numpy(numpy_helper.to_array(i).copy())
+              for i in onnx.load(path).graph.initializer if i.name.startswith("net.")}
+    else:
+        sd = torch.load(path)["net"]
+    n = sd["layers.0.norm.gamma"].shape[0]
+    c = sd["layers.0.conv.weight"].shape[0]
+    if c != TIERS[tier]["c"]:
+        raise DataError(f"--base {path} is not a {tier}-tier net (first layer width {c})")
+    return sd, n
+
+
+def init_from_base(net, base_sd):
+    """Copy the base's convs; start each new style's norm at the mean of the base styles' norms."""
+    own = net.state_dict()
+    for k, v in base_sd.items():
+        if k.endswith(".gamma") or k.endswith(".beta"):
+            own[k] = v.mean(0, keepdim=True).expand_as(own[k]).clone()
+        else:
+            own[k] = v
+    net.load_state_dict(own)
+
+
+def norm_parameters(net):
+    return [p for m in net.modules() if isinstance(m, CondInstanceNorm) for p in (m.gamma, m.beta)]
+
+
+def fmt_time(s):
+    s = int(s)
+    return f"{s // 3600} h {s % 3600 // 60:02d} min" if s >= 3600 else f"{s // 60} min {s % 60:02d} s"
 
 
 def main(argv=None):
@@ -53,24 +119,51 @@ def main(argv=None):
     torch.manual_seed(a.seed)
     os.makedirs(a.run_dir, exist_ok=True)
     ckpt_path = os.path.join(a.run_dir, "ckpt.pt")
+    ck = torch.load(ckpt_path) if os.path.exists(ckpt_path) else None
+    if ck:
+        if ck["args"]["styles"] != a.styles or ck["args"]["tier"] != a.tier:
+            sys.exit(f"train: {a.run_dir} holds a different run (styles {ck['args']['styles']}, tier "
+                     f"{ck['args']['tier']}); pass another --run-dir or delete that one")
+    for k, default in RECIPE_DEFAULTS.items():  # explicit > checkpoint > default
+        if getattr(a, k) is None:
+            setattr(a, k, ck["args"].get(k, default) if ck else default)
+    if a.mode == "norm" and not a.base and not ck:
+        sys.exit("train: --mode norm needs --base (a blend ONNX file or a multi-style checkpoint)")
+
+    # Up-front checks: a bad painting or photo folder fails here, before any net is loaded.
+    try:
+        for s in a.styles:
+            check_style(s)
+        paths = find_content(a.content, os.path.join(a.run_dir, "frames"), use_shared=a.shared)
+        save_check_photos(paths, a.run_dir)
+        a.shared = bool(a.shared and shared_available())  # what was actually used, for the manifest's recipe
+        base = load_base(a.base, a.tier) if a.mode == "norm" and not ck else None
+    except DataError as e:
+        sys.exit(f"train: {e}")
 
     net = TransformNet(len(a.styles), **TIERS[a.tier])
-    opt = torch.optim.Adam(net.parameters(), a.lr)
+    if base:
+        init_from_base(net, base[0])
+        print(f"base: {a.base} ({base[1]} styles); training only the new style norms, shared convs frozen")
+    params = norm_parameters(net) if a.mode == "norm" else list(net.parameters())
+    if a.mode == "norm":
+        for p in net.parameters():
+            p.requires_grad_(False)
+        for p in params:
+            p.requires_grad_(True)
+    opt = torch.optim.Adam(params, a.lr)
     state = dict(step=0, seconds=0.0, history=[])
-    if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
-        assert ck["args"]["styles"] == a.styles and ck["args"]["tier"] == a.tier, "different run in " + a.run_dir
+    if ck:
         net.load_state_dict(ck["net"])
         opt.load_state_dict(ck["opt"])
-        for group in opt.param_groups:  # the command line wins, so a resumed run can lower the rate
-            group["lr"] = a.lr
         state = ck["state"]
-        print(f"resumed at step {state['step']} ({state['seconds']:.0f} s)")
+        print(f"resumed {ckpt_path} at step {state['step']} ({fmt_time(state['seconds'])} of training)")
 
-    loss_fn = PerceptualLoss(a.loss_net, a.smooth)
-    targets = [loss_fn.style_targets(load_image(s, STYLE_SHORT_SIDE)) for s in a.styles]
+    loss_fn = PerceptualLoss(a.loss_net, a.smooth, a.style_layers, a.content_layer)
+    a.style_layers, a.content_layer = loss_fn.spec["style"], loss_fn.spec["content"]  # recorded in the checkpoint
+    targets = [loss_fn.style_targets(load_image(s, a.style_size)) for s in a.styles]
     targets = [torch.cat(t) for t in zip(*targets)]  # per layer: [n_styles, C, C]
-    data = ContentCrops(os.path.join(os.path.dirname(a.run_dir.rstrip("/")), "frames"), a.size)
+    data = ContentCrops(paths, a.size, a.crop_min, a.crop_max)
 
     def save():
         if not all(torch.isfinite(v).all() for v in net.state_dict().values()):
@@ -80,17 +173,38 @@ def main(argv=None):
                         config=net.config), tmp)
         os.replace(tmp, ckpt_path)  # atomic: a kill mid-save never corrupts the checkpoint
 
-    stop = []  # SIGTERM (kill PID) ends the run cleanly with a checkpoint instead of losing minutes
-    signal.signal(signal.SIGTERM, lambda *_: stop.append(True))
+    # SIGTERM (kill PID) and Ctrl-C end the run cleanly with a checkpoint instead of losing minutes.
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append("SIGTERM"))
+    signal.signal(signal.SIGINT, lambda *_: stop.append("Ctrl-C"))
+
+    def lr_at(step):
+        if a.lr_end is None or a.steps >= 10**9:
+            return a.lr
+        return a.lr + (a.lr_end - a.lr) * min(1.0, step / a.steps)
+
+    total = a.steps if a.steps < 10**9 else None
+    print(f"training {a.mode} {a.tier} net on {len(a.styles)} style(s); "
+          f"{'to step ' + str(total) if total else ''}{' / ' if total and a.max_seconds < float('inf') else ''}"
+          f"{'for ' + fmt_time(a.max_seconds) if a.max_seconds < float('inf') else ''}; checkpoint: {ckpt_path} "
+          f"(every {a.ckpt_minutes:g} min and on Ctrl-C; rerun the same command to resume)", flush=True)
+    start_step, start_wall = state["step"], time.time()
     last_save, window = time.time(), []
     while state["step"] < a.steps and state["seconds"] < a.max_seconds and not stop:
         t0 = time.time()
+        for group in opt.param_groups:  # the command line wins, so a resumed run can lower the rate
+            group["lr"] = lr_at(state["step"])
         x = data.batch(a.batch)
         idx = torch.randint(0, len(a.styles), (a.batch,))
         w = torch.eye(len(a.styles))[idx]
         y = net(x, w)
         c_loss, s_loss = loss_fn(y, x, [t[idx] for t in targets])
         loss = a.content_weight * c_loss + a.style_weight * s_loss
+        t_loss = torch.zeros(())
+        if a.stability_weight > 0:  # the same frame with sensor-like noise must give the same output
+            y2 = net((x + a.stability_noise * torch.randn_like(x)).clamp(0, 1), w)
+            t_loss = ((y2 - y) ** 2).mean()
+            loss = loss + a.stability_weight * t_loss
         opt.zero_grad()
         if not torch.isfinite(loss):  # e.g. a crop with no features: skip it rather than poison the weights
             state["skipped"] = state.get("skipped", 0) + 1
@@ -101,7 +215,7 @@ def main(argv=None):
         # The 1.7 M-parameter quality net diverged to NaN (at lr 2e-3, and at 1e-3 with clipping):
         # an occasional step's gradient overflows. Clip spikes, and drop a step whose gradient is
         # not finite before it reaches Adam's moments, which it would poison for good.
-        norm = torch.nn.utils.clip_grad_norm_(net.parameters(), a.clip if a.clip > 0 else float("inf"))
+        norm = torch.nn.utils.clip_grad_norm_(params, a.clip if a.clip > 0 else float("inf"))
         if not torch.isfinite(norm):
             state["skipped"] = state.get("skipped", 0) + 1
             print(f"step {state['step']}: non-finite gradient, skipped", flush=True)
@@ -110,18 +224,31 @@ def main(argv=None):
         opt.step()
         state["step"] += 1
         state["seconds"] += time.time() - t0
-        window.append((c_loss.item(), s_loss.item()))
-        if state["step"] % 25 == 0 or state["step"] >= a.steps:
-            c, s = (sum(v) / len(window) for v in zip(*window))
+        window.append((c_loss.item(), s_loss.item(), t_loss.item()))
+        if state["step"] % a.log_every == 0 or state["step"] >= a.steps or state["step"] == start_step + 1:
+            c, s, t = (sum(v) / len(window) for v in zip(*window))
             state["history"].append(dict(step=state["step"], seconds=round(state["seconds"], 1),
-                                         content=round(c, 4), style=round(s, 4)))
-            print(json.dumps(state["history"][-1]), flush=True)
+                                         content=round(c, 4), style=round(s, 4), **({"stability": round(t, 5)} if a.stability_weight else {})))
+            per_step = (time.time() - start_wall) / (state["step"] - start_step)
+            left = []
+            if total:
+                left.append((total - state["step"]) * per_step)
+            if a.max_seconds < float("inf"):
+                left.append(a.max_seconds - state["seconds"])
+            print(f"step {state['step']}{'/' + str(total) if total else ''}  content {c:.4f}  style {s:.4f}"
+                  + (f"  stability {t:.5f}" if a.stability_weight else "")
+                  + f"  {per_step:.2f} s/step" + (f"  ~{fmt_time(min(left))} left" if left else "")
+                  + f"  checkpoint {ckpt_path} ({fmt_time(time.time() - last_save)} ago)", flush=True)
             window = []
         if time.time() - last_save > a.ckpt_minutes * 60:
             save()
             last_save = time.time()
     save()
-    print(f"done: step {state['step']}, {state['seconds']:.0f} s")
+    if stop:
+        print(f"stopped ({stop[0]}) at step {state['step']}; checkpoint saved: {ckpt_path}. "
+              "Rerun the same command to resume.", flush=True)
+        sys.exit(INTERRUPTED)
+    print(f"done: step {state['step']}, {fmt_time(state['seconds'])} of training; checkpoint {ckpt_path}")
 
 
 def load_checkpoint(path):
@@ -134,4 +261,3 @@ def load_checkpoint(path):
 
 if __name__ == "__main__":
     main()
-
