@@ -1,6 +1,7 @@
 /** Describes the machine a run happened on, for every figure in results.json and BENCHMARKS.md. */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { chromiumPath, run } from './common.mjs';
 
 function cpuModel() {
@@ -16,12 +17,19 @@ function tryRun(command, args) {
   }
 }
 
+/** This machine's folders as the project sees them (root '', its parent '../', home '~/'): results are committed. */
+function relativePaths(line) {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  return line.split(root + path.sep).join('').split(path.dirname(root) + path.sep).join('../')
+    .split(os.homedir() + path.sep).join('~/');
+}
+
 /** Other processes using the CPU right now (a training job competes with every figure here). */
 export function busyProcesses() {
   const out = tryRun('ps', ['-eo', 'pcpu,args', '--sort=-pcpu', '--no-headers']);
   return out
     .split('\n')
-    .map((l) => l.trim())
+    .map((l) => relativePaths(l.trim()))
     .filter((l) => parseFloat(l) >= 20)
     .map((l) => l.slice(0, 120));
 }
