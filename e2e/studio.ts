@@ -95,9 +95,9 @@ export class Studio {
     await this.page.getByTestId('run').click();
   }
 
-  /** Starts a blend walk GIF (0 -> 100 % of the blend's second style and back). */
-  async walk() {
-    await this.page.getByTestId('blend-walk').click();
+  /** Starts a style morph GIF (0 -> 100 % of the blend's second style and back). */
+  async morph() {
+    await this.page.getByTestId('blend-morph').click();
   }
 
   async waitForResult(timeout = 150_000) {

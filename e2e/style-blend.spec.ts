@@ -128,7 +128,7 @@ test('WebGPU and WASM give the same blend on a small image', async ({ page }) =>
   expect(diff.max).toBeLessThanOrEqual(12);
 });
 
-test('the blend controls (and the walk button) work from the keyboard, say both shares, and pass axe', async ({ page }) => {
+test('the blend controls (and the style morph button) work from the keyboard, say both shares, and pass axe', async ({ page }) => {
   const studio = new Studio(page);
   await studio.open('backend=wasm');
   await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: smallPhoto(64, 48).png });
@@ -140,22 +140,23 @@ test('the blend controls (and the walk button) work from the keyboard, say both 
   await page.keyboard.press('ArrowRight');
   await expect(page.locator('output[for=blend-mix]')).toHaveText('51%');
   await expect(mix).toHaveAttribute('aria-valuetext', `49% ${styleModels[0].title}, 51% ${styleModels[2].title}`);
-  await expect(page.getByRole('button', { name: 'Make a walk GIF' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Make a style morph GIF' })).toBeEnabled();
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
 
-test('a walk GIF steps from the first style to the second and back', async ({ page }) => {
+test('a style morph GIF steps from the first style to the second and back', async ({ page }) => {
   const { image, png } = smallPhoto(64, 48);
   const studio = new VideoStudio(page);
   await studio.open('backend=wasm');
   await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: png });
   await studio.chooseStyle(first);
   await studio.blend(second, 50);
-  await studio.walk();
+  await studio.morph();
   await studio.waitForResult(60_000);
   const { name, file } = await studio.saveDownload(test.info().outputPath());
-  expect(name).toBe(`small-${first}+${second}-walk.gif`);
+  expect(name).toBe(`small-${first}+${second}-morph.gif`);
+  await expect(page.getByTestId('result')).toContainText('style morph');
   const facts = probeMedia(file);
   expect([facts.videoCodec, facts.width, facts.height, facts.frames]).toEqual(['gif', 64, 48, 20]);
   expect(facts.duration).toBeCloseTo(3, 1); // 20 frames of 150 ms

@@ -2,7 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import './app/global.css';
-import { styleModels } from './models/catalog';
+import { defaultTask, findTask } from './features/registry';
 import { chooseBackend, probeWebGpu } from './runtime/capabilities';
 import { appRoot, openFiles } from './state/actions';
 import { useAppStore } from './state/store';
@@ -14,12 +14,15 @@ async function detectBackend(): Promise<void> {
   useAppStore.setState({ gpu, backend: chooseBackend(requested, gpu) });
 }
 
-useAppStore.setState({ styleId: styleModels[0]?.id ?? '' });
+/** Files from the OS or the share sheet go to the chosen task, as a drop would. */
+const openForTask = (files: FileList | File[]) => openFiles(files, findTask(useAppStore.getState().task));
+
+useAppStore.setState({ task: defaultTask.meta.id });
 void detectBackend();
 registerServiceWorker(appRoot());
-onLaunchFiles((files) => void openFiles(files));
+onLaunchFiles((files) => void openForTask(files));
 void takeSharedFiles().then(async (files) => {
-  if (files.length > 0) await openFiles(files);
+  if (files.length > 0) await openForTask(files);
 });
 
 createRoot(document.getElementById('root')!).render(

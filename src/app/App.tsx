@@ -1,43 +1,56 @@
-import { StyleOptions } from '../features/style/Options';
+import { findTask, tasks } from '../features/registry';
+import { chooseTask } from '../state/actions';
 import { useAppStore } from '../state/store';
 import styles from './App.module.css';
 import { DropZone } from './components/DropZone';
 import { ErrorAlert } from './components/ErrorAlert';
-import { FormatPicker } from './components/FormatPicker';
 import { JobBar } from './components/JobBar';
-import { ResultView } from './components/ResultView';
+import { ModelsPanel } from './components/ModelsPanel';
 import { UpdatePrompt } from './components/UpdatePrompt';
 
+/** The shell, built from the task registry: a switcher button per task, then the chosen task's input, result and settings. */
 export function App() {
   const backend = useAppStore((s) => s.backend);
   const gpu = useAppStore((s) => s.gpu);
+  const task = findTask(useAppStore((s) => s.task));
+  const input = useAppStore((s) => s.input);
+  const { Options, Result } = task;
   return (
     <div className={styles.shell}>
       <header className={styles.header}>
         <div>
           <h1 className={styles.title}>ClipMorph Web</h1>
-          <p className={styles.tagline}>Repaint your photos and videos as paintings. Everything runs on this device; nothing is uploaded.</p>
+          <p className={styles.tagline}>{task.meta.description} Everything runs on this device; nothing is uploaded.</p>
         </div>
         <span className={styles.badge} title={gpu?.description}>
           Runs on {backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
         </span>
+        <ModelsPanel />
       </header>
       <nav className={styles.tasks} aria-label="Task">
-        <button type="button" className={styles.task} data-testid="task-style" aria-pressed="true">
-          Style transfer
-        </button>
+        {tasks.map((t) => (
+          <button
+            key={t.meta.id}
+            type="button"
+            className={styles.task}
+            data-testid={`task-${t.meta.id}`}
+            aria-pressed={t.meta.id === task.meta.id}
+            onClick={() => chooseTask(t.meta.id)}
+          >
+            {t.meta.label}
+          </button>
+        ))}
       </nav>
       <UpdatePrompt />
       <ErrorAlert />
       <main className={styles.main}>
         <section className={styles.panel} aria-label="Photo or video">
-          <DropZone />
-          <ResultView />
+          <DropZone task={task} />
+          {input && <Result input={input} />}
         </section>
         <aside className={styles.panel} aria-label="Settings">
-          <StyleOptions />
-          <FormatPicker />
-          <JobBar />
+          <Options />
+          <JobBar task={task} />
         </aside>
       </main>
     </div>

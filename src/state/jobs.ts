@@ -47,18 +47,21 @@ export async function runAsJob(startDetail: string, work: (signal: AbortSignal) 
 }
 
 const STAGE_SPAN: Record<Stage, [number, number]> = { download: [0, 0.25], load: [0.25, 0.35], infer: [0.35, 1], frames: [0.35, 1] };
-const STAGE_LABEL: Record<Stage, string> = { download: 'Downloading model', load: 'Starting model', infer: 'Stylising', frames: 'Stylising' };
 
-function describe(progress: Progress, ratePerSecond: number | null): string {
+/** `working`: what the task calls its model's work ("Stylising"), shown while it runs. */
+function describe(progress: Progress, ratePerSecond: number | null, working: string): string {
+  if (progress.stage === 'download') return 'Downloading model';
+  if (progress.stage === 'load') return 'Starting model';
   if (progress.stage === 'frames') {
     const rate = ratePerSecond === null ? '' : ` · ${ratePerSecond.toFixed(1)} fps`;
-    return `${STAGE_LABEL.frames}: frame ${progress.done} of ${progress.total}${rate}`;
+    return `${working}: frame ${progress.done} of ${progress.total}${rate}`;
   }
-  if (progress.stage === 'infer' && progress.total > 1) return `${STAGE_LABEL.infer}: tile ${progress.done} of ${progress.total}`;
-  return STAGE_LABEL[progress.stage];
+  if (progress.total > 1) return `${working}: tile ${progress.done} of ${progress.total}`;
+  return working;
 }
 
-export function progressReporter(): (progress: Progress) => void {
+/** Turns a worker's progress into the job bar's fraction, rate and time left; `working` as in describe(). */
+export function progressReporter(working = 'Working'): (progress: Progress) => void {
   let stage: Stage | null = null;
   let stageStarted = performance.now();
   return (progress) => {
@@ -74,7 +77,7 @@ export function progressReporter(): (progress: Progress) => void {
         stage: progress.stage,
         fraction: from + (to - from) * estimate.fraction,
         etaSeconds: estimate.etaSeconds,
-        detail: describe(progress, estimate.ratePerSecond),
+        detail: describe(progress, estimate.ratePerSecond, working),
       },
     });
   };

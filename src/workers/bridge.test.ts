@@ -3,13 +3,18 @@ import { CancelledError, UserError } from '../lib/errors';
 import { WorkerBridge } from './bridge';
 import type { CallMessage, ReplyMessage } from './protocol';
 
+/** A method map as a feature declares one. */
+interface Methods {
+  styleImage(request: { imageName: string }): unknown;
+}
+
 /** Stands in for a Worker: `script` decides how it answers each call. */
 class FakeWorker {
   onmessage: ((event: MessageEvent<ReplyMessage>) => void) | null = null;
   onerror: ((event: ErrorEvent) => void) | null = null;
   terminated = false;
-  constructor(private readonly script: (call: CallMessage, reply: (r: ReplyMessage) => void) => void) {}
-  postMessage(call: CallMessage) {
+  constructor(private readonly script: (call: CallMessage<Methods>, reply: (r: ReplyMessage) => void) => void) {}
+  postMessage(call: CallMessage<Methods>) {
     this.script(call, (reply) => queueMicrotask(() => !this.terminated && this.onmessage?.({ data: reply } as MessageEvent<ReplyMessage>)));
   }
   terminate() {
@@ -17,11 +22,11 @@ class FakeWorker {
   }
 }
 
-const request = { appRoot: '', backend: 'wasm', model: {}, image: null, imageName: 'x', maxSide: 512 } as never;
+const request = { imageName: 'x' };
 
 describe('WorkerBridge', () => {
   it('forwards progress and resolves with the result', async () => {
-    const bridge = new WorkerBridge(
+    const bridge = new WorkerBridge<Methods>(
       () =>
         new FakeWorker((call, reply) => {
           reply({ id: call.id, type: 'progress', progress: { stage: 'infer', done: 1, total: 2 } });
@@ -35,7 +40,7 @@ describe('WorkerBridge', () => {
   });
 
   it('rebuilds user errors so their message reaches the UI', async () => {
-    const bridge = new WorkerBridge(
+    const bridge = new WorkerBridge<Methods>(
       () => new FakeWorker((call, reply) => reply({ id: call.id, type: 'error', name: 'UserError', message: 'Bad photo.' })) as unknown as Worker,
     );
     const error = await bridge.call('styleImage', request).catch((e: unknown) => e);
@@ -45,7 +50,7 @@ describe('WorkerBridge', () => {
 
   it('cancels by terminating the worker, and the next call gets a fresh one', async () => {
     const workers: FakeWorker[] = [];
-    const bridge = new WorkerBridge(() => {
+    const bridge = new WorkerBridge<Methods>(() => {
       // The first worker never answers (a long ORT run); later ones answer at once.
       const worker = new FakeWorker((call, reply) => workers.length > 1 && reply({ id: call.id, type: 'result', value: 'ok' }));
       workers.push(worker);
@@ -62,7 +67,7 @@ describe('WorkerBridge', () => {
 
   it('rejects calls in flight when the worker crashes', async () => {
     let worker: FakeWorker | null = null;
-    const bridge = new WorkerBridge(() => (worker = new FakeWorker(() => undefined)) as unknown as Worker);
+    const bridge = new WorkerBridge<Methods>(() => (worker = new FakeWorker(() => undefined)) as unknown as Worker);
     const call = bridge.call('styleImage', request);
     worker!.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
     await expect(call).rejects.toThrow(/worker crashed: out of memory/);

@@ -4,7 +4,7 @@
  * WASM memory back.
  */
 import { CancelledError, UserError } from '../lib/errors';
-import type { CallMessage, MethodName, Progress, ReplyMessage, WorkerMethods } from './protocol';
+import type { CallMessage, MethodName, Progress, ReplyMessage, RequestOf, ResultOf } from './protocol';
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -25,7 +25,8 @@ function rebuildError(name: string, message: string): Error {
   return error;
 }
 
-export class WorkerBridge {
+/** `Methods`: the method map the worker serves (for the app: CoreMethods & the registry's TaskMethods). */
+export class WorkerBridge<Methods> {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -36,7 +37,7 @@ export class WorkerBridge {
     private readonly idleMillis = 5 * 60_000,
   ) {}
 
-  call<M extends MethodName>(method: M, args: Parameters<WorkerMethods[M]>[0], options: CallOptions = {}): Promise<ReturnType<WorkerMethods[M]>> {
+  call<M extends MethodName<Methods>>(method: M, args: RequestOf<Methods[M]>, options: CallOptions = {}): Promise<ResultOf<Methods[M]>> {
     if (options.signal?.aborted) return Promise.reject(new CancelledError());
     clearTimeout(this.idleTimer);
     const worker = this.ensureWorker();
@@ -49,7 +50,7 @@ export class WorkerBridge {
       this.pending.set(id, {
         resolve: (value) => {
           options.signal?.removeEventListener('abort', onAbort);
-          resolve(value as ReturnType<WorkerMethods[M]>);
+          resolve(value as ResultOf<Methods[M]>);
         },
         reject: (error) => {
           options.signal?.removeEventListener('abort', onAbort);
@@ -57,7 +58,7 @@ export class WorkerBridge {
         },
         onProgress: options.onProgress,
       });
-      worker.postMessage({ id, method, args } satisfies CallMessage<M>, options.transfer ?? []);
+      worker.postMessage({ id, method, args } as CallMessage<Methods, M>, options.transfer ?? []);
     });
   }
 

@@ -1,13 +1,15 @@
-/** Messages between the UI and the workers (inference, media). Everything here is structured-cloneable. */
-import type { VideoFormat } from '../lib/filename';
-import type { Rgba } from '../lib/pixels';
-import type { Trim } from '../lib/timeline';
-import type { DecoderPath, VideoInfo } from '../media/frames';
-import type { GifOptions } from '../media/encode/gif';
+/**
+ * Messages between the UI and the task worker, for any method map. Nothing here knows a task: each
+ * feature declares its own methods (src/features/<task>/protocol.ts) and the registry joins them
+ * (src/features/registry.ts). Everything that crosses is structured-cloneable.
+ */
+import type { VideoInfo } from '../media/frames';
 import type { Backend, ModelEntry } from '../models/registry';
-import type { ExtraInput } from '../runtime/ort';
 
-/** `frames`: video frames through decode -> model -> encode; `done`/`total` count frames. */
+/**
+ * `download`/`load`: the model; `infer`: one input through the model (`done`/`total` count tiles or
+ * steps); `frames`: a sequence (video frames, animation frames), `done`/`total` count frames.
+ */
 export type Stage = 'download' | 'load' | 'infer' | 'frames';
 
 export interface Progress {
@@ -16,6 +18,7 @@ export interface Progress {
   total: number;
 }
 
+/** What every model-running request carries: where the app lives, the backend and the model. */
 export interface ModelRequest {
   appRoot: string;
   backend: Backend;
@@ -26,111 +29,41 @@ export interface ModelRequest {
   modelBytes?: Uint8Array;
 }
 
-export interface StyleImageRequest extends ModelRequest {
-  image: Blob;
-  imageName: string;
-  /** Long side to process at; 0 keeps the original size (tiled). */
-  maxSide: number;
-  /** The model's inputs besides the image (a blend model's style weights), the same for every tile. */
-  extraInputs?: ExtraInput[];
-}
-
-export interface StyleImageResult {
-  input: Rgba;
-  stylised: Rgba;
-  backend: Backend;
-  variant: string;
-  tiles: number;
-  inferMillis: number;
-}
-
-/** One image through the model once per entry of `frames` (its extra inputs), as an animated GIF. */
-export interface BlendWalkRequest extends ModelRequest {
-  image: Blob;
-  imageName: string;
-  maxSide: number;
-  /** Blend with the original, as the Strength slider does for a photo. */
-  strength: number;
-  frames: ExtraInput[][];
-  frameMillis: number;
-}
-
-export interface BlendWalkResult {
-  blob: Blob;
-  frames: number;
-  width: number;
-  height: number;
-  backend: Backend;
-  variant: string;
-}
-
-export interface StyleVideoRequest extends ModelRequest {
-  video: File;
-  /** Output height in pixels; 0 keeps the source's. */
-  height: number;
-  trim: Trim;
-  strength: number;
-  format: VideoFormat;
-  gif: GifOptions;
-  /** "ffmpeg" skips the browser's VideoEncoder (URL ?encoder=ffmpeg), to use or test the fallback. */
-  encoder: 'auto' | 'ffmpeg';
-}
-
-export interface StyleVideoResult {
-  blob: Blob;
-  decoder: DecoderPath;
-  /** Frames went decoder -> GPU texture -> model input without the CPU route's readback and conversion (WebGPU route). */
-  framesOnGpu: boolean;
-  /** Encoder codec ("avc", "vp9") or "gif". */
-  codec: string;
-  width: number;
-  height: number;
-  frames: number;
-  /** Output duration. */
-  seconds: number;
-  /** Source time of the output's first frame (the trim start, snapped to a frame). */
-  sourceStart: number;
-  hasAudio: boolean;
-  framesPerSecond: number;
-  backend: Backend;
-  variant: string;
-  /** Set when the job finished but the user should know something went wrong (a truncated file). */
-  warning?: string;
-}
-
-/** Live preview: the first seconds stylised straight onto a canvas the page handed over. */
-export interface PreviewVideoRequest extends ModelRequest {
-  video: File;
-  height: number;
-  seconds: number;
-  canvas: OffscreenCanvas;
-}
-
-export interface PreviewVideoResult {
-  /** Frames stylised and shown, of `total` in the previewed seconds. */
-  frames: number;
-  total: number;
-  framesPerSecond: number;
-  decoder: DecoderPath;
-}
-
-export interface WorkerMethods {
-  styleImage(request: StyleImageRequest): StyleImageResult;
-  blendWalk(request: BlendWalkRequest): BlendWalkResult;
-  styleVideo(request: StyleVideoRequest): StyleVideoResult;
-  previewVideo(request: PreviewVideoRequest): PreviewVideoResult;
+/** Methods the worker serves for every task (opening inputs is shared). */
+export interface CoreMethods {
   /** Which decoder can read the file, and its upright size and duration; fails on unreadable files. */
   probeVideo(request: { appRoot: string; video: File }): VideoInfo;
 }
 
-export type MethodName = keyof WorkerMethods;
+/**
+ * A method map is an interface of methods, each taking one request and returning one (cloneable)
+ * result: `{ styleImage(request: StyleImageRequest): StyleImageResult }`.
+ */
+export type MethodName<Methods> = keyof Methods & string;
+export type RequestOf<F> = F extends (request: infer R) => unknown ? R : never;
+export type ResultOf<F> = F extends (request: never) => infer R ? R : never;
 
 /** A union over methods, so checking `method` narrows `args`. */
-export type CallMessage<M extends MethodName = MethodName> = {
-  [K in M]: { id: number; method: K; args: Parameters<WorkerMethods[K]>[0] };
+export type CallMessage<Methods, M extends MethodName<Methods> = MethodName<Methods>> = {
+  [K in M]: { id: number; method: K; args: RequestOf<Methods[K]> };
 }[M];
 
 export type ReplyMessage =
   | { id: number; type: 'progress'; progress: Progress }
   | { id: number; type: 'result'; value: unknown }
   | { id: number; type: 'error'; name: string; message: string };
+
+/** What a worker-side method gets besides its request. */
+export interface WorkerContext {
+  onProgress(progress: Progress): void;
+  /** Buffers of the result to move to the page rather than copy (they become unusable here). */
+  transfer(...items: Transferable[]): void;
+}
+
+/** The worker-side implementation of a method map: same names, same requests, async results. */
+export type WorkerImpl<Methods> = {
+  [K in MethodName<Methods>]: (request: RequestOf<Methods[K]>, context: WorkerContext) => Promise<ResultOf<Methods[K]>>;
+};
+
+/** A worker-side method whose request and result types are checked where its feature declares it. */
+export type AnyWorkerMethod = (request: never, context: WorkerContext) => Promise<unknown>;

@@ -1,20 +1,18 @@
-import { blendModel, findModel } from '../../models/catalog';
-import { runWalkJob } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { mixPercent, type BlendChoice } from './blend';
+import { blendModel, titleOf } from './models';
 import styles from './Options.module.css';
+import { runMorph, useStyleStore } from './state';
 
 function update(patch: Partial<BlendChoice>): void {
-  useAppStore.setState((s) => ({ blend: { ...s.blend, ...patch } }));
+  useStyleStore.setState((s) => ({ blend: { ...s.blend, ...patch } }));
 }
-
-const titleOf = (id: string) => findModel(id)?.title ?? id;
 
 /** Photos only: mix a second built-in style into the chosen one (the blend model), from 0 to 100 %. */
 export function BlendOptions() {
-  const styleId = useAppStore((s) => s.styleId);
-  const blend = useAppStore((s) => s.blend);
-  const canWalk = useAppStore((s) => s.input !== null && s.job.status !== 'running');
+  const styleId = useStyleStore((s) => s.styleId);
+  const blend = useStyleStore((s) => s.blend);
+  const canMorph = useAppStore((s) => s.input !== null && s.job.status !== 'running');
   const known = blendModel?.blend?.styles ?? [];
   if (known.length === 0) return null;
   if (!known.includes(styleId)) {
@@ -64,11 +62,11 @@ export function BlendOptions() {
       <p className={styles.note} id="blend-mix-help">
         {withId ? `Share of ${titleOf(withId)}; 0% is ${titleOf(styleId)} alone. Applies on the next run.` : 'Pick a second style to mix in.'}
       </p>
-      <button type="button" className={styles.walk} data-testid="blend-walk" disabled={!withId || !canWalk} aria-describedby="blend-walk-help" onClick={() => void runWalkJob()}>
-        Make a walk GIF
+      <button type="button" className={styles.morph} data-testid="blend-morph" disabled={!withId || !canMorph} aria-describedby="style-morph-help" onClick={() => void runMorph()}>
+        Make a style morph GIF
       </button>
-      <p className={styles.note} id="blend-walk-help">
-        An animated GIF of the photo going from 0% to 100% and back (up to 512 px).
+      <p className={styles.note} id="style-morph-help">
+        An animated GIF of the photo morphing from 0% to 100% of the second style and back (up to 512 px).
       </p>
     </fieldset>
   );

@@ -1,12 +1,14 @@
 import type { KeyboardEvent } from 'react';
-import { qualityModel, styleModels } from '../../models/catalog';
-import { appRoot, setStrength } from '../../state/actions';
+import { FormatPicker, IMAGE_FORMATS, VIDEO_FORMATS } from '../../app/components/FormatPicker';
+import { appRoot } from '../../state/jobs';
 import { useAppStore } from '../../state/store';
-import { styleMeta } from './meta';
-import styles from './Options.module.css';
 import { BlendOptions } from './BlendOptions';
-import { VideoOptions } from './VideoOptions';
+import { styleMeta } from './meta';
+import { qualityModel, styleModels } from './models';
+import styles from './Options.module.css';
 import { hasBestTier } from './plan';
+import { setFormat, setStrength, updateVideo, useStyleStore } from './state';
+import { VideoOptions } from './VideoOptions';
 
 const RESOLUTION_LABEL = (side: number) => (side === 0 ? 'Original' : `${side} px`);
 
@@ -16,13 +18,13 @@ function onGalleryKey(event: KeyboardEvent<HTMLDivElement>, ids: string[], curre
   if (!step) return;
   event.preventDefault();
   const next = ids[(ids.indexOf(current) + step + ids.length) % ids.length];
-  useAppStore.setState({ styleId: next });
+  useStyleStore.setState({ styleId: next });
   event.currentTarget.querySelector<HTMLElement>(`[data-id="${next}"]`)?.focus();
 }
 
 /** Photos only: the realtime style files ("Fast") or the quality-tier model ("Best quality"). */
 function TierOptions({ styleId }: { styleId: string }) {
-  const tier = useAppStore((s) => s.tier);
+  const tier = useStyleStore((s) => s.tier);
   if (!qualityModel) return null;
   const available = hasBestTier(qualityModel, styleId);
   const choices = [
@@ -43,7 +45,7 @@ function TierOptions({ styleId }: { styleId: string }) {
               checked={tier === c.value}
               disabled={c.value === 'best' && !available}
               aria-describedby="tier-help"
-              onChange={() => useAppStore.setState({ tier: c.value })}
+              onChange={() => useStyleStore.setState({ tier: c.value })}
             />
             {c.label}
           </label>
@@ -59,10 +61,12 @@ function TierOptions({ styleId }: { styleId: string }) {
 }
 
 export function StyleOptions() {
-  const styleId = useAppStore((s) => s.styleId);
-  const custom = useAppStore((s) => s.customModel);
-  const strength = useAppStore((s) => s.strength);
-  const maxSide = useAppStore((s) => s.maxSide);
+  const styleId = useStyleStore((s) => s.styleId);
+  const custom = useStyleStore((s) => s.customModel);
+  const strength = useStyleStore((s) => s.strength);
+  const maxSide = useStyleStore((s) => s.maxSide);
+  const format = useStyleStore((s) => s.format);
+  const videoFormat = useStyleStore((s) => s.video.format);
   const isVideo = useAppStore((s) => s.input?.video != null);
   const entries = [
     ...styleModels.map((m) => ({ id: m.id, title: m.title, artist: m.style?.artist ?? '', thumb: m.style ? new URL(`models/${m.style.thumbnail}`, appRoot()).href : '' })),
@@ -84,7 +88,7 @@ export function StyleOptions() {
               data-id={e.id}
               data-testid={`style-${e.id}`}
               className={styles.style}
-              onClick={() => useAppStore.setState({ styleId: e.id })}
+              onClick={() => useStyleStore.setState({ styleId: e.id })}
             >
               {e.thumb ? <img src={e.thumb} alt="" className={styles.thumb} loading="lazy" /> : <span className={styles.thumb} aria-hidden="true">ONNX</span>}
               <span className={styles.name}>{e.title}</span>
@@ -115,12 +119,17 @@ export function StyleOptions() {
         <div className={styles.row}>
           {styleMeta.resolutions.map((side) => (
             <label key={side} className={styles.radio}>
-              <input type="radio" name="resolution" value={side} checked={maxSide === side} onChange={() => useAppStore.setState({ maxSide: side })} />
+              <input type="radio" name="resolution" value={side} checked={maxSide === side} onChange={() => useStyleStore.setState({ maxSide: side })} />
               {RESOLUTION_LABEL(side)}
             </label>
           ))}
         </div>
       </fieldset>}
+      {isVideo ? (
+        <FormatPicker choices={VIDEO_FORMATS} current={videoFormat} onPick={(f) => updateVideo({ format: f })} />
+      ) : (
+        <FormatPicker choices={IMAGE_FORMATS} current={format} onPick={setFormat} />
+      )}
     </>
   );
 }

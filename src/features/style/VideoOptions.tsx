@@ -1,17 +1,14 @@
 import { formatBytes } from '../../lib/progress';
 import { fitHeight } from '../../lib/pixels';
 import { clampTrim, estimateGifBytes, gifFrameCount, WHOLE_VIDEO } from '../../lib/timeline';
-import { useAppStore, type VideoSettings } from '../../state/store';
+import { useAppStore } from '../../state/store';
 import { styleMeta } from './meta';
 import styles from './Options.module.css';
+import { updateVideo as update, useStyleStore } from './state';
 
 const HEIGHT_LABEL = (height: number) => (height === 0 ? 'Original' : `${height}p`);
 const FPS_LABEL = (fps: number) => (fps === 0 ? 'Source' : `${fps} fps`);
 const WIDTH_LABEL = (width: number) => (width === 0 ? 'Same as video' : `${width} px`);
-
-function update(patch: Partial<VideoSettings>): void {
-  useAppStore.setState((s) => ({ video: { ...s.video, ...patch } }));
-}
 
 /** Seconds from a number field; empty means "from the start" / "to the end". */
 function secondsOf(value: string, fallback: number): number {
@@ -22,7 +19,7 @@ function secondsOf(value: string, fallback: number): number {
 /** Controls that only make sense for a video: processing height, trim, and the GIF's rate and width. */
 export function VideoOptions() {
   const info = useAppStore((s) => s.input?.video ?? null);
-  const video = useAppStore((s) => s.video);
+  const video = useStyleStore((s) => s.video);
   if (!info) return null;
   const clamped = clampTrim(video.trim.start, video.trim.end, info.duration);
   const trim = { start: clamped.start, end: Math.min(clamped.end, info.duration) };

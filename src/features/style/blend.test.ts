@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { outputFileName } from '../../lib/filename';
 import type { ModelEntry } from '../../models/registry';
-import { blendInputs, blendSuffix, blendTitle, isBlend, NO_BLEND, walkMixes, walkSuffix } from './blend';
+import { blendInputs, blendSuffix, blendTitle, isBlend, morphMixes, morphSuffix, NO_BLEND } from './blend';
 import { styleMeta } from './meta';
 
 const model: ModelEntry = {
@@ -51,14 +51,14 @@ describe('naming', () => {
   it('names the download after both styles and the share of the second', () => {
     expect(outputFileName('photo.jpg', blendSuffix('starry-night', { withId: 'great-wave', mix: 0.3 }), 'png')).toBe('photo-starry-night+great-wave-30.png');
     expect(blendTitle('The Starry Night', 'The Great Wave', 0.3)).toBe('The Starry Night + 30 % The Great Wave');
-    expect(outputFileName('photo.jpg', walkSuffix('starry-night', 'great-wave'), 'gif')).toBe('photo-starry-night+great-wave-walk.gif');
+    expect(outputFileName('photo.jpg', morphSuffix('starry-night', 'great-wave'), 'gif')).toBe('photo-starry-night+great-wave-morph.gif');
   });
 });
 
-describe('walkMixes', () => {
+describe('morphMixes', () => {
   it('goes from 0 to 1 in even steps and back, without repeating either end, so the GIF loops smoothly', () => {
-    expect(walkMixes(5)).toEqual([0, 0.25, 0.5, 0.75, 1, 0.75, 0.5, 0.25]);
-    expect(walkMixes(11)).toHaveLength(20);
-    expect(walkMixes(11)[10]).toBe(1);
+    expect(morphMixes(5)).toEqual([0, 0.25, 0.5, 0.75, 1, 0.75, 0.5, 0.25]);
+    expect(morphMixes(11)).toHaveLength(20);
+    expect(morphMixes(11)[10]).toBe(1);
   });
 });

@@ -47,13 +47,13 @@ export function blendTitle(first: string, second: string, mix: number): string {
   return `${first} + ${mixPercent(mix)} % ${second}`;
 }
 
-/** Mixes of a walk that loops: 0 % up to 100 % in `steps` even steps, then back down short of 0 %. */
-export function walkMixes(steps: number): number[] {
+/** Mixes of a style morph that loops: 0 % up to 100 % in `steps` even steps, then back down short of 0 %. */
+export function morphMixes(steps: number): number[] {
   const up = Array.from({ length: steps }, (_, i) => i / (steps - 1));
   return [...up, ...up.slice(1, -1).reverse()];
 }
 
-/** File-name suffix of a walk GIF: "starry-night+great-wave-walk". */
-export function walkSuffix(styleId: string, withId: string): string {
-  return `${styleId}+${withId}-walk`;
+/** File-name suffix of a style-morph GIF: "starry-night+great-wave-morph". */
+export function morphSuffix(styleId: string, withId: string): string {
+  return `${styleId}+${withId}-morph`;
 }

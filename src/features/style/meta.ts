@@ -1,5 +1,17 @@
 import type { ImageFormat, VideoFormat } from '../../lib/filename';
 import type { ModelEntry } from '../../models/registry';
+import type { TaskMeta } from '../types';
+
+/** The task as the registry, the task switcher and the job bar see it. */
+export const meta = {
+  id: 'style',
+  label: 'Style transfer',
+  description: 'Repaint your photos and videos as paintings.',
+  inputs: ['image', 'video', 'onnx'],
+  outputs: ['image', 'video', 'gif'],
+  runLabel: 'Stylise',
+  progressLabel: 'Stylising',
+} as const satisfies TaskMeta;
 
 /** The I/O every style model follows (models/README.md); user .onnx files are checked against it. */
 const contract: ModelEntry['io'] = {
@@ -8,10 +20,8 @@ const contract: ModelEntry['io'] = {
   multipleOf: 4,
 };
 
+/** The style task's settings: defaults and choices. */
 export const styleMeta = {
-  name: 'Style transfer',
-  description: 'Repaint a photo in the style of a painting.',
-  accepts: ['image/*', 'video/*'],
   defaults: {
     strength: 1,
     maxSide: 512,
@@ -27,8 +37,8 @@ export const styleMeta = {
     /** Live preview length: enough to judge a style without waiting for the whole clip. */
     previewSeconds: 3,
   },
-  /** Blend walk: an animated GIF from 0 to 100 % of the second style and back, `steps` mixes each way. */
-  walk: { steps: 11, frameMillis: 150, maxSide: 512 },
+  /** Style morph: an animated GIF from 0 to 100 % of the second style and back, `steps` mixes each way. */
+  morph: { steps: 11, frameMillis: 150, maxSide: 512 },
   /** Long-side choices; 0 = original size, processed in tiles. */
   resolutions: [512, 1024, 0],
   /** Largest tile a backend processes at once: bounds GPU memory whatever the photo's size. */

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
+import type { TaskDefinition } from '../../../features/types';
 import { openFiles } from '../../../state/actions';
 import { useAppStore } from '../../../state/store';
 import styles from './style.module.css';
@@ -8,9 +9,15 @@ function hasFiles(event: DragEvent): boolean {
 }
 
 /** The whole page accepts drops; the picker is the keyboard and screen-reader way in. */
-export function DropZone() {
+export function DropZone({ task }: { task: TaskDefinition }) {
   const [dragging, setDragging] = useState(false);
   const input = useAppStore((s) => s.input);
+  // The window listeners are set up once; they hand files to whichever task is chosen at drop time.
+  const current = useRef(task);
+  useEffect(() => {
+    current.current = task;
+  }, [task]);
+  const accept = ['image/*', 'video/*', ...(task.openModel ? ['.onnx'] : []), '.mkv', '.avi', '.ts', '.mts', '.m2ts', '.mxf'].join(',');
 
   useEffect(() => {
     let depth = 0;
@@ -30,7 +37,7 @@ export function DropZone() {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      if (e.dataTransfer?.files.length) void openFiles(e.dataTransfer.files);
+      if (e.dataTransfer?.files.length) void openFiles(e.dataTransfer.files, current.current);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);
@@ -51,9 +58,9 @@ export function DropZone() {
           type="file"
           data-testid="file-input"
           className="visually-hidden"
-          accept="image/*,video/*,.onnx,.mkv,.avi,.ts,.mts,.m2ts,.mxf"
+          accept={accept}
           onChange={(e) => {
-            if (e.target.files) void openFiles(e.target.files);
+            if (e.target.files) void openFiles(e.target.files, task);
             e.target.value = '';
           }}
         />

@@ -1,19 +1,22 @@
+import type { TaskDefinition } from '../../../features/types';
 import { formatDuration } from '../../../lib/progress';
-import { cancelJob, runJob } from '../../../state/actions';
+import { cancelJob } from '../../../state/actions';
 import { useAppStore } from '../../../state/store';
 import styles from './style.module.css';
 
-export function JobBar() {
+/** Run and Cancel for the chosen task, its progress bar, rate and time left. */
+export function JobBar({ task }: { task: TaskDefinition }) {
   const job = useAppStore((s) => s.job);
-  const canRun = useAppStore((s) => s.input !== null && s.styleId !== '');
+  const input = useAppStore((s) => s.input);
+  const canRun = task.useCanRun();
   const running = job.status === 'running';
   const percent = Math.round(job.fraction * 100);
   const eta = job.etaSeconds !== null && running ? ` · about ${formatDuration(job.etaSeconds)} left` : '';
   return (
     <div className={styles.bar}>
       <div className={styles.buttons}>
-        <button type="button" className={styles.run} data-testid="run" disabled={!canRun || running} onClick={() => void runJob()}>
-          Stylise
+        <button type="button" className={styles.run} data-testid="run" disabled={!canRun || running} onClick={() => input && void task.run(input)}>
+          {task.meta.runLabel}
         </button>
         {running && (
           <button type="button" className={styles.cancel} data-testid="cancel" onClick={cancelJob}>

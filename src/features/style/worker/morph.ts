@@ -1,17 +1,17 @@
-/** Worker-side pipeline of a blend walk: decode -> fit -> the blend model once per mix -> GIF. */
-import { blendRgba, downscaleArea, fitWithin } from '../../lib/pixels';
-import { decodeImage } from '../../media/decode/image';
-import { GifWriter } from '../../media/encode/gif';
-import type { BlendWalkRequest, BlendWalkResult } from '../../workers/protocol';
-import { getSession } from '../../workers/sessions';
-import type { RunContext } from './run';
+/** Worker-side pipeline of a style morph: decode -> fit -> the blend model once per mix -> GIF. */
+import { blendRgba, downscaleArea, fitWithin } from '../../../lib/pixels';
+import { decodeImage } from '../../../media/decode/image';
+import { GifWriter } from '../../../media/encode/gif';
+import type { WorkerContext } from '../../../workers/protocol';
+import { getSession } from '../../../runtime/sessions';
+import type { StyleMorphRequest, StyleMorphResult } from '../protocol';
 import { stylise } from './stylise';
 
-export async function blendWalk(request: BlendWalkRequest, context: RunContext): Promise<BlendWalkResult> {
+export async function styleMorph(request: StyleMorphRequest, context: WorkerContext): Promise<StyleMorphResult> {
   const decoded = await decodeImage(request.image, request.imageName);
   const size = fitWithin(decoded.width, decoded.height, request.maxSide);
   const input = downscaleArea(decoded, size.width, size.height);
-  const { handle: pending, variant } = getSession({ ...request, ...context });
+  const { handle: pending, variant } = getSession({ ...request, onProgress: context.onProgress });
   const handle = await pending;
   const seconds = request.frameMillis / 1000;
   const writer = new GifWriter({ width: 0, fps: 0 }); // fps 0: every frame, timed by its timestamp

@@ -1,10 +1,10 @@
 import { useRef, useState, type RefObject, type SyntheticEvent } from 'react';
-import { formatBytes } from '../../../lib/progress';
-import type { DecoderPath } from '../../../media/frames';
-import { isJobRunning } from '../../../state/jobs';
-import { useAppStore, type InputFile, type VideoResult } from '../../../state/store';
-import { startLivePreview } from '../../../state/video';
-import styles from './style.module.css';
+import { formatBytes } from '../../lib/progress';
+import type { DecoderPath } from '../../media/frames';
+import { isJobRunning } from '../../state/jobs';
+import { useAppStore, type InputFile } from '../../state/store';
+import { startLivePreview, useStyleResult, useStyleStore, type StyleResult, type VideoPayload } from './state';
+import styles from './VideoResult.module.css';
 
 const DECODED_WITH: Record<DecoderPath, string> = { webcodecs: 'WebCodecs', ffmpeg: 'ffmpeg.wasm' };
 const CODEC_LABEL: Record<string, string> = { avc: 'H.264', vp9: 'VP9', vp8: 'VP8', av1: 'AV1', gif: 'GIF' };
@@ -17,7 +17,7 @@ function SourceVideo({ input, label, videoRef }: { input: InputFile; label: stri
 }
 
 function LivePreview() {
-  const live = useAppStore((s) => s.live);
+  const live = useStyleStore((s) => s.live);
   const running = useAppStore((s) => s.job.status === 'running');
   const holder = useRef<HTMLDivElement>(null);
   const start = () => {
@@ -53,7 +53,7 @@ function follow(before: HTMLVideoElement | null, after: HTMLVideoElement, source
   else void before.play().catch(() => undefined);
 }
 
-function Result({ input, result }: { input: InputFile; result: VideoResult }) {
+function Result({ input, result: { url, fileName, payload: result } }: { input: InputFile; result: StyleResult & { payload: VideoPayload } }) {
   const audio = result.format === 'gif' ? '' : result.hasAudio ? ' + audio' : ', no audio';
   const before = useRef<HTMLVideoElement>(null);
   const sync = (e: SyntheticEvent<HTMLVideoElement>) => follow(before.current, e.currentTarget, result.sourceStart);
@@ -68,11 +68,11 @@ function Result({ input, result }: { input: InputFile; result: VideoResult }) {
           <div>
             <span className={styles.label}>After</span>
             {result.format === 'gif' ? (
-              <img className={styles.video} src={result.url} alt={`After: ${input.name} in the style of ${result.styleTitle}`} />
+              <img className={styles.video} src={url} alt={`After: ${input.name} in the style of ${result.styleTitle}`} />
             ) : (
               <video
                 className={styles.video}
-                src={result.url}
+                src={url}
                 controls
                 loop
                 playsInline
@@ -90,18 +90,18 @@ function Result({ input, result }: { input: InputFile; result: VideoResult }) {
           {audio} · {result.styleTitle} on {result.backend.toUpperCase()} at {result.framesPerSecond.toFixed(1)} fps · {formatBytes(result.bytes)}
         </figcaption>
       </figure>
-      <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
-        Download {result.fileName}
+      <a className={styles.download} data-testid="download" href={url} download={fileName}>
+        Download {fileName}
       </a>
     </div>
   );
 }
 
 /** A loaded video: its preview and live preview, then the before/after result with its download. */
-export function VideoView({ input }: { input: InputFile }) {
-  const result = useAppStore((s) => s.videoResult);
+export function VideoResult({ input }: { input: InputFile }) {
+  const result = useStyleResult();
   if (!input.video) return null;
-  if (result) return <Result input={input} result={result} />;
+  if (result?.payload.kind === 'video') return <Result input={input} result={{ ...result, payload: result.payload }} />;
   return (
     <div className={styles.result}>
       <figure className={styles.figure}>

@@ -5,9 +5,9 @@
  * needs. With a hardware decoder nothing between decoder and model touches the CPU; a software
  * decoder's frames are uploaded once. Frames larger than one tile take the CPU route, which tiles.
  */
-import type { Rgba } from '../../lib/pixels';
-import type { ModelEntry } from '../../models/registry';
-import type { SessionHandle } from '../../runtime/ort';
+import type { Rgba } from '../../../lib/pixels';
+import type { ModelEntry } from '../../../models/registry';
+import type { ModelSession } from '../../../runtime/sessions';
 
 /** Samples the upright, resized frame (rotation 0-3 quarter turns clockwise) into planar RGB. */
 const PREPARE = /* wgsl */ `
@@ -54,7 +54,7 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
 
 export class GpuStyler {
   private constructor(
-    private readonly handle: SessionHandle,
+    private readonly handle: ModelSession,
     private readonly model: ModelEntry,
     private readonly device: GPUDevice,
     readonly width: number,
@@ -69,7 +69,7 @@ export class GpuStyler {
     private readonly composeParams: GPUBuffer,
   ) {}
 
-  static async create(handle: SessionHandle, model: ModelEntry, width: number, height: number): Promise<GpuStyler> {
+  static async create(handle: ModelSession, model: ModelEntry, width: number, height: number): Promise<GpuStyler> {
     const device = (await handle.ort.env.webgpu.device) as GPUDevice; // ORT's own device: its buffers are only valid there
     const pipeline = (code: string) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
     const pixels = width * height;

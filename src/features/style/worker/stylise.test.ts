@@ -1,34 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { Rgba } from '../../lib/pixels';
-import type { SessionHandle } from '../../runtime/ort';
-import { styleMeta } from './meta';
+import type { Rgba } from '../../../lib/pixels';
+import { styleMeta } from '../meta';
 import { stylise } from './stylise';
 
 interface Feed {
+  type: string;
   data: Float32Array;
   dims: number[];
 }
 
 /** A stand-in session that echoes its image input and records every run's feeds. */
-function echoHandle(runs: Array<Record<string, Feed>>): SessionHandle {
-  class Tensor {
-    constructor(
-      readonly type: string,
-      readonly data: Float32Array,
-      readonly dims: number[],
-    ) {}
-    getData() {
-      return Promise.resolve(this.data);
-    }
-    dispose() {}
-  }
-  const session = {
-    run: (feeds: Record<string, Tensor>) => {
+function echoHandle(runs: Array<Record<string, Feed>>) {
+  return {
+    backend: 'wasm' as const,
+    run: (feeds: Record<string, Feed>, options?: { outputs?: readonly string[] }) => {
       runs.push(feeds);
-      return Promise.resolve({ output: new Tensor('float32', feeds.input.data.slice(), feeds.input.dims) });
+      expect(options?.outputs).toEqual(['output']);
+      return Promise.resolve({ output: { type: 'float32', data: feeds.input.data.slice(), dims: feeds.input.dims } });
     },
-  };
-  return { ort: { Tensor }, session, backend: 'wasm' } as unknown as SessionHandle;
+  } as unknown as Parameters<typeof stylise>[0];
 }
 
 describe('stylise', () => {

@@ -3,22 +3,22 @@
  * stage awaits the next (the encoder's backpressure, then the model, then the decoder), so at
  * most a few frames exist at once, whatever the video's length.
  */
-import { UserError } from '../../lib/errors';
-import { blendRgba, fitHeight } from '../../lib/pixels';
-import { clampTrim, type Trim } from '../../lib/timeline';
-import { FfmpegVideoWriter } from '../../media/encode/ffmpeg-video';
-import { GifWriter } from '../../media/encode/gif';
-import { VideoWriter, webCodecsCodec } from '../../media/encode/video';
-import type { FrameWriter } from '../../media/encode/writer';
-import type { FrameSpan, RgbaFrame, VideoSource } from '../../media/frames';
-import { GpuStyler } from '../../media/gpu/gpu-styler';
-import { openVideo } from '../../media/open';
-import type { ModelEntry } from '../../models/registry';
-import type { SessionHandle } from '../../runtime/ort';
-import type { PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleVideoResult } from '../../workers/protocol';
-import { getSession } from '../../workers/sessions';
-import { styleMeta } from './meta';
-import type { RunContext } from './run';
+import { UserError } from '../../../lib/errors';
+import { blendRgba, fitHeight } from '../../../lib/pixels';
+import { clampTrim, type Trim } from '../../../lib/timeline';
+import { FfmpegVideoWriter } from '../../../media/encode/ffmpeg-video';
+import { GifWriter } from '../../../media/encode/gif';
+import { VideoWriter, webCodecsCodec } from '../../../media/encode/video';
+import type { FrameWriter } from '../../../media/encode/writer';
+import type { FrameSpan, RgbaFrame, VideoSource } from '../../../media/frames';
+import { openVideo } from '../../../media/open';
+import type { ModelEntry } from '../../../models/registry';
+import type { ModelSession } from '../../../runtime/sessions';
+import type { WorkerContext } from '../../../workers/protocol';
+import { getSession } from '../../../runtime/sessions';
+import { styleMeta } from '../meta';
+import type { PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleVideoResult } from '../protocol';
+import { GpuStyler } from './gpu-styler';
 import { stylise } from './stylise';
 
 /** Decoding errors mid-stream are nearly always a cut-off or damaged file; say so. */
@@ -57,7 +57,7 @@ async function openWriter(request: StyleVideoRequest, source: VideoSource, width
 }
 
 /** The WebGPU route applies to WebCodecs frames that fit one tile; everything else goes through the CPU. */
-async function gpuStyler(source: VideoSource, handle: SessionHandle, model: ModelEntry, size: { width: number; height: number }): Promise<GpuStyler | null> {
+async function gpuStyler(source: VideoSource, handle: ModelSession, model: ModelEntry, size: { width: number; height: number }): Promise<GpuStyler | null> {
   const maxTile = styleMeta.maxTile.webgpu;
   if (handle.backend !== 'webgpu' || !source.videoFrames || size.width > maxTile || size.height > maxTile) return null;
   return GpuStyler.create(handle, model, size.width, size.height);
@@ -67,7 +67,7 @@ async function gpuStyler(source: VideoSource, handle: SessionHandle, model: Mode
 async function* stylisedFrames(
   source: VideoSource,
   gpu: GpuStyler | null,
-  handle: SessionHandle,
+  handle: ModelSession,
   request: StyleVideoRequest,
   size: { width: number; height: number },
   trim: Trim,
@@ -89,14 +89,14 @@ async function* stylisedFrames(
   }
 }
 
-export async function styleVideo(request: StyleVideoRequest, context: RunContext): Promise<StyleVideoResult> {
+export async function styleVideo(request: StyleVideoRequest, context: WorkerContext): Promise<StyleVideoResult> {
   const source = await open(request);
   try {
     const { info } = source;
     const size = frameSize(source, request.height, request.model);
     const trim = clampTrim(request.trim.start, request.trim.end, info.duration);
     const span = await source.countFrames(trim);
-    const { handle: pending, variant } = getSession({ ...request, ...context });
+    const { handle: pending, variant } = getSession({ ...request, onProgress: context.onProgress });
     const handle = await pending;
     const writer = await openWriter(request, source, size.width, size.height, span, trim);
 
@@ -142,12 +142,12 @@ export async function styleVideo(request: StyleVideoRequest, context: RunContext
  * the model cannot reach in time are dropped, as a player drops them. The stylised frame rate is
  * the measure of how live the style is on this device.
  */
-export async function previewVideo(request: PreviewVideoRequest, context: RunContext): Promise<PreviewVideoResult> {
+export async function previewVideo(request: PreviewVideoRequest, context: WorkerContext): Promise<PreviewVideoResult> {
   const source = await open(request);
   try {
     const size = frameSize(source, request.height, request.model);
     const trim = clampTrim(0, request.seconds, source.info.duration);
-    const { handle: pending } = getSession({ ...request, ...context });
+    const { handle: pending } = getSession({ ...request, onProgress: context.onProgress });
     const handle = await pending;
     const { canvas } = request;
     canvas.width = size.width;

@@ -1,0 +1,24 @@
+/**
+ * The tasks, in the task switcher's order. A task is one folder, src/features/<task>/, whose
+ * index.tsx exports its TaskDefinition (and whose worker/index.ts its worker methods, found by
+ * folder in registry.worker.ts), plus one line here.
+ */
+import { style } from './style';
+import type { TaskDefinition } from './types';
+
+export const tasks = [style] as const satisfies readonly TaskDefinition[];
+
+export type TaskId = (typeof tasks)[number]['meta']['id'];
+
+type MethodsOf<T> = T extends TaskDefinition<infer Methods> ? Methods : never;
+type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/** Every task's worker methods, as one map: the protocol between the page and the task worker. */
+export type TaskMethods = Intersection<MethodsOf<(typeof tasks)[number]>>;
+
+export const defaultTask: TaskDefinition = tasks[0];
+
+/** The task with `id`, or the first task for an unknown id. */
+export function findTask(id: string): TaskDefinition {
+  return tasks.find((t) => t.meta.id === id) ?? defaultTask;
+}

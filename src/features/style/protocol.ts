@@ -1,0 +1,104 @@
+/** The style task's worker methods: their requests and results (types only, shared by page and worker). */
+import type { VideoFormat } from '../../lib/filename';
+import type { Rgba } from '../../lib/pixels';
+import type { Trim } from '../../lib/timeline';
+import type { GifOptions } from '../../media/encode/gif';
+import type { DecoderPath } from '../../media/frames';
+import type { Backend } from '../../models/registry';
+import type { ExtraInput } from '../../runtime/ort';
+import type { ModelRequest } from '../../workers/protocol';
+
+export interface StyleImageRequest extends ModelRequest {
+  image: Blob;
+  imageName: string;
+  /** Long side to process at; 0 keeps the original size (tiled). */
+  maxSide: number;
+  /** The model's inputs besides the image (a blend model's style weights), the same for every tile. */
+  extraInputs?: ExtraInput[];
+}
+
+export interface StyleImageResult {
+  input: Rgba;
+  stylised: Rgba;
+  backend: Backend;
+  variant: string;
+  tiles: number;
+  inferMillis: number;
+}
+
+/** Style morph: one image through the model once per entry of `frames` (its extra inputs), as an animated GIF. */
+export interface StyleMorphRequest extends ModelRequest {
+  image: Blob;
+  imageName: string;
+  maxSide: number;
+  /** Blend with the original, as the Strength slider does for a photo. */
+  strength: number;
+  frames: ExtraInput[][];
+  frameMillis: number;
+}
+
+export interface StyleMorphResult {
+  blob: Blob;
+  frames: number;
+  width: number;
+  height: number;
+  backend: Backend;
+  variant: string;
+}
+
+export interface StyleVideoRequest extends ModelRequest {
+  video: File;
+  /** Output height in pixels; 0 keeps the source's. */
+  height: number;
+  trim: Trim;
+  strength: number;
+  format: VideoFormat;
+  gif: GifOptions;
+  /** "ffmpeg" skips the browser's VideoEncoder (URL ?encoder=ffmpeg), to use or test the fallback. */
+  encoder: 'auto' | 'ffmpeg';
+}
+
+export interface StyleVideoResult {
+  blob: Blob;
+  decoder: DecoderPath;
+  /** Frames went decoder -> GPU texture -> model input without the CPU route's readback and conversion (WebGPU route). */
+  framesOnGpu: boolean;
+  /** Encoder codec ("avc", "vp9") or "gif". */
+  codec: string;
+  width: number;
+  height: number;
+  frames: number;
+  /** Output duration. */
+  seconds: number;
+  /** Source time of the output's first frame (the trim start, snapped to a frame). */
+  sourceStart: number;
+  hasAudio: boolean;
+  framesPerSecond: number;
+  backend: Backend;
+  variant: string;
+  /** Set when the job finished but the user should know something went wrong (a truncated file). */
+  warning?: string;
+}
+
+/** Live preview: the first seconds stylised straight onto a canvas the page handed over. */
+export interface PreviewVideoRequest extends ModelRequest {
+  video: File;
+  height: number;
+  seconds: number;
+  canvas: OffscreenCanvas;
+}
+
+export interface PreviewVideoResult {
+  /** Frames stylised and shown, of `total` in the previewed seconds. */
+  frames: number;
+  total: number;
+  framesPerSecond: number;
+  decoder: DecoderPath;
+}
+
+export interface StyleMethods {
+  styleImage(request: StyleImageRequest): StyleImageResult;
+  styleMorph(request: StyleMorphRequest): StyleMorphResult;
+  styleVideo(request: StyleVideoRequest): StyleVideoResult;
+  previewVideo(request: PreviewVideoRequest): PreviewVideoResult;
+}
