@@ -209,7 +209,7 @@ def main(argv=None):
     #    the tiers can be compared style by style.
     losses = {}
     if tier != "realtime":
-        loss = PerceptualLoss(args["loss_net"], args["smooth"])
+        loss = PerceptualLoss.from_args(args)
         photos_256 = [load_image(pth, 256, 4) for pth in EVAL_PHOTOS]
         for sid, idx, _ in styles:
             c, s_ = eval_losses(loss, net, idx, n_all, args, photos_256)

@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import sys
 import time
@@ -71,6 +72,7 @@ def parse_args(argv=None):
     p.add_argument("--clip", type=float, help="gradient norm clip; 0 = off (1.0)")
     p.add_argument("--ckpt-minutes", type=float, default=3.0)
     p.add_argument("--log-every", type=int, default=25)
+    p.add_argument("--snapshot-every", type=int, default=0, help="also keep ckpt-<step>.pt every N steps (0 = off)")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=0)
     return p.parse_args(argv)
@@ -240,6 +242,10 @@ def main(argv=None):
                   + f"  {per_step:.2f} s/step" + (f"  ~{fmt_time(min(left))} left" if left else "")
                   + f"  checkpoint {ckpt_path} ({fmt_time(time.time() - last_save)} ago)", flush=True)
             window = []
+        if a.snapshot_every and state["step"] % a.snapshot_every == 0:
+            save()
+            shutil.copyfile(ckpt_path, os.path.join(a.run_dir, f"ckpt-{state['step']}.pt"))
+            last_save = time.time()
         if time.time() - last_save > a.ckpt_minutes * 60:
             save()
             last_save = time.time()

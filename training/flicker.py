@@ -1,0 +1,87 @@
+"""Video flicker of style models (issue 12 part 4), measured on ../shared/media/ski.mov.
+
+flicker = mean over consecutive frame pairs of mean|y[t] - y[t-1]|, divided by the same for the
+input frames x: how much more the stylised video changes from frame to frame than the video
+itself does (1 = no more than the input; per-frame style transfer is typically well above 1,
+because small input changes flip textures). Frames: the first --frames frames at 25 fps, scaled
+to 456x256 (the app's video figure in README.md).
+
+    /usr/bin/python3 training/flicker.py --shipped [--json training/flicker-shipped.json]
+    /usr/bin/python3 training/flicker.py --ckpt training/runs/x/ckpt.pt
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from data import CLIPS  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+W, H = 456, 256
+
+
+def frames(path, n):
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = os.path.join(tmp, "f.rgb")
+        subprocess.run(["ffmpeg", "-v", "error", "-i", path, "-vf", f"scale={W}:{H}", "-frames:v", str(n),
+                        "-pix_fmt", "rgb24", "-f", "rawvideo", raw], check=True)
+        a = np.fromfile(raw, np.uint8).reshape(-1, H, W, 3)
+    return [torch.from_numpy(f.astype(np.float32) / 255).permute(2, 0, 1)[None] for f in a]
+
+
+def change(seq):
+    return float(np.mean([(b - a).abs().mean().item() for a, b in zip(seq, seq[1:])]))
+
+
+def flicker(outs, xs):
+    return round(change(outs) / change(xs), 3)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--video", default=CLIPS[0])
+    p.add_argument("--frames", type=int, default=100)
+    p.add_argument("--shipped", action="store_true", help="every shipped realtime style file")
+    p.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
+    p.add_argument("--ckpt", nargs="*", help="checkpoints (each style of each)")
+    p.add_argument("--json")
+    p.add_argument("--threads", type=int, default=1)
+    a = p.parse_args()
+    torch.set_num_threads(a.threads)
+    xs = frames(a.video, a.frames)
+    result = {"video": os.path.basename(a.video), "frames": len(xs), "size": f"{W}x{H}",
+              "inputChange": round(change(xs), 5)}
+    if a.shipped:
+        from export_onnx import run_ort
+        models = json.load(open(os.path.join(a.models_dir, "manifest.json")))["models"]
+        for m in models:
+            if m["task"] != "style":
+                continue
+            f = os.path.join(a.models_dir, next(v for v in m["variants"] if v["name"] == "fp32")["file"])
+            result[m["id"]] = flicker(run_ort(f, xs), xs)
+            print(m["id"], result[m["id"]], flush=True)
+    for path in a.ckpt or []:
+        from train import load_checkpoint
+        net, args, _ = load_checkpoint(path)
+        for i in range(net.config["n_styles"]):
+            w = torch.eye(net.config["n_styles"])[i:i + 1]
+            with torch.no_grad():
+                outs = [net(x, w) for x in xs]
+            key = f"{path}#{os.path.basename(args['styles'][i])}"
+            result[key] = flicker(outs, xs)
+            print(key, result[key], flush=True)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(result, f, indent=1)
+            f.write("\n")
+
+
+if __name__ == "__main__":
+    main()

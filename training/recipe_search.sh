@@ -1,0 +1,34 @@
+#!/bin/sh
+# Issue 12's recipe search: short single-style runs of the realtime net on one painting, one at a
+# time, niced, each in its own (git-ignored, resumable) run dir; scored afterwards by critic.py.
+#   sh training/recipe_search.sh [run-name ...]     (no names: every run below, in order)
+# Runs from the project root; ../shared beside it supplies the photos and paintings.
+cd "$(dirname "$0")/.." || exit 1
+S=../shared/styles
+STEPS=${STEPS:-300}
+THREADS=${THREADS:-1}
+DEEP="--style-layers activation_3 activation_5 mixed0 mixed1 mixed2"
+run() {  # name, painting, extra train.py args...
+  name=$1; style=$2; shift 2
+  [ -n "$ONLY" ] && case " $ONLY " in *" $name "*) ;; *) return ;; esac
+  nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/search/$name" --styles "$S/$style" \
+    --steps "$STEPS" --threads "$THREADS" --smooth none --ckpt-minutes 2 --log-every 50 "$@" \
+    > "training/runs/search/$name.log" 2>&1
+}
+mkdir -p training/runs/search
+ONLY="$*"
+# wait for a training run already going (one at a time on this machine)
+while pgrep -f "training/train.py" > /dev/null; do sleep 20; done
+# starting point (DESIGN.md "Known facts"): deeper style layers, content mixed0, painting at 384 px
+run deep384-c1      starrynight.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1
+# "add your own style" (issue 12 part 5): only the new style's norms on the shipped realtime blend
+# net's frozen convs; Lady with an Ermine is the one painting that net never saw
+run norm-ermine     ermine.jpg --mode norm --base models/style/blend.rt.fp32.onnx --lr 0.01 --log-every 25 --snapshot-every 50
+run norm-klee       klee.jpg --mode norm --base models/style/blend.rt.fp32.onnx --lr 0.01 --log-every 25 --snapshot-every 50
+run deep512-c1      starrynight.jpg $DEEP --content-layer mixed0 --style-size 512 --content-weight 1
+run deep384-c2-m1   starrynight.jpg $DEEP --content-layer mixed1 --style-size 384 --content-weight 2
+run deeper384-c1    starrynight.jpg --style-layers activation_5 mixed0 mixed1 mixed2 mixed3 --content-layer mixed1 --style-size 384 --content-weight 1
+run shipped256      starrynight.jpg --content-layer activation_5 --style-size 256 --content-weight 1
+run deep384-c1-kand kandinsky.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1
+run shipped256-kand kandinsky.jpg --content-layer activation_5 --style-size 256 --content-weight 1
+run deep384-c1-crop256 starrynight.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1 --size 256 --crop-min 192 --crop-max 384
