@@ -43,7 +43,7 @@ export class StorageFullError extends UserError {
     options?: { cause?: unknown },
   ) {
     super(
-      `There is not enough storage space on this device to keep this model (${Math.ceil(needed / (1024 * 1024))} MB). ` +
+      `There is not enough storage space on this device to keep this model (${(needed / (1024 * 1024)).toFixed(1)} MB). ` +
         'Free some space (or delete other models), or run it from memory this time: it will be downloaded again on your next visit.',
       options,
     );

@@ -1,0 +1,343 @@
+/**
+ * The model manager end to end, against a stand-in catalogue model served by a local "hub".
+ *
+ * Why a real HTTPS server and not page.route: the production path (pinned https://huggingface.co
+ * URL -> 302 to a CDN host -> CORS fetch under the page's CSP and COEP -> streamed body -> Range
+ * request after a cut) only runs for real over a real connection. page.route hands the browser a
+ * whole body at once, so a connection cut halfway cannot happen, and it skips the redirect and CORS.
+ * So Chromium resolves huggingface.co and cdn-lfs.hf.co to a local TLS server (--host-resolver-rules,
+ * self-signed certificate accepted by this test's context only) that behaves like the hub: /resolve/
+ * redirects to the CDN, which serves the bytes with byte ranges and CORS.
+ *
+ * Why a served manifest: the app reads catalogue entries at run time from the served
+ * models/manifest.json (manager.loadServedManifest), so the test serves the built app with one
+ * extra catalogue entry (scripts/make-catalogue-standin.mjs) and no production code is bypassed.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
+import { startServer } from '../scripts/serve.mjs';
+
+const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
+const APP_PORT = Number(process.env.E2E_PORT ?? 4412) + 2;
+const HUB_PORT = APP_PORT + 1;
+const CDN = 'cdn-lfs.hf.co';
+
+test.use({
+  ignoreHTTPSErrors: true,
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, `--host-resolver-rules=MAP huggingface.co 127.0.0.1:${HUB_PORT}, MAP ${CDN} 127.0.0.1:${HUB_PORT}`],
+  },
+});
+
+const standIn = makeCatalogueStandIn();
+const modelFile = standIn.files[0];
+const configFile = standIn.files[1];
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+/** What the hub does to the next requests: cut the first model response halfway, flip a byte, go slowly. */
+interface HubMode {
+  cutFirst?: boolean;
+  tamper?: boolean;
+  chunkDelayMs?: number;
+}
+interface HubRequest {
+  host: string;
+  path: string;
+  range?: string;
+  status: number;
+}
+
+let hub: Server;
+let app: HttpServer;
+let mode: HubMode = {};
+let hubLog: HubRequest[] = [];
+
+function certificate(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'clipmorph-hub-'));
+  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=huggingface.co', '-addext', `subjectAltName=DNS:huggingface.co,DNS:${CDN}`], { stdio: 'ignore' });
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+const cors = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Range',
+  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+async function startHub(): Promise<Server> {
+  const bySha = new Map(standIn.files.map((f) => [sha(f.bytes), f.bytes]));
+  const byUrlPath = new Map(Object.entries(standIn.urls).map(([url, bytes]) => [new URL(url).pathname, bytes]));
+  const server = createServer(certificate(), (req, res) => {
+    const host = (req.headers.host ?? '').split(':')[0];
+    const url = new URL(req.url ?? '/', `https://${host}`);
+    const log: HubRequest = { host, path: url.pathname, range: req.headers.range, status: 0 };
+    hubLog.push(log);
+    const reply = (status: number, headers: Record<string, string | number> = {}) => {
+      log.status = status;
+      res.writeHead(status, { ...cors, ...headers });
+    };
+    if (req.method === 'OPTIONS') return void (reply(204), res.end());
+    if (host === 'huggingface.co') {
+      // Like the hub: a pinned /resolve/ URL redirects to the content-addressed CDN object.
+      const bytes = byUrlPath.get(url.pathname);
+      if (!bytes) return void (reply(404), res.end());
+      reply(302, { Location: `https://${CDN}/repos/clipmorph/${sha(bytes)}` });
+      return void res.end();
+    }
+    const original = bySha.get(url.pathname.split('/').pop() ?? '');
+    if (!original) return void (reply(404), res.end());
+    const bytes = mode.tamper ? Buffer.from(original) : original;
+    if (mode.tamper) bytes[1000] ^= 0xff; // one bit pattern changed, same length
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const body = bytes.subarray(start);
+    reply(range ? 206 : 200, {
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': body.length,
+      'Accept-Ranges': 'bytes',
+      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+    });
+    const isModel = original === modelFile.bytes;
+    const cutAt = mode.cutFirst && isModel && !range ? Math.floor(body.length / 2) : Infinity;
+    let sent = 0;
+    const step = 64 * 1024;
+    const pump = () => {
+      if (res.destroyed) return;
+      if (sent >= cutAt) {
+        res.socket?.destroy(); // the connection drops halfway through the file
+        return;
+      }
+      if (sent >= body.length) return void res.end();
+      const chunk = body.subarray(sent, Math.min(sent + step, body.length, cutAt));
+      sent += chunk.length;
+      res.write(chunk, () => setTimeout(pump, isModel ? (mode.chunkDelayMs ?? 15) : 0));
+    };
+    pump();
+  });
+  await new Promise<void>((resolve) => server.listen(HUB_PORT, '127.0.0.1', resolve));
+  return server;
+}
+
+test.beforeAll(async () => {
+  hub = await startHub();
+  const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
+  manifest.models.push(standIn.entry);
+  app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+});
+test.afterAll(async () => {
+  hub?.close();
+  app?.close();
+});
+test.beforeEach(() => {
+  mode = {};
+  hubLog = [];
+});
+
+const appUrl = () => `http://127.0.0.1:${APP_PORT}/?backend=wasm`;
+const row = (page: Page) => page.getByTestId(`model-${STANDIN_ID}`);
+const state = (page: Page) => page.getByTestId(`model-state-${STANDIN_ID}`);
+const cdnRequests = () => hubLog.filter((r) => r.host === CDN);
+
+/** Files in the manager's OPFS directory, with the sha256 of their content. */
+async function storedFiles(page: Page): Promise<Array<{ name: string; bytes: number; sha256: string }>> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await root.getDirectoryHandle('clipmorph-models');
+    } catch {
+      return [];
+    }
+    const out: Array<{ name: string; bytes: number; sha256: string }> = [];
+    for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
+      const data = await (await handle.getFile()).arrayBuffer();
+      const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) => b.toString(16).padStart(2, '0')).join('');
+      out.push({ name, bytes: data.byteLength, sha256: digest });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  });
+}
+
+const expectedStore = () =>
+  standIn.files.map((f) => ({ name: sha(f.bytes), bytes: f.bytes.length, sha256: sha(f.bytes) })).sort((a, b) => a.name.localeCompare(b.name));
+
+async function openPanel(page: Page) {
+  await page.getByTestId('open-models').click();
+  await expect(page.getByTestId('models-panel')).toBeVisible();
+  await expect(row(page)).toBeVisible();
+}
+
+/** Clicks Download and, where the licence must be accepted first, Accept. */
+async function download(page: Page) {
+  await page.getByTestId(`download-model-${STANDIN_ID}`).click();
+  await page.getByTestId('accept-licence').click();
+}
+
+test.describe('model manager', () => {
+  test('nothing downloads until asked; the licence comes first; progress shows speed and time left; the model works offline after a reload', async ({ context, page }) => {
+    mode = { chunkDelayMs: 40 };
+    await page.goto(appUrl());
+    await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
+    await openPanel(page);
+    await expect(row(page)).toContainText('Tiny depth (test stand-in)');
+    await expect(row(page)).toContainText('Apache-2.0');
+    await expect(page.getByTestId(`model-size-${STANDIN_ID}`)).toHaveText('3.0 MB');
+    await expect(state(page)).toHaveText('Not downloaded · 3.0 MB');
+    await expect(page.getByTestId('storage-estimate')).toContainText(/used, .* free/);
+    // The dialog is modal and keyboard-reachable: focus is inside it, Escape closes it and focus returns.
+    expect(await page.evaluate(() => document.activeElement?.closest('dialog')?.dataset.testid)).toBe('models-panel');
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('models-panel')).toHaveCount(0);
+    await expect(page.getByTestId('open-models')).toBeFocused();
+    await openPanel(page);
+
+    await page.getByTestId(`download-model-${STANDIN_ID}`).click();
+    await expect(page.getByTestId('accept-licence')).toBeVisible();
+    await expect(row(page)).toContainText('released under the Apache-2.0 licence');
+    expect(hubLog).toEqual([]); // the licence is shown before anything is fetched
+
+    const seen = new Set<number>();
+    const speeds: string[] = [];
+    const progress = page.getByTestId(`model-progress-${STANDIN_ID}`);
+    const watch = (async () => {
+      for (let i = 0; i < 400; i++) {
+        const value = await progress.getAttribute('aria-valuenow', { timeout: 50 }).catch(() => null);
+        if (value !== null) seen.add(Number(value));
+        const speed = await page.getByTestId(`model-speed-${STANDIN_ID}`).textContent({ timeout: 50 }).catch(() => null);
+        if (speed) speeds.push(speed);
+        if ((await state(page).textContent())?.startsWith('On this device')) return;
+        await page.waitForTimeout(25);
+      }
+    })();
+    await page.getByTestId('accept-licence').click();
+    await expect(state(page)).toHaveText('On this device · 3.0 MB', { timeout: 60_000 });
+    await watch;
+    expect([...seen].some((v) => v > 0 && v < 100)).toBe(true);
+    expect(speeds.some((s) => /MB of 3\.0 MB · [\d.]+ (KB|MB)\/s · about \d+ s left/.test(s))).toBe(true);
+    // Each file once, through the hub's redirect to its CDN, none cut, none resumed.
+    expect(cdnRequests().map((r) => [r.status, r.range])).toEqual([
+      [200, undefined],
+      [200, undefined],
+    ]);
+    expect(await storedFiles(page)).toEqual(expectedStore());
+    await expect(page.getByTestId(`model-message-${STANDIN_ID}`)).toContainText('Downloaded and verified');
+
+    // Offline, after a reload: the app shell comes from the service worker, the model from OPFS.
+    await expect
+      .poll(() => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)), { timeout: 60_000 })
+      .toBe(true);
+    await context.setOffline(true);
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
+    await openPanel(page);
+    await expect(state(page)).toHaveText('On this device · 3.0 MB');
+    await page.getByTestId(`check-model-${STANDIN_ID}`).click();
+    await expect(page.getByTestId(`model-message-${STANDIN_ID}`)).toHaveText(/All 2 files read back from this device and verified \(sha256, 3\.0 MB\)/);
+    expect(cdnRequests()).toHaveLength(2); // nothing fetched again
+  });
+
+  test('a connection cut halfway is resumed with a Range request and ends with the right bytes', async ({ page }) => {
+    mode = { cutFirst: true };
+    await page.goto(appUrl());
+    await openPanel(page);
+    await download(page);
+    await expect(state(page)).toHaveText('On this device · 3.0 MB', { timeout: 60_000 });
+    const model = cdnRequests().filter((r) => r.path.endsWith(sha(modelFile.bytes)));
+    expect(model[0]).toMatchObject({ status: 200, range: undefined });
+    const resumed = model.find((r) => r.range);
+    expect(resumed?.status).toBe(206);
+    const from = Number(/^bytes=(\d+)-$/.exec(resumed?.range ?? '')?.[1]);
+    expect(from).toBeGreaterThan(0);
+    expect(from).toBeLessThanOrEqual(modelFile.bytes.length / 2);
+    // The pinned hub URL was asked again with the Range header (and kept it through the redirect).
+    expect(hubLog.some((r) => r.host === 'huggingface.co' && r.range === `bytes=${from}-`)).toBe(true);
+    expect(await storedFiles(page)).toEqual(expectedStore());
+  });
+
+  test('cancel keeps what arrived; downloading again resumes from the stored part', async ({ page }) => {
+    mode = { chunkDelayMs: 120 };
+    await page.goto(appUrl());
+    await openPanel(page);
+    await download(page);
+    await expect.poll(async () => Number(await page.getByTestId(`model-progress-${STANDIN_ID}`).getAttribute('aria-valuenow')), { timeout: 30_000 }).toBeGreaterThan(10);
+    await page.getByTestId(`cancel-download-${STANDIN_ID}`).click();
+    await expect(page.getByTestId(`model-message-${STANDIN_ID}`)).toContainText('Download cancelled');
+    await expect(state(page)).toHaveText(/^Partly downloaded · [\d.]+ (KB|MB) of 3\.0 MB$/);
+    const part = (await storedFiles(page)).find((f) => f.name === `${sha(modelFile.bytes)}.part`);
+    expect(part?.bytes).toBeGreaterThan(0);
+    expect(part?.sha256).toBe(sha(modelFile.bytes.subarray(0, part!.bytes))); // a true prefix of the file
+
+    mode = {};
+    await page.getByTestId(`download-model-${STANDIN_ID}`).click(); // licence already accepted: no second prompt
+    await expect(state(page)).toHaveText('On this device · 3.0 MB', { timeout: 60_000 });
+    expect(cdnRequests().some((r) => r.range === `bytes=${part!.bytes}-` && r.status === 206)).toBe(true);
+    expect(await storedFiles(page)).toEqual(expectedStore());
+  });
+
+  test('a tampered file is refused by its sha256 and nothing of it is left stored', async ({ page }) => {
+    mode = { tamper: true };
+    await page.goto(appUrl());
+    await openPanel(page);
+    await download(page);
+    const message = page.getByTestId(`model-message-${STANDIN_ID}`);
+    await expect(message).toHaveAttribute('role', 'alert', { timeout: 60_000 });
+    await expect(message).toContainText('onnx/model.onnx failed its integrity check (sha256');
+    expect(cdnRequests().length).toBeGreaterThan(0);
+    expect(await storedFiles(page)).toEqual([]);
+    await expect(state(page)).toHaveText('Not downloaded · 3.0 MB');
+  });
+
+  test('when storage is full it says so and offers to run from memory this time', async ({ page }) => {
+    await page.goto(appUrl());
+    await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
+    // A real quota: the origin may store only what it already uses plus 1 MB (the model needs 3 MB).
+    const cdp = await page.context().newCDPSession(page);
+    const usage = await page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: `http://127.0.0.1:${APP_PORT}`, quotaSize: usage + 1024 * 1024 });
+    await openPanel(page);
+    await download(page);
+    const message = page.getByTestId(`model-message-${STANDIN_ID}`);
+    await expect(message).toContainText('not enough storage space on this device to keep this model (3.0 MB)');
+    await expect(message).toHaveAttribute('role', 'alert');
+    expect(await storedFiles(page)).toEqual([]);
+    await page.getByTestId(`run-from-memory-${STANDIN_ID}`).click();
+    await expect(state(page)).toHaveText('In memory for this session', { timeout: 60_000 });
+    await expect(message).toContainText('Downloaded into memory for this session only');
+    expect(await storedFiles(page)).toEqual([]); // nothing written to the full device
+    // The refused attempt stopped at the model file (the real OPFS write hit the quota, or the
+    // estimate said it would not fit); the memory run then fetched each file once more.
+    const fetched = (file: { bytes: Buffer }) => cdnRequests().filter((r) => r.path.endsWith(sha(file.bytes))).length;
+    expect(fetched(modelFile)).toBeGreaterThanOrEqual(1);
+    expect(fetched(modelFile)).toBeLessThanOrEqual(2);
+    expect(fetched(configFile)).toBe(1);
+  });
+
+  test('delete one model and delete all remove every stored file', async ({ page }) => {
+    await page.goto(appUrl());
+    await openPanel(page);
+    await download(page);
+    await expect(state(page)).toHaveText('On this device · 3.0 MB', { timeout: 60_000 });
+    expect(await storedFiles(page)).toHaveLength(2);
+    await page.getByTestId(`delete-model-${STANDIN_ID}`).click();
+    await expect(state(page)).toHaveText('Not downloaded · 3.0 MB');
+    expect(await storedFiles(page)).toEqual([]);
+
+    await page.getByTestId(`download-model-${STANDIN_ID}`).click();
+    await expect(state(page)).toHaveText('On this device · 3.0 MB', { timeout: 60_000 });
+    await page.getByTestId('delete-all-models').click();
+    await expect(state(page)).toHaveText('Not downloaded · 3.0 MB');
+    expect(await storedFiles(page)).toEqual([]);
+    await expect(page.getByTestId('delete-all-models')).toBeDisabled();
+  });
+});
