@@ -12,13 +12,21 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * Hugging Face, where catalogue models come from: its /resolve/<commit>/ URLs redirect to CDN hosts
+ * (cdn-lfs.huggingface.co, cdn-lfs-us-1.hf.co, cas-bridge.xethub.hf.co…), which the fetch follows.
+ * The served models/manifest.json may list new catalogue models without a rebuild, and the
+ * validator (src/models/registry.ts) admits only these pinned hub URLs, so the policy names them.
+ */
+const HUB_HOSTS = ['https://huggingface.co', 'https://*.huggingface.co', 'https://*.hf.co'];
+
 /** Origins of catalogue models (non-embedded), the only places besides the app it may connect to. */
 function modelHosts(): string[] {
   const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as {
-    models: Array<{ embedded: boolean; variants: Array<{ file: string }> }>;
+    models: Array<{ embedded: boolean; variants: Array<{ files?: Array<{ url: string }> }> }>;
   };
-  const urls = manifest.models.filter((m) => !m.embedded).flatMap((m) => m.variants.map((v) => new URL(v.file).origin));
-  return [...new Set(urls)];
+  const urls = manifest.models.filter((m) => !m.embedded).flatMap((m) => m.variants.flatMap((v) => (v.files ?? []).map((f) => new URL(f.url).origin)));
+  return [...new Set([...HUB_HOSTS, ...urls])];
 }
 
 /**
@@ -85,7 +93,8 @@ export default defineConfig({
       injectManifest: {
         globPatterns: ['**/*.{html,js,mjs,css,wasm,onnx,json,png,jpg,svg,webmanifest}'],
         globIgnores: ['**/*.map'],
-        // Runtimes (ORT ~27 MB, ffmpeg ~32 MB) and the models must be precached to work offline.
+        // Listed with revisions so the worker knows them; the runtimes among them (ORT ~14 + 26 MB,
+        // ffmpeg ~32 MB) are cached by need, not at install (src/sw/sw.ts).
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
       },
       manifest: {

@@ -57,9 +57,11 @@ test.describe('installable offline app', () => {
     await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
     await waitForPrecache(page);
 
-    // Every built file is precached except source maps, the worker script itself and host config.
+    // Every built file is precached except source maps, the worker script itself and host config,
+    // and the runtimes this device does not need (precache by need): ffmpeg.wasm until a video needs
+    // it, ORT's WebGPU runtime on a page that runs WASM.
     const precached = (await precacheStatus(page)).map((e) => new URL(e.url).pathname.replace('/clipmorph/', ''));
-    const expected = distFiles().filter((f) => !f.endsWith('.map') && f !== 'sw.js' && f !== '_headers');
+    const expected = distFiles().filter((f) => !f.endsWith('.map') && f !== 'sw.js' && f !== '_headers' && !f.startsWith('ffmpeg/') && !f.includes('.asyncify.'));
     expect(precached.sort()).toEqual(expected.sort());
 
     await context.setOffline(true);

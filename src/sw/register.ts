@@ -4,6 +4,7 @@
  */
 import { Workbox } from 'workbox-window';
 import { create } from 'zustand';
+import { chooseBackend, probeWebGpu } from '../runtime/capabilities';
 
 interface UpdateState {
   /** A new version is installed and waits for the user's go-ahead. */
@@ -36,6 +37,17 @@ export function registerServiceWorker(appRoot: string): void {
     }
   });
   void workbox.register();
+  void askForRuntimes();
+}
+
+/**
+ * Precache by need: the worker keeps ORT's WASM runtime everywhere and its WebGPU runtime only
+ * where this page runs on WebGPU (a software adapter runs WASM, so it never needs it).
+ */
+async function askForRuntimes(): Promise<void> {
+  const registration = await navigator.serviceWorker.ready;
+  const backend = chooseBackend(new URLSearchParams(location.search).get('backend'), await probeWebGpu());
+  registration.active?.postMessage({ type: 'PRECACHE_RUNTIMES', backend });
 }
 
 /** Files shared to the installed app (share_target) were parked by the worker in a cache. */
