@@ -50,7 +50,8 @@ export function App() {
         </section>
         <aside className={styles.panel} aria-label="Settings">
           <Options />
-          <JobBar task={task} />
+          {/* Keyed: each task's useCanRun may call different hooks. */}
+          <JobBar key={task.meta.id} task={task} />
         </aside>
       </main>
     </div>

@@ -1,0 +1,59 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chooseTask, clearResult, openFiles, setResult } from './actions';
+import { idleJob, resultOf, useAppStore, type InputFile } from './store';
+
+const input: InputFile = { file: new File([], 'a.png'), name: 'a.png', previewUrl: 'blob:input', video: null };
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  useAppStore.setState({ task: '', input: null, result: null, error: null, job: idleJob });
+});
+
+describe('the shared result', () => {
+  it('revokes the download URL it replaces, and keeps one that is handed back', () => {
+    const revoke = vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    setResult({ task: 'style', url: 'blob:1', fileName: 'a-x.png', payload: { kind: 'image' } });
+    setResult({ task: 'style', url: 'blob:2', fileName: 'a-x.jpeg', payload: { kind: 'image' } });
+    expect(revoke.mock.calls).toEqual([['blob:1']]);
+    setResult({ ...useAppStore.getState().result!, fileName: 'same url' });
+    expect(revoke).toHaveBeenCalledTimes(1);
+    clearResult();
+    expect(revoke.mock.calls).toEqual([['blob:1'], ['blob:2']]);
+    expect(useAppStore.getState().result).toBeNull();
+  });
+
+  it('is typed by the task that made it', () => {
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    setResult({ task: 'depth', url: 'blob:d', fileName: 'a-depth.png', payload: { colormap: 'turbo' } });
+    expect(resultOf<{ colormap: string }>(useAppStore.getState(), 'depth')?.payload.colormap).toBe('turbo');
+    expect(resultOf(useAppStore.getState(), 'style')).toBeNull();
+  });
+});
+
+describe('chooseTask', () => {
+  it('keeps the input, drops the other task\'s result and error', () => {
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    useAppStore.setState({ task: 'style', input, error: 'old error' });
+    setResult({ task: 'style', url: 'blob:s', fileName: 'a-style.png', payload: null });
+    chooseTask('depth');
+    const state = useAppStore.getState();
+    expect([state.task, state.input, state.result, state.error]).toEqual(['depth', input, null, null]);
+  });
+});
+
+describe('openFiles', () => {
+  it('hands a model file to the task that takes one, and refuses it plainly for a task that does not', async () => {
+    const model = new File([new Uint8Array([1, 2, 3])], 'mine.onnx');
+    const opened: string[] = [];
+    await openFiles([model], { openModel: async (file) => void opened.push(file.name) });
+    expect(opened).toEqual(['mine.onnx']);
+    expect(useAppStore.getState().error).toBeNull();
+    await openFiles([model], {});
+    expect(useAppStore.getState().error).toMatch(/"mine.onnx" is a model file, and this task takes no model of your own/);
+  });
+
+  it('says what a file that is neither image, video nor model is', async () => {
+    await openFiles([new File(['hi'], 'notes.txt', { type: 'text/plain' })], {});
+    expect(useAppStore.getState().error).toBe('"notes.txt" is neither an image nor a video. Drop a photo (PNG, JPEG, WebP), a video (MP4, MOV, WebM, AVI...).');
+  });
+});
