@@ -1,0 +1,138 @@
+/**
+ * One photo through a depth model: the model's own preprocessing, one run, the map back at the
+ * photo's size. Both catalogue models' contracts are here, checked against the session when it
+ * opens (names, ranks, fixed sides), so a wrong or broken file fails with a sentence, not a stretched
+ * picture.
+ */
+import type { Rgba } from '../../lib/pixels';
+import type { TensorSpec } from '../../models/registry';
+import type { HostTensor } from '../../runtime/tensors';
+import { finiteRange, depthFromOutput, toPhotoSize, type DepthMap, type Range } from './postprocess';
+import { preprocessDepthAnything, preprocessMidas, type ModelInput } from './preprocess';
+
+export type DepthModelKind = 'depth-anything' | 'midas';
+
+export interface DepthContract {
+  kind: DepthModelKind;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  /**
+   * Names the app may rely on. MiDaS's output name is unconfirmed (CATALOGUE.md), and so is its input
+   * name, so for it the graph's only input and only output are taken, whatever they are called.
+   */
+  namesConfirmed: boolean;
+  preprocess(image: Rgba): ModelInput;
+}
+
+/** The contracts as ../shared/CATALOGUE.md states them (checked against it in catalogue.test.ts). */
+export const DEPTH_CONTRACTS: Record<DepthModelKind, DepthContract> = {
+  'depth-anything': {
+    kind: 'depth-anything',
+    inputs: [{ name: 'pixel_values', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 'height', 'width'] }],
+    outputs: [{ name: 'predicted_depth', dtype: 'float32', shape: [1, 'height', 'width'] }],
+    namesConfirmed: true,
+    preprocess: preprocessDepthAnything,
+  },
+  midas: {
+    kind: 'midas',
+    inputs: [{ name: 'input', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 256, 256], range: [0, 1] }],
+    outputs: [{ name: 'output', dtype: 'float32', shape: [1, 256, 256] }],
+    namesConfirmed: false,
+    preprocess: preprocessMidas,
+  },
+};
+
+/** What the runtime's ModelSession offers that this module needs (tests pass an onnxruntime-node session wrapped in one). */
+export interface DepthSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  run(feeds: Readonly<Record<string, HostTensor>>, options?: { outputs?: readonly string[] }): Promise<Record<string, HostTensor>>;
+}
+
+/** ORT's per-input/output metadata, where the runtime exposes it (onnxruntime 1.22+). */
+export interface ValueMetadata {
+  name: string;
+  isTensor: boolean;
+  type?: string;
+  shape?: readonly (number | string)[];
+}
+
+export interface BoundNames {
+  input: string;
+  output: string;
+}
+
+/**
+ * The input and output to use, after checking the graph against the contract: the names (where
+ * confirmed), one input and one output (where not), and from metadata the element type, the rank
+ * and the fixed sides. Throws a sentence naming what differs.
+ */
+export function bindDepthSession(session: DepthSession, kind: DepthModelKind, metadata?: { inputs: readonly ValueMetadata[]; outputs: readonly ValueMetadata[] }): BoundNames {
+  const contract = DEPTH_CONTRACTS[kind];
+  const label = kind === 'depth-anything' ? 'Depth Anything' : 'MiDaS';
+  let input: string;
+  let output: string;
+  if (contract.namesConfirmed) {
+    input = contract.inputs[0].name;
+    output = contract.outputs[0].name;
+    if (!session.inputNames.includes(input) || !session.outputNames.includes(output)) {
+      throw new Error(
+        `This file is not a ${label} depth model: it takes ${session.inputNames.join(', ') || 'nothing'} and gives ${session.outputNames.join(', ') || 'nothing'}, ` +
+          `but ${input} -> ${output} was expected.`,
+      );
+    }
+  } else {
+    if (session.inputNames.length !== 1 || session.outputNames.length !== 1) {
+      throw new Error(`This file is not a ${label} depth model: it has ${session.inputNames.length} inputs and ${session.outputNames.length} outputs, one of each was expected.`);
+    }
+    input = session.inputNames[0];
+    output = session.outputNames[0];
+  }
+  if (metadata) {
+    checkMetadata(label, metadata.inputs.find((m) => m.name === input), contract.inputs[0]);
+    checkMetadata(label, metadata.outputs.find((m) => m.name === output), contract.outputs[0]);
+  }
+  return { input, output };
+}
+
+function checkMetadata(label: string, meta: ValueMetadata | undefined, spec: TensorSpec): void {
+  if (!meta || !meta.isTensor || !meta.shape) return; // the runtime told us nothing: the run checks the output
+  const where = `${label}'s ${meta.name}`;
+  if (meta.type && meta.type !== spec.dtype) throw new Error(`${where} is ${meta.type}; ${spec.dtype} was expected.`);
+  if (meta.shape.length !== spec.shape.length) throw new Error(`${where} has shape [${meta.shape.join(',')}]; [${spec.shape.join(',')}] was expected.`);
+  spec.shape.forEach((want, i) => {
+    const got = meta.shape![i];
+    // A fixed side must match; a dynamic side must be dynamic (a baked 518 would stretch every photo).
+    const fixedDiffers = typeof want === 'number' && typeof got === 'number' && got !== want;
+    const baked = typeof want === 'string' && typeof got === 'number';
+    if (fixedDiffers || baked) {
+      throw new Error(`${where} has shape [${meta.shape!.join(',')}]; [${spec.shape.join(',')}] was expected (this export fixes a side that must follow the photo).`);
+    }
+  });
+}
+
+export interface DepthResult {
+  /** Raw model values (relative inverse depth, big = near) at the photo's size. */
+  map: DepthMap;
+  /** The map's finite range, for normalising. */
+  range: Range;
+  /** The size the model ran at. */
+  modelSize: { width: number; height: number };
+}
+
+/** One photo through a bound depth session: the map at the photo's size, raw values. */
+export async function estimateDepth(session: DepthSession, names: BoundNames, kind: DepthModelKind, image: Rgba): Promise<DepthResult> {
+  const contract = DEPTH_CONTRACTS[kind];
+  const input = contract.preprocess(image);
+  const outputs = await session.run({ [names.input]: input.tensor }, { outputs: [names.output] });
+  const raw = depthFromOutput(outputs[names.output]);
+  const [, , inH, inW] = input.tensor.dims;
+  if (raw.width !== inW || raw.height !== inH) {
+    throw new Error(
+      `The depth model returned a ${raw.width}x${raw.height} map for a ${inW}x${inH} input; it must follow the input's size ` +
+        '(an export with a fixed output size cannot be used).',
+    );
+  }
+  const map = toPhotoSize(raw, input.source.width, input.source.height);
+  return { map, range: finiteRange(map.data), modelSize: { width: inW, height: inH } };
+}
