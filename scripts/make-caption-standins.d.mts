@@ -1,0 +1,18 @@
+export const LAYERS: number;
+export const HEADS: number;
+export const HEAD_DIM: number;
+export const HIDDEN: number;
+export const ENCODER_SEQ: number;
+export const VOCAB_SIZE: number;
+export const END: number;
+export const POSITIONS: number;
+export const CAPTIONS: readonly string[];
+export const ERROR_TOKEN_TEXT: string;
+export const THRESHOLDS: { dark: number; bright: number; nan: number };
+export const GREY_LEVELS: { dark: number; mid: number; bright: number; nan: number };
+export function buildVocab(): { vocab: Record<string, number>; merges: string };
+export function captionIds(): { captions: number[][]; error: number };
+export function encoderModel(): Uint8Array;
+export function decoderModel(): Uint8Array;
+export function captionStandinFiles(): Record<'onnx/encoder_model.onnx' | 'onnx/decoder_model_merged.onnx' | 'vocab.json' | 'merges.txt', Uint8Array>;
+export function makeCaptionStandins(outDir: string): Record<string, { bytes: number; sha256: string }>;
