@@ -9,8 +9,8 @@ import path from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { DEPTH_STANDINS } from '../../../scripts/make-depth-standins.mjs';
-import { DEPTH_CONTRACTS, type DepthModelKind } from './estimate';
-import { depthAnythingSize, IMAGENET_MEAN, IMAGENET_STD, MIDAS_SIDE } from './preprocess';
+import { DEPTH_CONTRACTS, type DepthModelKind } from './worker/estimate';
+import { depthAnythingSize, IMAGENET_MEAN, IMAGENET_STD, MIDAS_SIDE } from './worker/preprocess';
 
 const cataloguePath = path.resolve(import.meta.dirname, '../../../../shared/CATALOGUE.md');
 const haveCatalogue = existsSync(cataloguePath);

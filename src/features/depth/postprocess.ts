@@ -7,32 +7,12 @@
  * not proportional to distance. Normalising min–max maps the nearest point of the photo to 1 and the
  * farthest to 0.
  */
-import type { HostTensor } from '../../runtime/tensors';
-import { resizeBilinear } from './resize';
 
 /** A float map, row-major, `width * height` values. */
 export interface DepthMap {
   data: Float32Array;
   width: number;
   height: number;
-}
-
-/** The `[1,H,W]` (or `[H,W]`, `[1,1,H,W]`) float32 output as a map, refusing anything else clearly. */
-export function depthFromOutput(output: HostTensor): DepthMap {
-  if (output.type !== 'float32') throw new Error(`the depth model returned ${output.type}; a float32 map was expected`);
-  const dims = output.dims;
-  const leading = dims.slice(0, -2);
-  if (dims.length < 2 || dims.length > 4 || leading.some((d) => d !== 1)) {
-    throw new Error(`the depth model returned a [${dims.join(',')}] tensor; one map of [1,H,W] was expected`);
-  }
-  const height = dims[dims.length - 2];
-  const width = dims[dims.length - 1];
-  return { data: output.data as Float32Array, width, height };
-}
-
-/** The model's map back at the photo's size (bilinear, half-pixel centres), whatever its aspect. */
-export function toPhotoSize(map: DepthMap, width: number, height: number): DepthMap {
-  return { data: resizeBilinear(map.data, map.width, map.height, width, height), width, height };
 }
 
 export interface Range {

@@ -10,7 +10,7 @@
  * farthest of the first filled pixels left, right, above and below it (see `fillHoles`): a
  * disocclusion shows background stretched in, never the foreground's edge smeared out.
  */
-import type { Rgba } from '../../lib/pixels';
+import type { Rgba } from '../../../lib/pixels';
 
 export type ParallaxPath = 'circle' | 'sway';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Rgba } from '../../lib/pixels';
+import type { Rgba } from '../../../lib/pixels';
 import { cameraOffset, fillHoles, parallaxFrames, PARALLAX_DEFAULTS, warpFrame } from './parallax';
 
 const RED = [200, 30, 30, 255];

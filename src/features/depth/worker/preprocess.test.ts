@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Rgba } from '../../lib/pixels';
+import type { Rgba } from '../../../lib/pixels';
 import { depthAnythingSize, IMAGENET_MEAN, IMAGENET_STD, preprocessDepthAnything, preprocessMidas, roundHalfEven } from './preprocess';
 
 function flat(width: number, height: number, rgb: [number, number, number]): Rgba {

@@ -4,11 +4,30 @@
  * opens (names, ranks, fixed sides), so a wrong or broken file fails with a sentence, not a stretched
  * picture.
  */
-import type { Rgba } from '../../lib/pixels';
-import type { TensorSpec } from '../../models/registry';
-import type { HostTensor } from '../../runtime/tensors';
-import { finiteRange, depthFromOutput, toPhotoSize, type DepthMap, type Range } from './postprocess';
+import type { Rgba } from '../../../lib/pixels';
+import type { TensorSpec } from '../../../models/registry';
+import type { HostTensor } from '../../../runtime/tensors';
+import { finiteRange, type DepthMap, type Range } from '../postprocess';
+import { resizeBilinear } from './resize';
 import { preprocessDepthAnything, preprocessMidas, type ModelInput } from './preprocess';
+
+/** The `[1,H,W]` (or `[H,W]`, `[1,1,H,W]`) float32 output as a map, refusing anything else clearly. */
+export function depthFromOutput(output: HostTensor): DepthMap {
+  if (output.type !== 'float32') throw new Error(`the depth model returned ${output.type}; a float32 map was expected`);
+  const dims = output.dims;
+  const leading = dims.slice(0, -2);
+  if (dims.length < 2 || dims.length > 4 || leading.some((d) => d !== 1)) {
+    throw new Error(`the depth model returned a [${dims.join(',')}] tensor; one map of [1,H,W] was expected`);
+  }
+  const height = dims[dims.length - 2];
+  const width = dims[dims.length - 1];
+  return { data: output.data as Float32Array, width, height };
+}
+
+/** The model's map back at the photo's size (bilinear, half-pixel centres), whatever its aspect. */
+export function toPhotoSize(map: DepthMap, width: number, height: number): DepthMap {
+  return { data: resizeBilinear(map.data, map.width, map.height, width, height), width, height };
+}
 
 export type DepthModelKind = 'depth-anything' | 'midas';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Rgba } from '../../lib/pixels';
+import type { Rgba } from '../../../lib/pixels';
 import { resizeBicubicRgb, resizeBilinear } from './resize';
 
 /** The test image PIL resized: pixel (x, y, c) = (37x + 91y + 53c + 7xy) mod 256, 13x9, opaque. */

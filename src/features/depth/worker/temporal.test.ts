@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalise } from './postprocess';
+import { normalise } from '../postprocess';
 import { flicker, meanFrameChange, quantiles, TemporalRange } from './temporal';
 
 describe('quantiles', () => {

@@ -2,8 +2,8 @@
  * Each depth model's documented input rule (../shared/CATALOGUE.md), from RGBA pixels to the
  * model's float32 NCHW tensor. Pure: runs in the worker and in tests.
  */
-import type { Rgba } from '../../lib/pixels';
-import type { HostTensor } from '../../runtime/tensors';
+import type { Rgba } from '../../../lib/pixels';
+import type { HostTensor } from '../../../runtime/tensors';
 import { resizeBicubicRgb } from './resize';
 
 /** Python's `round`: halves go to the even neighbour (2.5 -> 2, 3.5 -> 4). */

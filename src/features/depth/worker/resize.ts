@@ -8,7 +8,7 @@
  * - `resizeBilinear`: a float map resized with half-pixel centres (PyTorch `interpolate(...,
  *   mode='bilinear', align_corners=False)`), for the model's depth back to the photo's size.
  */
-import type { Rgba } from '../../lib/pixels';
+import type { Rgba } from '../../../lib/pixels';
 
 /** Cubic convolution kernel with a = -0.5 (PIL's `bicubic_filter`). */
 function cubic(x: number): number {

@@ -8,7 +8,7 @@
  * narrows slowly (5 % of the gap per frame, ~2 s at 30 fps to settle), and every frame is normalised
  * with that running range. The first frame starts the range at its own percentiles.
  */
-import type { Range } from './postprocess';
+import type { Range } from '../postprocess';
 
 /** The `p` quantile (0..1) of the finite values, from a fixed-size sample so a 4K frame stays cheap. */
 export function quantiles(data: Float32Array, ps: readonly number[], sampleSize = 16384): number[] {

@@ -9,19 +9,19 @@ import path from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEPTH_ANYTHING_STANDIN, DEPTH_STANDINS, MIDAS_STANDIN } from '../../../scripts/make-depth-standins.mjs';
-import { TEST_MODELS } from '../../../scripts/make-test-models.mjs';
-import type { Rgba } from '../../lib/pixels';
-import type { OrtModule } from '../../runtime/ort';
-import { ModelSession } from '../../runtime/sessions';
-import { applyColormap, colormapTable } from './colormap';
-import { bindDepthSession, estimateDepth, type ValueMetadata } from './estimate';
-import { encodePng16Grey } from './png16';
-import { normalise, toUint16 } from './postprocess';
+import { DEPTH_ANYTHING_STANDIN, DEPTH_STANDINS, MIDAS_STANDIN } from '../../../../scripts/make-depth-standins.mjs';
+import { TEST_MODELS } from '../../../../scripts/make-test-models.mjs';
+import type { Rgba } from '../../../lib/pixels';
+import type { OrtModule } from '../../../runtime/ort';
+import { ModelSession } from '../../../runtime/sessions';
+import { applyColormap, colormapTable } from '../colormap';
+import { bindDepthSession, depthFromOutput, estimateDepth, toPhotoSize, type ValueMetadata } from './estimate';
+import { encodePng16Grey } from '../png16';
+import { normalise, toUint16 } from '../postprocess';
 import { depthAnythingSize, IMAGENET_MEAN, IMAGENET_STD, preprocessDepthAnything, preprocessMidas } from './preprocess';
 import { resizeBilinear } from './resize';
 
-const photoPath = path.resolve(import.meta.dirname, '../../../../shared/media/starry_in.png');
+const photoPath = path.resolve(import.meta.dirname, '../../../../../shared/media/starry_in.png');
 const havePhoto = existsSync(photoPath);
 if (!havePhoto) console.warn(`skipping the depth chain on a real photo: ${photoPath} is absent (the shared folder is not next to the project)`);
 
@@ -176,5 +176,30 @@ describe('graphs that must be refused', () => {
     const style = await session(TEST_MODELS['tiny-style.onnx']());
     expect(() => bindDepthSession(style, 'depth-anything')).toThrow(/not a Depth Anything depth model: it takes input and gives output/);
     expect(() => bindDepthSession(style, 'midas', metadata(style))).toThrow(/MiDaS's output has shape \[1,3,H,W\]/);
+  });
+});
+
+describe('depthFromOutput', () => {
+  it('reads a [1,H,W] float32 output as an H x W map (and [1,1,H,W], [H,W])', () => {
+    const data = new Float32Array(6);
+    expect(depthFromOutput({ type: 'float32', dims: [1, 2, 3], data })).toMatchObject({ width: 3, height: 2 });
+    expect(depthFromOutput({ type: 'float32', dims: [1, 1, 3, 2], data })).toMatchObject({ width: 2, height: 3 });
+    expect(depthFromOutput({ type: 'float32', dims: [2, 3], data })).toMatchObject({ width: 3, height: 2 });
+  });
+
+  it('refuses batches, channels and other types with a sentence', () => {
+    expect(() => depthFromOutput({ type: 'float32', dims: [2, 1, 3], data: new Float32Array(6) })).toThrow(/\[2,1,3\].*\[1,H,W\]/);
+    expect(() => depthFromOutput({ type: 'float32', dims: [1, 3, 1, 2], data: new Float32Array(6) })).toThrow(/one map/);
+    expect(() => depthFromOutput({ type: 'int64', dims: [1, 1, 1], data: new BigInt64Array(1) })).toThrow(/int64/);
+  });
+});
+
+describe('toPhotoSize', () => {
+  it("resizes the model's map to the photo's size, any aspect", () => {
+    const map = { data: Float32Array.from({ length: 14 * 28 }, (_, i) => Math.floor(i / 14)), width: 14, height: 28 };
+    const out = toPhotoSize(map, 100, 37);
+    expect([out.width, out.height, out.data.length]).toEqual([100, 37, 3700]);
+    expect(out.data[0]).toBe(0);
+    expect(out.data[3699]).toBe(27);
   });
 });
