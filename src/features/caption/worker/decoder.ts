@@ -57,7 +57,28 @@ export interface DecoderLayout {
   cacheType: Extract<TensorType, 'float32' | 'float16'>;
 }
 
-/** Checks a merged decoder's names and counts its layers; heads/headDim come from the catalogue (12 x 64). */
+interface ValueMeta {
+  name: string;
+  type?: string;
+  shape?: readonly (number | string)[];
+}
+
+/** ORT's declared input metadata where the runtime exposes it (ModelSession.session.inputMetadata). */
+function inputMetadata(session: RunnableSession): readonly ValueMeta[] {
+  const inner = (session as { session?: { inputMetadata?: readonly ValueMeta[] } }).session;
+  try {
+    return inner?.inputMetadata ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Checks a merged decoder's names and counts its layers. Heads, head size and the cache's element
+ * type are read from the graph's declared `past_key_values.0.key` ([b, heads, past, headDim],
+ * float32 or float16 for fp16 files) where the runtime exposes it; otherwise ViT-GPT2's 12 x 64
+ * float32 (CATALOGUE.md).
+ */
 export function decoderLayout(session: RunnableSession, given: Partial<DecoderLayout> = {}): DecoderLayout {
   const need = ['input_ids', 'encoder_hidden_states', 'use_cache_branch'].filter((n) => !session.inputNames.includes(n));
   const layers = new Set<number>();
@@ -75,7 +96,15 @@ export function decoderLayout(session: RunnableSession, given: Partial<DecoderLa
   if (!session.outputNames.includes('logits')) need.push('logits');
   if (count === 0) need.push('past_key_values.0.key …');
   if (need.length) throw missing('merged decoder (decoder_model_merged.onnx)', need, [...session.inputNames, ...session.outputNames]);
-  return { layers: count, heads: given.heads ?? 12, headDim: given.headDim ?? 64, cacheType: given.cacheType ?? 'float32' };
+  const meta = inputMetadata(session).find((m) => m.name === 'past_key_values.0.key');
+  const declared = (i: number) => (typeof meta?.shape?.[i] === 'number' ? (meta.shape[i] as number) : undefined);
+  const type = meta?.type === 'float16' || meta?.type === 'float32' ? meta.type : undefined;
+  return {
+    layers: count,
+    heads: given.heads ?? declared(1) ?? 12,
+    headDim: given.headDim ?? declared(3) ?? 64,
+    cacheType: given.cacheType ?? type ?? 'float32',
+  };
 }
 
 /** Rows `parents` of a host tensor along its first (batch) axis. */

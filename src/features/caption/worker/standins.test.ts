@@ -197,6 +197,21 @@ describe('ViT-GPT2 stand-ins through the caption pipeline', () => {
     expect(seen).toEqual(['a', 'a dog']);
   });
 
+  it('read heads, head size and cache type from the graph', () => {
+    const decoder = new MergedDecoder(models.decoder, { type: 'float32', dims: [1, 197, 768], data: new Float32Array(197 * 768) });
+    expect(decoder.layout).toEqual({ layers: 12, heads: 12, headDim: 64, cacheType: 'float32' });
+    // an fp16 graph with another shape (e.g. distilvit): layers from the names, the rest declared
+    const names = (prefix: string) => [0, 1].flatMap((i) => [`${prefix}.${i}.key`, `${prefix}.${i}.value`]);
+    const fp16 = {
+      ...models.decoder,
+      inputNames: ['input_ids', 'encoder_hidden_states', 'use_cache_branch', ...names('past_key_values')],
+      outputNames: ['logits', ...names('present')],
+      backend: 'wasm',
+      session: { inputMetadata: [{ name: 'past_key_values.0.key', type: 'float16', shape: ['batch_size', 4, 'past', 8] }] },
+    } as unknown as RunnableSession;
+    expect(new MergedDecoder(fp16, { type: 'float32', dims: [1, 1, 1], data: new Float32Array(1) }).layout).toEqual({ layers: 2, heads: 4, headDim: 8, cacheType: 'float16' });
+  });
+
   it('refuse a graph that is not a merged decoder, naming what is missing', async () => {
     expect(() => new MergedDecoder(models.encoder, { type: 'float32', dims: [1, 197, 768], data: new Float32Array(197 * 768) })).toThrow(
       /merged decoder.*lacks input_ids, encoder_hidden_states, use_cache_branch, logits/,
