@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeModel, node, valueInfo } from '../../scripts/onnx-writer.mjs';
 import { makeTestModels } from '../../scripts/make-test-models.mjs';
 import type { OrtModule } from './ort';
-import { graphKey, ModelSession, SessionCache, warmUpFeeds } from './sessions';
+import { graphFilesOf, graphKey, ModelSession, SessionCache, warmUpFeeds } from './sessions';
 import { bool, float16, float32, fromHalfBits, int32, int64 } from './tensors';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -143,5 +143,35 @@ describe('warm-up feeds', () => {
     expect(feeds?.input.dims).toEqual([1, 3, 32, 32]);
     expect(feeds?.style_weights.dims).toEqual([1, 8]);
     expect(warmUpFeeds([{ name: 'input_ids', dtype: 'int64', shape: [1, 'seq'] }])).toBeNull();
+  });
+});
+
+describe('multi-file models', () => {
+  const file = (path: string, role: string) => ({ path, role, url: `https://huggingface.co/o/r/resolve/${'a'.repeat(40)}/${path}`, bytes: 1, sha256: 'b'.repeat(64) });
+  const variant = {
+    name: 'fp16',
+    file: '',
+    bytes: 5,
+    sha256: 'b'.repeat(64),
+    files: [
+      file('text_encoder/model.onnx', 'text-encoder'),
+      file('unet/model.onnx', 'unet'),
+      file('unet/model.onnx_data', 'external-data'),
+      file('vae_decoder/model.onnx', 'vae-decoder'),
+      file('tokenizer/vocab.json', 'vocab'),
+    ],
+  };
+
+  it('open one graph with the external data beside it, not every file of the variant', () => {
+    const unet = graphFilesOf(variant, 'unet');
+    expect(unet.graph?.path).toBe('unet/model.onnx');
+    expect(unet.externalData.map((f) => f.path)).toEqual(['unet/model.onnx_data']);
+    expect(graphFilesOf(variant, 'vae-decoder').externalData).toEqual([]);
+    expect(graphFilesOf(variant).graph?.role).toBe('text-encoder');
+    expect(() => graphFilesOf(variant, 'decoder')).toThrow(/no "decoder" graph \(it has text-encoder, unet/);
+  });
+
+  it('embedded single-file variants have no file list', () => {
+    expect(graphFilesOf({ name: 'fp32', file: 'style/x.onnx', bytes: 1, sha256: 'c'.repeat(64) })).toEqual({ graph: null, externalData: [] });
   });
 });

@@ -8,8 +8,9 @@
  * progress); anything else (a user's dropped file, a generated graph) through `openGraph`.
  */
 import type * as Ort from 'onnxruntime-web';
-import { loadModelBytes, sha256Hex } from '../models/loader';
-import { pickVariant, type Backend, type ModelEntry, type TensorSpec } from '../models/registry';
+import { sha256Hex } from '../models/loader';
+import { loadVariantFiles, type VariantFile } from '../models/manager';
+import { pickVariant, type Backend, type ModelEntry, type ModelFile, type ModelVariant, type TensorSpec } from '../models/registry';
 import { checkContract, createOrtSession, loadOrt, type CreateOptions, type GraphFiles, type OrtModule } from './ort';
 import { elementCount, type HostTensor, type OutputLocation, type TensorType } from './tensors';
 
@@ -256,12 +257,37 @@ export interface SessionRequest {
   /** WebGPU adapter has shader-f16, so fp16 variants may run. */
   fp16: boolean;
   model: ModelEntry;
+  /**
+   * Which graph of a multi-graph model, by its file's role (`encoder`, `decoder`, `text-encoder`,
+   * `unet`, `vae-decoder`…). Default: the variant's first file. Its external-data files come along.
+   */
+  graph?: string;
   /** A user-supplied .onnx instead of the manifest's files; checked against `model.io` before it runs. */
   modelBytes?: Uint8Array;
   options?: CreateOptions;
   /** Default: a small run from `model.io` where its inputs allow one (see `warmUpFeeds`). `false`: none. */
   warmUp?: false | ((session: ModelSession) => Promise<void>);
+  /** Catalogue files missing on this device are downloaded only when true (the user asked for the model). */
+  download?: boolean;
+  signal?: AbortSignal;
   onProgress?: (progress: LoadProgress) => void;
+}
+
+/** The files one session needs: the graph with the requested role, and the external data beside it. */
+export function graphFilesOf(variant: ModelVariant, graph?: string): { graph: ModelFile | null; externalData: ModelFile[] } {
+  const files = variant.files ?? [];
+  if (files.length === 0) return { graph: null, externalData: [] };
+  const main = graph ? files.find((f) => f.role === graph) : files.find((f) => f.role !== 'external-data');
+  if (!main) throw new Error(`this model has no "${graph}" graph (it has ${files.map((f) => f.role).join(', ')})`);
+  // ORT finds external data by the location written in the graph, relative to the graph's folder:
+  // `onnx/model.onnx` keeps its weights in `onnx/model.onnx_data` (and `_data_1`…).
+  const externalData = files.filter((f) => f.role === 'external-data' && f.path.startsWith(main.path));
+  return { graph: main, externalData };
+}
+
+function relativeTo(graphPath: string, path: string): string {
+  const dir = graphPath.includes('/') ? graphPath.slice(0, graphPath.lastIndexOf('/') + 1) : '';
+  return path.startsWith(dir) ? path.slice(dir.length) : path;
 }
 
 /**
@@ -293,9 +319,9 @@ function optionsKey(options: CreateOptions = {}): string {
 }
 
 /**
- * The session of a manifest model's preferred variant for this backend, or of the user's own file.
- * Manifest files are keyed by their recorded sha256, so a cached session is found without reading
- * the file again; a user's file is keyed by the sha256 of its bytes.
+ * The session of a manifest model's preferred variant for this backend (one graph of it), or of the
+ * user's own file. Manifest files are keyed by their recorded sha256, so a cached session is found
+ * without reading the file again; a user's file is keyed by the sha256 of its bytes.
  */
 export function getSession(request: SessionRequest): { handle: Promise<ModelSession>; variant: string } {
   const { model, backend } = request;
@@ -327,16 +353,36 @@ export function getSession(request: SessionRequest): { handle: Promise<ModelSess
     );
     return { handle, variant };
   }
-  const key = [backend, model.id, chosen.name, chosen.sha256, optionsKey(request.options)].join(':');
+  const parts = graphFilesOf(chosen, request.graph);
+  const sha = parts.graph?.sha256 ?? chosen.sha256;
+  const bytes = parts.graph ? [parts.graph, ...parts.externalData].reduce((sum, f) => sum + f.bytes, 0) : chosen.bytes;
+  const key = [backend, model.id, chosen.name, request.graph ?? '', sha, optionsKey(request.options)].join(':');
   const handle = sessions.get(
     key,
-    chosen.bytes,
-    open(key, async () => ({
-      graph: await loadModelBytes(model, chosen, {
+    bytes,
+    open(key, async () => {
+      const loaded = await loadVariantFiles(model, chosen, {
         appRoot: request.appRoot,
+        signal: request.signal,
+        download: request.download,
         onProgress: (done, total) => request.onProgress?.({ stage: 'download', done, total }),
-      }),
-    })),
+      });
+      return pickGraphFiles(loaded, parts);
+    }),
   );
   return { handle, variant };
+}
+
+function pickGraphFiles(loaded: VariantFile[], parts: ReturnType<typeof graphFilesOf>): GraphFiles {
+  if (!parts.graph) return { graph: loaded[0].bytes }; // an embedded model: one file
+  const byPath = new Map(loaded.map((f) => [f.path, f.bytes]));
+  const mainPath = parts.graph.path;
+  const graph = byPath.get(mainPath);
+  if (!graph) throw new Error(`the model's file ${mainPath} did not load`);
+  const externalData = parts.externalData.map((f) => {
+    const data = byPath.get(f.path);
+    if (!data) throw new Error(`the model's file ${f.path} did not load`);
+    return { path: relativeTo(mainPath, f.path), data };
+  });
+  return externalData.length ? { graph, externalData } : { graph };
 }
