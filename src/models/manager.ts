@@ -46,6 +46,11 @@ export interface LoadVariantOptions {
   storage?: Storage;
   /** Hash every stored file again while reading it (files are verified when downloaded). */
   verify?: boolean;
+  /**
+   * Read only these files (by path) into memory; the rest stay on the device. A session needs one
+   * graph and its external data, not the whole variant (SD-Turbo's UNet alone is 1.7 GB).
+   */
+  paths?: readonly string[];
 }
 
 /** Speed and time left from the bytes of the last few seconds (a sliding window, not since start). */
@@ -235,6 +240,7 @@ export async function loadVariantFiles(model: ModelEntry, variant: ModelVariant,
   }
   const out: VariantFile[] = [];
   for (const file of files) {
+    if (options.paths && !options.paths.includes(file.path)) continue;
     const bytes = await readStored(file);
     if (!bytes) throw new UserError(`A file of "${model.title}" (${file.path}) is missing from this device. Download the model again.`);
     out.push({ path: file.path, role: file.role, bytes });

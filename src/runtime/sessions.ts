@@ -365,6 +365,7 @@ export function getSession(request: SessionRequest): { handle: Promise<ModelSess
         appRoot: request.appRoot,
         signal: request.signal,
         download: request.download,
+        paths: parts.graph ? [parts.graph, ...parts.externalData].map((f) => f.path) : undefined,
         onProgress: (done, total) => request.onProgress?.({ stage: 'download', done, total }),
       });
       return pickGraphFiles(loaded, parts);
