@@ -6,4 +6,6 @@ export function startServer(options?: {
   isolation?: boolean;
   /** Bytes served at these paths (relative to base) instead of the dist's files. */
   files?: Record<string, string | Uint8Array>;
+  /** Called after each response with the body bytes sent. */
+  onServe?: (served: { path: string; status: number; bytes: number }) => void;
 }): Promise<Server>;

@@ -26,10 +26,19 @@ const isolationHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-export function startServer({ dir = 'dist', port = 4173, base = '/', isolation = true, files = {} } = {}) {
+export function startServer({ dir = 'dist', port = 4173, base = '/', isolation = true, files = {}, onServe } = {}) {
   const root = path.resolve(dir);
   const server = createServer((req, res) => {
     const url = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    if (onServe) {
+      // Body bytes sent (200/206; a 304 or HEAD sends none): what crossed the network, for tests.
+      let bytes = 0;
+      const write = res.write.bind(res);
+      res.write = (chunk, ...rest) => ((bytes += chunk?.length ?? 0), write(chunk, ...rest));
+      const end = res.end.bind(res);
+      res.end = (chunk, ...rest) => ((bytes += typeof chunk === 'function' ? 0 : (chunk?.length ?? 0)), end(chunk, ...rest));
+      res.on('finish', () => onServe({ path: url, status: res.statusCode, bytes }));
+    }
     if (!url.startsWith(base)) {
       res.writeHead(404).end('not found');
       return;

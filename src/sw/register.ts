@@ -5,6 +5,7 @@
 import { Workbox } from 'workbox-window';
 import { create } from 'zustand';
 import { chooseBackend, probeWebGpu } from '../runtime/capabilities';
+import { useAppStore } from '../state/store';
 
 interface UpdateState {
   /** A new version is installed and waits for the user's go-ahead. */
@@ -43,11 +44,28 @@ export function registerServiceWorker(appRoot: string): void {
 /**
  * Precache by need: the worker keeps ORT's WASM runtime everywhere and its WebGPU runtime only
  * where this page runs on WebGPU (a software adapter runs WASM, so it never needs it).
+ * Asked only while no job runs: a job started before the worker controlled the page loads the
+ * runtime itself, and once that download is over the worker's copy is a 304 revalidation from the
+ * HTTP cache instead of a second download of the same 14-26 MB.
  */
 async function askForRuntimes(): Promise<void> {
   const registration = await navigator.serviceWorker.ready;
+  registration.active?.postMessage({ type: 'PRECACHE_SHELL' });
   const backend = chooseBackend(new URLSearchParams(location.search).get('backend'), await probeWebGpu());
+  await whenNoJobRuns();
   registration.active?.postMessage({ type: 'PRECACHE_RUNTIMES', backend });
+}
+
+function whenNoJobRuns(): Promise<void> {
+  return new Promise((resolve) => {
+    if (useAppStore.getState().job.status !== 'running') return resolve();
+    const stop = useAppStore.subscribe((s) => {
+      if (s.job.status !== 'running') {
+        stop();
+        resolve();
+      }
+    });
+  });
 }
 
 /** Files shared to the installed app (share_target) were parked by the worker in a cache. */

@@ -27,6 +27,7 @@ function needOf(url: string): Need | null {
 
 const entries = self.__WB_MANIFEST.map((e) => (typeof e === 'string' ? { url: e, revision: null } : e));
 const precache = new PrecacheController({ cacheName: 'clipmorph-app' });
+const inFlight = new Map<string, Promise<void>>();
 precache.addToCacheList(entries.filter((e) => needOf(e.url) === null));
 
 export const RUNTIME_CACHE = 'clipmorph-runtimes';
@@ -47,38 +48,64 @@ const runtimeFiles = new Map<string, RuntimeFile>(
     }),
 );
 
-/** Runtimes this device was asked to keep (the page says which backend it runs). */
-const wanted = new Set<Need>();
-const inFlight = new Map<string, Promise<void>>();
+/** Runtimes this device keeps: WASM everywhere (every backend's fallback), WebGPU when the page says it runs it. */
+const wanted = new Set<Need>(['wasm']);
 
 /** Downloads a runtime file once into RUNTIME_CACHE; concurrent callers share the one download. */
-function storeRuntime(file: RuntimeFile): Promise<void> {
-  let pending = inFlight.get(file.key);
+/**
+ * Fetches `url` once into `cacheName` under `key`; concurrent callers (the page's request, the
+ * precache fill) share the one download, so no file crosses the network twice.
+ */
+function storeOnce(url: string, key: string, cacheName: string): Promise<void> {
+  let pending = inFlight.get(key);
   if (!pending) {
     pending = (async () => {
-      const cache = await caches.open(RUNTIME_CACHE);
-      if (await cache.match(file.key)) return;
-      // Default cache mode: if the page already fetched it (before this worker controlled it), the
-      // HTTP cache revalidates it (304) instead of downloading it again.
-      const response = await fetch(file.url, { credentials: 'same-origin' });
-      if (!response.ok) throw new Error(`HTTP ${response.status} for ${file.url}`);
-      await cache.put(file.key, response);
-    })().finally(() => inFlight.delete(file.key));
-    inFlight.set(file.key, pending);
+      const cache = await caches.open(cacheName);
+      if (await cache.match(key)) return;
+      // Default cache mode: a file the page fetched before this worker controlled it is revalidated
+      // from the HTTP cache where the browser kept it (304), not downloaded again.
+      const response = await fetch(url, { credentials: 'same-origin' });
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${url}`);
+      await cache.put(key, response);
+    })().finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
   }
   return pending;
 }
 
-async function respondRuntime(request: Request, file: RuntimeFile): Promise<Response> {
-  const cache = await caches.open(RUNTIME_CACHE);
-  const hit = await cache.match(file.key);
+const storeRuntime = (file: RuntimeFile) => storeOnce(file.url, file.key, RUNTIME_CACHE);
+
+/** Serves from `cacheName`, storing the file first if it is not there yet (once, shared). */
+async function respondOnce(request: Request, url: string, key: string, cacheName: string): Promise<Response> {
+  const cache = await caches.open(cacheName);
+  const hit = await cache.match(key);
   if (hit) return hit;
   try {
-    await storeRuntime(file);
-    return (await cache.match(file.key)) ?? fetch(request);
+    await storeOnce(url, key, cacheName);
+    return (await cache.match(key)) ?? fetch(request);
   } catch {
     return fetch(request); // e.g. storage full: still serve it, just not kept
   }
+}
+
+const APP_CACHE = 'clipmorph-app';
+const shellKeys = precache.getURLsToCacheKeys();
+
+/**
+ * First visit: the shell is precached after this worker took control (not during install), so
+ * the page's own requests and the precache share one download of each file.
+ */
+async function fillShell(): Promise<void> {
+  const cache = await caches.open(APP_CACHE);
+  const missing: Array<[string, string]> = [];
+  for (const [url, key] of shellKeys) if (!(await cache.match(key))) missing.push([url, key]);
+  // A few at a time: as fast as one by one on a slow link, without flooding a fast one.
+  const queue = missing.values();
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (const [url, key] of queue) await storeOnce(url, key, APP_CACHE).catch(() => undefined);
+    }),
+  );
 }
 
 /** Drops runtime files of older deployments. */
@@ -91,8 +118,12 @@ async function pruneRuntimes(): Promise<void> {
 export const SHARED_CACHE = 'clipmorph-shared';
 
 // No skipWaiting here: a new version waits until the user accepts the update prompt, so a page
-// never runs half old and half new code.
-self.addEventListener('install', (event) => event.waitUntil(precache.install(event)));
+// never runs half old and half new code. An update precaches everything before it can take over;
+// the first install has no page to keep consistent, so it activates at once and takes control
+// within a moment, and the page asks it to fill the precache (PRECACHE_SHELL) from then on.
+self.addEventListener('install', (event) => {
+  if (self.registration.active) event.waitUntil(precache.install(event));
+});
 self.addEventListener('activate', (event) =>
   event.waitUntil(
     precache
@@ -106,9 +137,9 @@ self.addEventListener('message', (event) => {
   const type = (event.data as { type?: string } | null)?.type;
   if (type === 'SKIP_WAITING') void self.skipWaiting();
   if (type === 'PRECACHE_STATUS') event.waitUntil(reportPrecache(event));
+  if (type === 'PRECACHE_SHELL') event.waitUntil(fillShell());
   if (type === 'PRECACHE_RUNTIMES') {
     const { backend } = event.data as { backend?: string };
-    wanted.add('wasm'); // the WASM runtime serves every backend's fallback
     if (backend === 'webgpu') wanted.add('webgpu');
     event.waitUntil(
       Promise.all([...runtimeFiles.values()].filter((f) => wanted.has(f.need)).map((f) => storeRuntime(f).catch(() => undefined))),
@@ -121,7 +152,7 @@ self.addEventListener('message', (event) => {
  * cached for the app to work offline here. `need` says why a runtime file is listed.
  */
 async function reportPrecache(event: ExtendableMessageEvent): Promise<void> {
-  const app = await caches.open('clipmorph-app');
+  const app = await caches.open(APP_CACHE);
   const runtimes = await caches.open(RUNTIME_CACHE);
   const shell = await Promise.all(
     precache.getCachedURLs().map(async (url) => ({ url, cached: Boolean(await app.match(precache.getCacheKeyForURL(url) ?? url)) })),
@@ -142,8 +173,11 @@ function withIsolationHeaders(response: Response): Response {
 }
 
 async function respond(request: Request): Promise<Response> {
-  const runtime = runtimeFiles.get(request.url.split('?')[0]);
-  if (runtime) return withIsolationHeaders(await respondRuntime(request, runtime));
+  const url = request.url.split('#')[0];
+  const runtime = runtimeFiles.get(url);
+  if (runtime) return withIsolationHeaders(await respondOnce(request, runtime.url, runtime.key, RUNTIME_CACHE));
+  const shellKey = shellKeys.get(url);
+  if (shellKey) return withIsolationHeaders(await respondOnce(request, url, shellKey, APP_CACHE));
   const cached =
     (await precache.matchPrecache(request)) ??
     (request.mode === 'navigate' ? await precache.matchPrecache(new URL('index.html', self.registration.scope).href) : undefined);
