@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { downloadFile, parseContentRange, StorageFullError, type FileSink } from './download';
-import { downloadVariant, RateMeter, variantStatus } from './manager';
+import { downloadVariant, loadVariantFiles, RateMeter, variantStatus } from './manager';
 import type { ModelEntry, ModelFile } from './registry';
 import { memorySink, readStored, removeStored } from './store';
 
@@ -175,6 +175,26 @@ describe('downloadVariant', () => {
     expect(report.files.map((f) => f.requests)).toEqual([1, 0]);
     expect(seen.at(-1)).toEqual([body.length * 2, body.length * 2]);
     expect((await variantStatus(variant)).state).toBe('memory');
+  });
+});
+
+describe('loadVariantFiles', () => {
+  const variant = () => ({ name: 'fp32', file: file().url, bytes: body.length, sha256: sha, files: [file()] });
+  const model = () => ({ id: 'tiny', title: 'Tiny', embedded: false, variants: [variant()] }) as unknown as ModelEntry;
+
+  it('downloads nothing unless asked, and says where to download the model', async () => {
+    await expect(loadVariantFiles(model(), variant(), { appRoot: base })).rejects.toThrow(/"Tiny" is not on this device yet \(1 MB\)\. Open "Models on this device"/);
+    expect(requests).toEqual([]);
+  });
+  it('with download: true, fetches the files once and returns them by path and role, verified', async () => {
+    const progress: number[] = [];
+    const files = await loadVariantFiles(model(), variant(), { appRoot: base, download: true, storage: 'memory', verify: true, onProgress: (done) => progress.push(done) });
+    expect(files.map((f) => [f.path, f.role, f.bytes.byteLength])).toEqual([['onnx/model.onnx', 'model', body.length]]);
+    expect(Buffer.from(files[0].bytes).equals(body)).toBe(true);
+    expect(progress.at(-1)).toBe(body.length);
+    const again = await loadVariantFiles(model(), variant(), { appRoot: base });
+    expect(Buffer.from(again[0].bytes).equals(body)).toBe(true);
+    expect(requests).toHaveLength(1);
   });
 });
 

@@ -15,7 +15,7 @@ import {
   StorageFullError,
   storageEstimate,
   variantStatus,
-  verifyVariant,
+  loadVariantFiles,
   type DownloadProgress,
   type Storage,
   type VariantStatus,
@@ -144,15 +144,16 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
     else void start(model, 'device');
   };
 
+  /** Reads the model the way the runtime does (loadVariantFiles), with every sha256 checked again. */
   const check = async (model: ModelEntry) => {
     patch(model.id, { message: 'Checking the stored files…', error: false });
-    const result = await verifyVariant(variantOf(model));
-    patch(model.id, {
-      error: !result.ok,
-      message: result.ok
-        ? `All ${result.files} files read back from this device and verified (sha256, ${formatSize(result.bytes)}).`
-        : 'A stored file is missing or damaged. Delete the model and download it again.',
-    });
+    try {
+      const files = await loadVariantFiles(model, variantOf(model), { appRoot: appRoot(), verify: true });
+      const bytes = files.reduce((sum, f) => sum + f.bytes.byteLength, 0);
+      patch(model.id, { message: `All ${files.length} files read back from this device and verified (sha256, ${formatSize(bytes)}).` });
+    } catch (error) {
+      patch(model.id, { error: true, message: toUserMessage(error) });
+    }
   };
 
   const remove = async (model: ModelEntry) => {
