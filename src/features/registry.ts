@@ -3,10 +3,12 @@
  * index.tsx exports its TaskDefinition (and whose worker/index.ts its worker methods, found by
  * folder in registry.worker.ts), plus one line here.
  */
+import { caption } from './caption';
+import { depth } from './depth';
 import { style } from './style';
 import type { TaskDefinition } from './types';
 
-export const tasks = [style] as const satisfies readonly TaskDefinition[];
+export const tasks = [style, depth, caption] as const satisfies readonly TaskDefinition[];
 
 export type TaskId = (typeof tasks)[number]['meta']['id'];
 

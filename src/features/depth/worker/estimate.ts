@@ -29,7 +29,8 @@ export function toPhotoSize(map: DepthMap, width: number, height: number): Depth
   return { data: resizeBilinear(map.data, map.width, map.height, width, height), width, height };
 }
 
-export type DepthModelKind = 'depth-anything' | 'midas';
+export type { DepthModelKind } from '../protocol';
+import type { DepthModelKind } from '../protocol';
 
 export interface DepthContract {
   kind: DepthModelKind;

@@ -1,0 +1,106 @@
+import { useEffect } from 'react';
+import { FormatPicker, type FormatChoice } from '../../app/components/FormatPicker';
+import { useAppStore } from '../../state/store';
+import { colormapTable, COLORMAPS, type ColormapId } from './colormap';
+import type { DepthFormat } from './meta';
+import { depthKindOf } from './models';
+import styles from './Options.module.css';
+import { chooseModel, loadModels, runDepth3d, setColormap, setFormat, useDepthStore } from './state';
+
+const COLORMAP_LABEL: Record<ColormapId, string> = { turbo: 'Turbo', inferno: 'Inferno', grey: 'Grey' };
+
+const FORMATS: Array<FormatChoice<DepthFormat>> = [
+  { id: 'png', label: 'PNG (colour map)', note: 'the picture as shown' },
+  { id: 'png16', label: '16-bit PNG (values)', note: 'greyscale 0-65535 for Blender, compositing: 65535 = nearest, 0 = farthest' },
+];
+
+function mb(bytes: number): string {
+  return `${Math.max(1, Math.round(bytes / (1024 * 1024)))} MB`;
+}
+
+/** A CSS gradient of the colour map, far (left) to near (right). */
+function gradient(id: ColormapId): string {
+  const t = colormapTable(id);
+  const stops = [0, 64, 128, 192, 255].map((i) => `rgb(${t[i * 3]},${t[i * 3 + 1]},${t[i * 3 + 2]})`);
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}
+
+function ModelChoice() {
+  const models = useDepthStore((s) => s.models);
+  const modelsError = useDepthStore((s) => s.modelsError);
+  const modelId = useDepthStore((s) => s.modelId);
+  const status = useDepthStore((s) => s.status);
+  const backend = useAppStore((s) => s.backend);
+  useEffect(() => {
+    void loadModels();
+  }, []);
+  const chosen = models?.find((m) => m.id === modelId);
+  let state = '';
+  if (chosen && status) {
+    if (status.state === 'ready') state = 'On this device: runs offline.';
+    else if (status.state === 'memory') state = 'In memory for this session.';
+    else if (chosen.licenceMustAccept) state = `Not on this device yet (${mb(status.totalBytes)}). Its licence must be accepted first: open Models to read it and download.`;
+    else state = `Not on this device yet: Make depth map downloads it first (${mb(status.totalBytes)}, once; then it works offline).`;
+  }
+  return (
+    <fieldset className={styles.fieldset}>
+      <legend>Model</legend>
+      {models === null && <p className={styles.note}>Reading the list of models…</p>}
+      {modelsError && <p className={styles.warn} role="status">The list of depth models could not be read: {modelsError}</p>}
+      {models?.length === 0 && !modelsError && <p className={styles.note}>No depth model is listed in this deployment's models/manifest.json.</p>}
+      {models?.map((m) => (
+        <label key={m.id} className={styles.model}>
+          <input type="radio" name="depth-model" value={m.id} data-testid={`depth-model-${m.id}`} checked={m.id === modelId} onChange={() => chooseModel(m.id)} />
+          <span>{m.title}</span>
+          <small>
+            {depthKindOf(m) === 'midas' ? 'Light (MiDaS, 256×256)' : 'Default (518 px on the short side)'} · {m.licence}
+          </small>
+        </label>
+      ))}
+      {state && (
+        <p className={styles.note} data-testid="depth-model-state" data-state={status?.state}>
+          {state}
+        </p>
+      )}
+      {backend === 'wasm' && <p className={styles.note}>No usable WebGPU here: the model runs on the CPU (WASM), which is slower.</p>}
+    </fieldset>
+  );
+}
+
+export function DepthOptions() {
+  const colormap = useDepthStore((s) => s.colormap);
+  const format = useDepthStore((s) => s.format);
+  const input = useAppStore((s) => s.input);
+  const running = useAppStore((s) => s.job.status === 'running');
+  const hasModel = useDepthStore((s) => s.models?.some((m) => m.id === s.modelId) ?? false);
+  const isVideo = input?.video != null;
+  return (
+    <div className={styles.section}>
+      <h2 className={styles.heading}>Depth map</h2>
+      <ModelChoice />
+      {isVideo && <p className={styles.warn}>Depth maps work on photos for now: choose a photo.</p>}
+      <fieldset className={styles.fieldset}>
+        <legend>Colour map</legend>
+        <div className={styles.row}>
+          {COLORMAPS.map((id) => (
+            <label key={id} className={styles.radio}>
+              <input type="radio" name="colormap" value={id} data-testid={`colormap-${id}`} checked={colormap === id} onChange={() => setColormap(id)} />
+              <span className={styles.swatch} style={{ background: gradient(id) }} aria-hidden="true" />
+              {COLORMAP_LABEL[id]}
+            </label>
+          ))}
+        </div>
+        <p className={styles.note}>Far on the left of each bar, near on the right.</p>
+      </fieldset>
+      <FormatPicker choices={FORMATS} current={format} onPick={setFormat} />
+      {format === 'png16' && (
+        <p className={styles.note}>
+          16-bit greyscale, relative inverse depth: 65535 is the nearest point of the photo, 0 the farthest. Not metric and not linear in distance.
+        </p>
+      )}
+      <button type="button" className={styles.button} data-testid="depth-3d" disabled={!input || isVideo || running || !hasModel} onClick={() => void runDepth3d()}>
+        Make a 3D photo (GIF)
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,20 @@
+/** The depth task: a depth map of a photo from a catalogue model (Depth Anything V2 by default), and the 3D photo. */
+import { useAppStore } from '../../state/store';
+import type { TaskDefinition } from '../types';
+import { meta } from './meta';
+import { DepthOptions } from './Options';
+import type { DepthMethods } from './protocol';
+import { DepthResultView } from './Result';
+import { runDepth, useDepthStore } from './state';
+
+export const depth: TaskDefinition<DepthMethods> = {
+  meta,
+  Options: DepthOptions,
+  Result: DepthResultView,
+  useCanRun: () => {
+    const hasPhoto = useAppStore((s) => s.input !== null && s.input.video === null);
+    const hasModel = useDepthStore((s) => s.models?.some((m) => m.id === s.modelId) ?? false);
+    return hasPhoto && hasModel;
+  },
+  run: runDepth,
+};

@@ -1,0 +1,27 @@
+/**
+ * The depth models on offer: catalogue entries of task `depth` in the served models/manifest.json
+ * (read at run time, so a deployment lists models without a rebuild), and which contract each follows.
+ */
+import type { ModelEntry } from '../../models/registry';
+import type { DepthModelKind } from './protocol';
+
+/**
+ * A model with a fixed input size (MiDaS v2.1 small: [1,3,256,256]) follows the MiDaS rule; one whose
+ * sides are dynamic, Depth Anything's (518 px, multiples of 14, ImageNet mean/std).
+ */
+export function depthKindOf(model: ModelEntry): DepthModelKind {
+  const sides = model.io.inputs[0]?.shape.slice(-2) ?? [];
+  return sides.length === 2 && sides.every((d) => typeof d === 'number') ? 'midas' : 'depth-anything';
+}
+
+/** Default first: Depth Anything V2 (the catalogue's default), then the rest as listed. */
+export function sortDepthModels(models: readonly ModelEntry[]): ModelEntry[] {
+  const depth = models.filter((m) => m.task === 'depth');
+  return [...depth.filter((m) => depthKindOf(m) === 'depth-anything'), ...depth.filter((m) => depthKindOf(m) !== 'depth-anything')];
+}
+
+/** The served catalogue's depth models (the manager loads lazily: hash-wasm and OPFS stay out of the first paint). */
+export async function loadDepthModels(appRoot: string): Promise<ModelEntry[]> {
+  const { loadCatalogue } = await import('../../models/manager');
+  return sortDepthModels(await loadCatalogue(appRoot));
+}

@@ -1,0 +1,55 @@
+/** The depth task's worker methods: their requests and results (types only, shared by page and worker). */
+import type { Backend } from '../../models/registry';
+import type { ModelRequest } from '../../workers/protocol';
+import type { Range } from './postprocess';
+
+/** Which preprocessing and contract a catalogue depth model follows (CATALOGUE.md). */
+export type DepthModelKind = 'depth-anything' | 'midas';
+
+export interface DepthModelRequest extends ModelRequest {
+  kind: DepthModelKind;
+  /** Catalogue files missing on this device may be downloaded: the user asked for it by running. */
+  download: boolean;
+}
+
+export interface DepthImageRequest extends DepthModelRequest {
+  image: Blob;
+  imageName: string;
+}
+
+export interface DepthImageResult {
+  /** The photo's size: the map always has it, whatever size the model ran at. */
+  width: number;
+  height: number;
+  /** Relative inverse depth normalised min-max to [0,1] (1 = nearest point), `width * height` values. */
+  depth: Float32Array;
+  /** The raw model values that became 0 and 1. */
+  range: Range;
+  modelSize: { width: number; height: number };
+  backend: Backend;
+  variant: string;
+  inferMillis: number;
+}
+
+export interface Depth3dRequest extends DepthModelRequest {
+  image: Blob;
+  imageName: string;
+  maxSide: number;
+  frames: number;
+  frameMillis: number;
+  amplitude: number;
+}
+
+export interface Depth3dResult {
+  blob: Blob;
+  frames: number;
+  width: number;
+  height: number;
+  backend: Backend;
+  variant: string;
+}
+
+export interface DepthMethods {
+  depthImage(request: DepthImageRequest): DepthImageResult;
+  depthPhoto3d(request: Depth3dRequest): Depth3dResult;
+}

@@ -1,0 +1,240 @@
+/**
+ * The depth task's state slice (its own zustand store) and its actions: load the depth models on
+ * offer, run a photo, re-colour and re-encode the result when the colour map or format changes
+ * (no new run), and make the 3D photo GIF.
+ */
+import { create } from 'zustand';
+import { outputFileName } from '../../lib/filename';
+import { encodeImage } from '../../media/encode/image';
+import type { VariantStatus } from '../../models/manager';
+import { pickVariant, type Backend, type ModelEntry } from '../../models/registry';
+import { setResult } from '../../state/actions';
+import { appRoot, isJobRunning, progressReporter, runAsJob, showError } from '../../state/jobs';
+import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../state/store';
+import { photoWorker } from '../../workers/client';
+import { applyColormap, type ColormapId } from './colormap';
+import { depthMeta, meta, type DepthFormat, type DepthView } from './meta';
+import { depthKindOf, loadDepthModels } from './models';
+import { depthPngText, encodePng16Grey } from './png16';
+import { toUint16, type Range } from './postprocess';
+import type { DepthModelRequest } from './protocol';
+
+/** A depth map of the photo: the normalised map is kept so the colour map and format change without a new run. */
+export interface DepthPhotoPayload {
+  kind: 'photo';
+  depth: Float32Array;
+  width: number;
+  height: number;
+  range: Range;
+  modelSize: { width: number; height: number };
+  colormap: ColormapId;
+  format: DepthFormat;
+  /** The depth map in its colour map (shown; the download when the format is png). */
+  displayUrl: string;
+  backend: Backend;
+  variant: string;
+  modelId: string;
+  modelTitle: string;
+  inferMillis: number;
+}
+
+/** A 3D photo: a looping GIF of the camera circling in front of the photo. */
+export interface Depth3dPayload {
+  kind: '3d';
+  frames: number;
+  width: number;
+  height: number;
+  bytes: number;
+  backend: Backend;
+  modelTitle: string;
+}
+
+export type DepthPayload = DepthPhotoPayload | Depth3dPayload;
+export type DepthResult = TaskResult<DepthPayload>;
+
+export interface DepthState {
+  /** Depth models in the served catalogue; null until loaded. */
+  models: ModelEntry[] | null;
+  modelsError: string | null;
+  modelId: string;
+  /** Whether the chosen model's files are on this device (null: not known yet). */
+  status: VariantStatus | null;
+  colormap: ColormapId;
+  format: DepthFormat;
+  view: DepthView;
+}
+
+export const useDepthStore = create<DepthState>(() => ({
+  models: null,
+  modelsError: null,
+  modelId: '',
+  status: null,
+  colormap: depthMeta.defaults.colormap,
+  format: depthMeta.defaults.format,
+  view: depthMeta.defaults.view,
+}));
+
+const set = useDepthStore.setState;
+const get = useDepthStore.getState;
+const shared = useAppStore.getState;
+
+export function useDepthResult(): DepthResult | null {
+  return useAppStore((s) => resultOf<DepthPayload>(s, meta.id));
+}
+
+export function chosenModel(state: DepthState = get()): ModelEntry | undefined {
+  return state.models?.find((m) => m.id === state.modelId);
+}
+
+/** Reads the served catalogue once (again after a failure), picks the default model and checks what is on this device. */
+let loading: Promise<void> | null = null;
+export function loadModels(): Promise<void> {
+  loading ??= (async () => {
+    try {
+      const models = await loadDepthModels(appRoot());
+      set((s) => ({ models, modelsError: null, modelId: models.some((m) => m.id === s.modelId) ? s.modelId : (models[0]?.id ?? '') }));
+      await refreshStatus();
+    } catch (error) {
+      loading = null;
+      set({ models: [], modelsError: error instanceof Error ? error.message : String(error) });
+    }
+  })();
+  return loading;
+}
+
+export async function refreshStatus(): Promise<void> {
+  const model = chosenModel();
+  if (!model) return set({ status: null });
+  const { variantStatus } = await import('../../models/manager');
+  const { backend, gpu } = shared();
+  const status = await variantStatus(pickVariant(model, backend, gpu?.shaderF16 ?? false));
+  if (chosenModel()?.id === model.id) set({ status });
+}
+
+export function chooseModel(id: string): void {
+  set({ modelId: id, status: null });
+  void refreshStatus();
+}
+
+function modelRequest(model: ModelEntry): DepthModelRequest {
+  const { backend, gpu } = shared();
+  // Running is asking for the model, unless its licence must be accepted first (in Models on this device).
+  return { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model, kind: depthKindOf(model), download: !model.licenceMustAccept };
+}
+
+/** The colour-mapped map as a PNG blob (the canvas encoder: 8 bits per channel). */
+async function colourPng(payload: Pick<DepthPhotoPayload, 'depth' | 'width' | 'height'>, colormap: ColormapId): Promise<Blob> {
+  return encodeImage(applyColormap(payload.depth, payload.width, payload.height, colormap), 'png');
+}
+
+/** Re-colours and re-encodes the photo result for the current colour map and format (no new run). */
+async function compose(): Promise<void> {
+  const result = resultOf<DepthPayload>(shared(), meta.id);
+  if (!result || result.payload.kind !== 'photo') return;
+  const payload = result.payload;
+  const { colormap, format } = get();
+  const input = shared().input;
+  const colourChanged = colormap !== payload.colormap || !payload.displayUrl;
+  const colour = colourChanged || format === 'png' ? await colourPng(payload, colormap) : null;
+  const displayUrl = colourChanged && colour ? URL.createObjectURL(colour) : payload.displayUrl;
+  let url: string;
+  if (format === 'png16') {
+    const bytes = await encodePng16Grey(toUint16(payload.depth), payload.width, payload.height, depthPngText(payload.modelTitle));
+    url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
+  } else {
+    url = URL.createObjectURL(colour!); // its own URL: the download's is revoked when the result changes, the shown one is not
+  }
+  // Still the same result? (A new run or another task may have replaced it meanwhile.)
+  if (resultOf<DepthPayload>(shared(), meta.id) !== result) {
+    URL.revokeObjectURL(url);
+    if (displayUrl !== payload.displayUrl) URL.revokeObjectURL(displayUrl);
+    return;
+  }
+  if (displayUrl !== payload.displayUrl && payload.displayUrl) URL.revokeObjectURL(payload.displayUrl);
+  const suffix = format === 'png16' ? 'depth16' : `depth-${colormap}`;
+  setResult({
+    task: meta.id,
+    url,
+    fileName: outputFileName(input?.name ?? 'image', suffix, 'png'),
+    payload: { ...payload, colormap, format, displayUrl },
+  } satisfies DepthResult);
+}
+
+export function setColormap(colormap: ColormapId): void {
+  set({ colormap });
+  void compose();
+}
+
+export function setFormat(format: DepthFormat): void {
+  set({ format });
+  void compose();
+}
+
+export function setView(view: DepthView): void {
+  set({ view });
+}
+
+/** The revoked-on-replace display URL of a photo result goes when the result does. */
+useAppStore.subscribe((state, previous) => {
+  const old = previous.result?.task === meta.id ? (previous.result.payload as DepthPayload) : null;
+  if (old?.kind === 'photo' && old.displayUrl && state.result?.payload !== old) {
+    const next = state.result?.task === meta.id ? (state.result.payload as DepthPayload) : null;
+    if (!(next?.kind === 'photo' && next.displayUrl === old.displayUrl)) URL.revokeObjectURL(old.displayUrl);
+  }
+});
+
+function requireModel(): ModelEntry | null {
+  const model = chosenModel();
+  if (!model) showError(get().modelsError ?? 'No depth model is available: the list of models could not be read.');
+  return model ?? null;
+}
+
+/** A depth map of the photo with the chosen model. */
+export async function runDepth(input: InputFile): Promise<void> {
+  if (input.video) {
+    showError('Depth maps work on photos for now. Choose a photo (PNG, JPEG, WebP).');
+    return;
+  }
+  const model = requireModel();
+  if (!model) return;
+  await runAsJob('Reading image', async (signal) => {
+    const value = await photoWorker.call(
+      'depthImage',
+      { ...modelRequest(model), image: input.file, imageName: `"${input.name}"` },
+      { signal, onProgress: progressReporter(meta.progressLabel) },
+    );
+    setResult({
+      task: meta.id,
+      url: '',
+      fileName: '',
+      payload: { kind: 'photo', ...value, colormap: get().colormap, format: get().format, displayUrl: '', modelId: model.id, modelTitle: model.title },
+    } satisfies DepthResult);
+    await compose();
+    void refreshStatus(); // the model may have just been downloaded
+    return `Done in ${(value.inferMillis / 1000).toFixed(1)} s on ${value.backend.toUpperCase()} (${value.modelSize.width}×${value.modelSize.height} for the model)`;
+  });
+}
+
+/** The 3D photo: the camera circling in front of the photo, as a looping GIF. */
+export async function runDepth3d(): Promise<void> {
+  const { input } = shared();
+  if (!input || input.video || isJobRunning()) return;
+  const model = requireModel();
+  if (!model) return;
+  const { maxSide, frames, frameMillis, amplitude } = depthMeta.photo3d;
+  await runAsJob('Reading image', async (signal) => {
+    const value = await photoWorker.call(
+      'depthPhoto3d',
+      { ...modelRequest(model), image: input.file, imageName: `"${input.name}"`, maxSide, frames, frameMillis, amplitude },
+      { signal, onProgress: progressReporter('Making the 3D photo') },
+    );
+    setResult({
+      task: meta.id,
+      url: URL.createObjectURL(value.blob),
+      fileName: outputFileName(input.name, '3d', 'gif'),
+      payload: { kind: '3d', frames: value.frames, width: value.width, height: value.height, bytes: value.blob.size, backend: value.backend, modelTitle: model.title },
+    } satisfies DepthResult);
+    void refreshStatus();
+    return `3D photo: ${value.frames} frames, ${value.width}×${value.height}`;
+  });
+}
