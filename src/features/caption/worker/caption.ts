@@ -3,9 +3,9 @@
  * GPT-2 byte-level decoding. Worker-side and runtime-agnostic (any `RunnableSession`).
  */
 import type { Feed } from '../../../runtime/sessions';
-import type { HostTensor } from '../../../runtime/tensors';
+import { float16, type HostTensor } from '../../../runtime/tensors';
 import type { Gpt2Decoder } from './bpe';
-import { encode, MergedDecoder, type DecoderLayout, type RunnableSession } from './decoder';
+import { declaredType, encode, ENCODER_INPUT, MergedDecoder, type DecoderLayout, type RunnableSession } from './decoder';
 import { vitPixelValues, type Pixels } from './preprocess';
 import { generate, type SearchOptions } from './search';
 
@@ -61,7 +61,9 @@ export async function captionPixelValues(
   const onGpu = models.encoder.backend === 'webgpu' && models.decoder.backend === 'webgpu' && greedy;
   const t1 = now();
   if (signal?.aborted) throw signal.reason ?? new DOMException('The caption was cancelled', 'AbortError');
-  const hidden: Feed = await encode(models.encoder, pixelValues, onGpu ? 'gpu-buffer' : 'cpu');
+  // fp16 exports may take half-float pixels: feed what the graph declares.
+  const pixels = declaredType(models.encoder, ENCODER_INPUT) === 'float16' ? float16(pixelValues.data as Float32Array, pixelValues.dims) : pixelValues;
+  const hidden: Feed = await encode(models.encoder, pixels, onGpu ? 'gpu-buffer' : 'cpu');
   const t2 = now();
   const decoder = new MergedDecoder(models.decoder, hidden, models.layout);
   try {

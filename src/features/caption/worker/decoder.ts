@@ -73,6 +73,11 @@ function inputMetadata(session: RunnableSession): readonly ValueMeta[] {
   }
 }
 
+/** The element type the graph declares for input `name`, where the runtime says. */
+export function declaredType(session: RunnableSession, name: string): string | undefined {
+  return inputMetadata(session).find((m) => m.name === name)?.type;
+}
+
 /**
  * Checks a merged decoder's names and counts its layers. Heads, head size and the cache's element
  * type are read from the graph's declared `past_key_values.0.key` ([b, heads, past, headDim],

@@ -13,6 +13,7 @@
  * - a finished beam hypothesis scores sum(log p) / length^lengthPenalty, length = its tokens
  *   before the end token, start token included.
  */
+import { UserError } from '../../../lib/errors';
 
 export interface StepModel {
   /**
@@ -55,11 +56,13 @@ export interface SearchResult {
   score: number;
 }
 
-/** The decoder's logits held NaN or +Infinity: a broken model (e.g. fp16 overflow), not a caption. */
-export class NonFiniteLogitsError extends Error {
+/**
+ * The decoder's logits held NaN or +Infinity: a broken model (e.g. fp16 overflow), not a caption. A
+ * UserError (its name stays "UserError"), so the page shows the sentence as it is.
+ */
+export class NonFiniteLogitsError extends UserError {
   constructor(step: number) {
     super(`The caption model produced invalid numbers (NaN) at token ${step}, so captioning stopped. The model file may be damaged, or this precision (fp16) overflows on this device: try another model variant or the WASM backend.`);
-    this.name = 'NonFiniteLogitsError';
   }
 }
 

@@ -101,11 +101,11 @@ describe.skipIf(!present)('caption stand-ins vs ../shared/CATALOGUE.md', () => {
 
   it('the encoder and merged decoder declare the catalogue names, types and layouts', async () => {
     const encoder = await ortNode.InferenceSession.create(files['onnx/encoder_model.onnx']);
-    checkSignature('encoder input', cat.encoder.inputs, encoder.inputMetadata as Meta[]);
-    checkSignature('encoder output', cat.encoder.outputs, encoder.outputMetadata as Meta[]);
+    checkSignature('encoder input', cat.encoder.inputs, encoder.inputMetadata as unknown as Meta[]);
+    checkSignature('encoder output', cat.encoder.outputs, encoder.outputMetadata as unknown as Meta[]);
     const decoder = await ortNode.InferenceSession.create(files['onnx/decoder_model_merged.onnx']);
-    checkSignature('decoder input', cat.decoder.inputs, decoder.inputMetadata as Meta[]);
-    checkSignature('decoder output', cat.decoder.outputs, decoder.outputMetadata as Meta[]);
+    checkSignature('decoder input', cat.decoder.inputs, decoder.inputMetadata as unknown as Meta[]);
+    checkSignature('decoder output', cat.decoder.outputs, decoder.outputMetadata as unknown as Meta[]);
     expect(decoder.inputNames).not.toContain('attention_mask');
   });
 
