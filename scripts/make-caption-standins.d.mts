@@ -16,3 +16,11 @@ export function encoderModel(): Uint8Array;
 export function decoderModel(): Uint8Array;
 export function captionStandinFiles(): Record<'onnx/encoder_model.onnx' | 'onnx/decoder_model_merged.onnx' | 'vocab.json' | 'merges.txt', Uint8Array>;
 export function makeCaptionStandins(outDir: string): Record<string, { bytes: number; sha256: string }>;
+export const CATALOGUE_REPO: string;
+export const CATALOGUE_COMMIT: string;
+export const CATALOGUE_ID: string;
+export function captionCatalogueStandIn(options?: { commit?: string }): {
+  files: Array<{ path: string; role: string; bytes: Buffer }>;
+  entry: Record<string, unknown> & { id: string };
+  urls: Record<string, Buffer>;
+};

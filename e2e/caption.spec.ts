@@ -1,0 +1,217 @@
+/**
+ * The caption task end to end, with the ViT-GPT2 stand-ins (scripts/make-caption-standins.mjs)
+ * served through the model manager exactly as models.spec.ts serves its stand-in: the built app's
+ * served models/manifest.json gets one catalogue entry whose pinned huggingface.co URLs Chromium
+ * resolves to a local TLS "hub" (redirect to a CDN host, CORS, byte ranges). The model is
+ * downloaded from the Models panel, then a batch of photos is captioned in the page's worker.
+ *
+ * The stand-in captions photos by their mean grey level: dark -> "a dog on the grass", mid -> "a cat
+ * sitting in a café", bright -> "a puppy 🐶 on the beach"; a white photo makes its decoder give NaN.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { CAPTIONS, captionCatalogueStandIn, CATALOGUE_ID, GREY_LEVELS } from '../scripts/make-caption-standins.mjs';
+import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
+import { startServer } from '../scripts/serve.mjs';
+
+const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
+const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 20;
+const HUB_PORT = APP_PORT + 1;
+const CDN = 'cdn-lfs.hf.co';
+
+test.use({
+  ignoreHTTPSErrors: true,
+  launchOptions: {
+    executablePath: chromiumPath,
+    args: [...chromiumArgs, `--host-resolver-rules=MAP huggingface.co 127.0.0.1:${HUB_PORT}, MAP ${CDN} 127.0.0.1:${HUB_PORT}`],
+  },
+});
+
+const standIn = captionCatalogueStandIn();
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+let hub: Server;
+let app: HttpServer;
+let hubRequests: string[] = [];
+
+function certificate(): { key: Buffer; cert: Buffer } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'clipmorph-caption-hub-'));
+  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=huggingface.co', '-addext', `subjectAltName=DNS:huggingface.co,DNS:${CDN}`], { stdio: 'ignore' });
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+const cors = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Allow-Headers': 'Range',
+  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+};
+
+/** Like the hub: a pinned /resolve/ URL redirects to the content-addressed CDN object, which has CORS and ranges. */
+async function startHub(): Promise<Server> {
+  const bySha = new Map(standIn.files.map((f) => [sha(f.bytes), f.bytes]));
+  const byPath = new Map(Object.entries(standIn.urls).map(([url, bytes]) => [new URL(url).pathname, bytes]));
+  const server = createServer(certificate(), (req, res) => {
+    const host = (req.headers.host ?? '').split(':')[0];
+    const url = new URL(req.url ?? '/', `https://${host}`);
+    hubRequests.push(`${host}${url.pathname}`);
+    if (req.method === 'OPTIONS') return void (res.writeHead(204, cors), res.end());
+    if (host === 'huggingface.co') {
+      const bytes = byPath.get(url.pathname);
+      if (!bytes) return void (res.writeHead(404, cors), res.end());
+      res.writeHead(302, { ...cors, Location: `https://${CDN}/repos/clipmorph/${sha(bytes)}` });
+      return void res.end();
+    }
+    const bytes = bySha.get(url.pathname.split('/').pop() ?? '');
+    if (!bytes) return void (res.writeHead(404, cors), res.end());
+    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+    const start = range ? Number(range[1]) : 0;
+    const body = bytes.subarray(start);
+    res.writeHead(range ? 206 : 200, {
+      ...cors,
+      'Content-Type': 'application/octet-stream',
+      'Content-Length': body.length,
+      'Accept-Ranges': 'bytes',
+      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+    });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(HUB_PORT, '127.0.0.1', resolve));
+  return server;
+}
+
+test.beforeAll(async () => {
+  hub = await startHub();
+  const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
+  manifest.models.push(standIn.entry);
+  app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+});
+test.afterAll(async () => {
+  hub?.close();
+  app?.close();
+});
+
+/** A small PNG of one grey level with some texture (the stand-in reads the mean). */
+function greyPng(level: number, width = 64, height = 48): Buffer {
+  const png = new PNG({ width, height });
+  for (let i = 0; i < width * height; i++) {
+    const v = Math.max(0, Math.min(255, level + ((i % 9) - 4)));
+    png.data.set([v, level, Math.max(0, Math.min(255, level - ((i % 5) - 2))), 255], i * 4);
+  }
+  return PNG.sync.write(png);
+}
+
+const png = (name: string, level: number) => ({ name, mimeType: 'image/png', buffer: greyPng(level) });
+
+async function downloadModel(page: Page): Promise<void> {
+  await page.getByTestId('open-models').click();
+  await expect(page.getByTestId('models-panel')).toBeVisible();
+  await expect(page.getByTestId(`model-${CATALOGUE_ID}`)).toContainText('Tiny ViT-GPT2 (test stand-in)');
+  expect(hubRequests).toEqual([]); // nothing is fetched until asked
+  await page.getByTestId(`download-model-${CATALOGUE_ID}`).click();
+  await expect(page.getByTestId(`model-state-${CATALOGUE_ID}`)).toHaveText(/^On this device/, { timeout: 60_000 });
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('models-panel')).toHaveCount(0);
+}
+
+async function readDownload(page: Page, testId: string): Promise<{ name: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
+  const file = await download.path();
+  return { name: download.suggestedFilename(), text: readFileSync(file!, 'utf8') };
+}
+
+test('caption a batch of photos through the model manager: live captions, errors that do not stop the batch, exports, the API', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+  await page.getByTestId('task-caption').click();
+  await expect(page.getByTestId('caption-model')).toHaveValue(CATALOGUE_ID);
+  await expect(page.getByTestId('caption-model-state')).toContainText('Not on this device yet');
+  await downloadModel(page);
+
+  await page.getByTestId('caption-files').setInputFiles([
+    png('dark.png', GREY_LEVELS.dark),
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not a photo') },
+    png('mid.png', GREY_LEVELS.mid),
+    png('white.png', GREY_LEVELS.nan),
+    png('bright.png', GREY_LEVELS.bright),
+  ]);
+  await expect(page.getByTestId('caption-item')).toHaveCount(5);
+
+  // Record every caption text as it changes, to see the captions grow token by token.
+  await page.evaluate(() => {
+    const seen: string[] = [];
+    (window as unknown as { captionsSeen: string[] }).captionsSeen = seen;
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[data-testid="caption-text"]')) if (el.textContent) seen.push(el.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('caption-item').nth(4)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+
+  const texts = page.getByTestId('caption-text');
+  await expect(texts).toHaveText([CAPTIONS[0], CAPTIONS[1], CAPTIONS[2]]);
+  const items = page.getByTestId('caption-item');
+  await expect(items.nth(1)).toHaveAttribute('data-status', 'failed');
+  await expect(items.nth(1).getByTestId('caption-error')).toContainText('Could not read "notes.txt" as an image');
+  await expect(items.nth(3)).toHaveAttribute('data-status', 'failed');
+  await expect(items.nth(3).getByTestId('caption-error')).toContainText('invalid numbers (NaN)');
+  for (const i of [0, 2, 4]) await expect(items.nth(i).getByTestId('caption-time')).toHaveText(/^\d+\.\d+ s.* · tiny-vit-gpt2-standin \(fp32\)/);
+  const seen = await page.evaluate(() => (window as unknown as { captionsSeen: string[] }).captionsSeen);
+  expect(seen).toContain('a dog on the'); // a caption on its way, before its last word
+  expect(seen.some((t) => t.includes('\uFFFD'))).toBe(false); // split é and 🐶 never shown half-made
+  await expect(page.getByRole('status').or(page.locator('[aria-live="polite"]')).filter({ hasText: 'Captioned 3 of 5 photos' }).first()).toBeVisible();
+
+  // Offered as a file name and as alt text
+  await expect(items.nth(2).getByTestId('caption-rename')).toHaveAttribute('download', 'a-cat-sitting-in-a-cafe.png');
+
+  // Edit one caption; the exports carry the edit.
+  await items.nth(0).getByTestId('caption-edit-button').click();
+  await items.nth(0).getByTestId('caption-edit').fill('a black dog on green grass');
+  await items.nth(0).getByTestId('caption-save').click();
+  await expect(texts.nth(0)).toHaveText('a black dog on green grass');
+
+  const csv = await readDownload(page, 'export-csv');
+  expect(csv.name).toBe('captions.csv');
+  const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+  expect(lines[0]).toBe('file,caption,model,seconds,error');
+  expect(lines).toHaveLength(6);
+  expect(lines[1]).toMatch(/^dark\.png,a black dog on green grass,tiny-vit-gpt2-standin \(fp32\),\d+\.\d\d,$/);
+  expect(lines[2]).toBe('notes.txt,,tiny-vit-gpt2-standin,,"Could not read ""notes.txt"" as an image: it may be damaged, or in a format this browser cannot open. Try a PNG, JPEG or WebP file."');
+  expect(lines[4]).toMatch(/^white\.png,,tiny-vit-gpt2-standin,,"The caption model produced invalid numbers \(NaN\)/);
+  expect(lines[3]).toMatch(new RegExp(`^mid\\.png,${CAPTIONS[1]},tiny-vit-gpt2-standin \\(fp32\\),\\d+\\.\\d\\d,$`));
+  expect(lines[5]).toMatch(new RegExp(`^bright\\.png,${CAPTIONS[2]},`));
+  const json = JSON.parse((await readDownload(page, 'export-json')).text);
+  expect(json.map((r: { file: string; caption: string }) => [r.file, r.caption])).toEqual([
+    ['dark.png', 'a black dog on green grass'],
+    ['notes.txt', ''],
+    ['mid.png', CAPTIONS[1]],
+    ['white.png', ''],
+    ['bright.png', CAPTIONS[2]],
+  ]);
+
+  // The programmatic API returns the same caption: the module API and the postMessage protocol.
+  const fromApi = await page.evaluate(async (level) => {
+    const canvas = new OffscreenCanvas(40, 30);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = `rgb(${level},${level},${level})`;
+    ctx.fillRect(0, 0, 40, 30);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    const direct = await window.clipmorph!.caption!(blob);
+    const viaMessage = await new Promise<Record<string, unknown>>((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => resolve(e.data);
+      window.postMessage({ type: 'clipmorph:caption', id: 7, image: blob }, '*', [channel.port2]);
+    });
+    return { direct, viaMessage };
+  }, GREY_LEVELS.mid);
+  expect(fromApi.direct).toMatchObject({ caption: CAPTIONS[1], model: CATALOGUE_ID, variant: 'fp32', backend: 'wasm', finished: true });
+  expect(fromApi.viaMessage).toMatchObject({ type: 'clipmorph:caption-result', id: 7, caption: CAPTIONS[1] });
+  // Captioned from this device's copy: the hub saw each file once.
+  expect(hubRequests.filter((r) => r.startsWith(CDN))).toHaveLength(4);
+});

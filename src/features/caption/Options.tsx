@@ -1,0 +1,166 @@
+/** The caption task's settings: model, photos (files or a folder), decoding. */
+import { useEffect, useState } from 'react';
+import { formatBytes } from '../../lib/progress';
+import { pickVariant } from '../../models/registry';
+import { useAppStore } from '../../state/store';
+import styles from './Caption.module.css';
+import { captionLimits } from './meta';
+import { addPhotos, checkModel, chooseModel, clearPhotos, loadCaptionModels, setSettings, useCaptionStore } from './state';
+
+function openModelsPanel(): void {
+  // The header's "Models" button opens the manager; the licence and download live there.
+  document.querySelector<HTMLButtonElement>('[data-testid="open-models"]')?.click();
+}
+
+function ModelChoice() {
+  const { models, modelsError, modelId, modelReady } = useCaptionStore();
+  const backend = useAppStore((s) => s.backend);
+  const fp16 = useAppStore((s) => s.gpu?.shaderF16 ?? false);
+  useEffect(() => {
+    void loadCaptionModels();
+    // Back from the models dialog (a download, a delete): look again.
+    const onFocus = () => void checkModel();
+    window.addEventListener('focus', onFocus);
+    document.addEventListener('close', onFocus, true);
+    return () => {
+      window.removeEventListener('focus', onFocus);
+      document.removeEventListener('close', onFocus, true);
+    };
+  }, []);
+  if (modelsError) return <p className={styles.error}>{modelsError}</p>;
+  if (!models) return <p className={styles.note}>Looking for captioning models…</p>;
+  if (models.length === 0) return <p className={styles.note} data-testid="caption-no-model">This build lists no captioning model in models/manifest.json.</p>;
+  const model = models.find((m) => m.id === modelId) ?? models[0];
+  const variant = pickVariant(model, backend, fp16);
+  return (
+    <div className={styles.section}>
+      <label className={styles.field}>
+        Model
+        <select className={styles.select} data-testid="caption-model" value={model.id} onChange={(e) => chooseModel(e.target.value)}>
+          {models.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.title}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className={styles.note} data-testid="caption-model-state">
+        {modelReady === null
+          ? 'Checking this device…'
+          : modelReady
+            ? `On this device · ${variant.name} · ${formatBytes(variant.bytes)} · ${model.licence}`
+            : `Not on this device yet: ${variant.name}, ${formatBytes(variant.bytes)} to download once (${model.licence}).`}
+      </p>
+      {modelReady === false && (
+        <div className={styles.row}>
+          <button type="button" className={styles.button} onClick={openModelsPanel}>
+            Open Models to download it
+          </button>
+          <button type="button" className={styles.button} onClick={() => void checkModel()}>
+            Check again
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function Photos() {
+  const count = useCaptionStore((s) => s.photos.length);
+  const [note, setNote] = useState('');
+  const add = (files: FileList | null, fromFolder: boolean) => {
+    if (!files) return;
+    const { added, skipped } = addPhotos(Array.from(files), { fromFolder });
+    setNote(`${added} added${skipped ? `, ${skipped} non-image file${skipped === 1 ? '' : 's'} skipped` : ''}.`);
+  };
+  return (
+    <div className={styles.section}>
+      <h3 className={styles.heading}>Photos ({count})</h3>
+      <div className={styles.row}>
+        <label className={`${styles.button} ${styles.picker}`}>
+          <input
+            type="file"
+            multiple
+            accept="image/*"
+            className="visually-hidden"
+            data-testid="caption-files"
+            onChange={(e) => {
+              add(e.target.files, false);
+              e.target.value = '';
+            }}
+          />
+          Add photos
+        </label>
+        <label className={`${styles.button} ${styles.picker}`}>
+          <input
+            type="file"
+            multiple
+            className="visually-hidden"
+            data-testid="caption-folder"
+            ref={(el) => el?.setAttribute('webkitdirectory', '')}
+            onChange={(e) => {
+              add(e.target.files, true);
+              e.target.value = '';
+            }}
+          />
+          Add a folder
+        </label>
+        {count > 0 && (
+          <button type="button" className={styles.button} onClick={clearPhotos} data-testid="caption-clear">
+            Clear list
+          </button>
+        )}
+      </div>
+      <p className={styles.note} aria-live="polite">
+        {note || 'Or drop photos anywhere on the page.'}
+      </p>
+    </div>
+  );
+}
+
+function Decoding() {
+  const settings = useCaptionStore((s) => s.settings);
+  const number = (key: keyof typeof settings, label: string, step = 1) => {
+    const [min, max] = captionLimits[key];
+    return (
+      <label className={styles.field}>
+        {label}
+        <input
+          className={styles.number}
+          type="number"
+          data-testid={`caption-${key}`}
+          min={min}
+          max={max}
+          step={step}
+          value={settings[key]}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (Number.isFinite(v)) setSettings({ [key]: Math.min(max, Math.max(min, step === 1 ? Math.round(v) : v)) });
+          }}
+        />
+      </label>
+    );
+  };
+  return (
+    <details className={styles.section}>
+      <summary>Decoding</summary>
+      <div className={styles.row}>
+        {number('numBeams', 'Beams (1 = greedy)')}
+        {number('maxLength', 'Max length (tokens)')}
+        {number('repetitionPenalty', 'Repetition penalty', 0.05)}
+        {number('noRepeatNgramSize', 'No-repeat n-gram (0 = off)')}
+      </div>
+    </details>
+  );
+}
+
+export function CaptionOptions() {
+  return (
+    <div>
+      <h2 className={styles.heading}>Captions</h2>
+      <ModelChoice />
+      <Photos />
+      <Decoding />
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * Worker side of one caption: decode the photo, open the catalogue model's encoder and merged
+ * decoder (downloaded beforehand through the model manager), run the caption loop, report the text
+ * token by token.
+ */
+import { UserError } from '../../../lib/errors';
+import { decodeImage } from '../../../media/decode/image';
+import type { ModelEntry, ModelVariant } from '../../../models/registry';
+import { readStored } from '../../../models/store';
+import { getSession, type ModelSession, type SessionRequest } from '../../../runtime/sessions';
+import type { WorkerContext } from '../../../workers/protocol';
+import type { CaptionImageRequest, CaptionImageResult, CaptionProgress } from '../protocol';
+import { Gpt2Decoder } from './bpe';
+import { captionPixels } from './caption';
+
+const tokenizers = new Map<string, Promise<Gpt2Decoder>>();
+
+/** The variant's vocab.json (role `vocab`), parsed once per file. */
+function tokenizerOf(model: ModelEntry, variant: ModelVariant): Promise<Gpt2Decoder> {
+  const file = variant.files?.find((f) => f.role === 'vocab');
+  if (!file) throw new UserError(`The model "${model.title}" lists no vocab.json (a file with role "vocab"), so its captions cannot be turned into text.`);
+  let pending = tokenizers.get(file.sha256);
+  if (!pending) {
+    pending = readStored(file).then((bytes) => {
+      if (!bytes) throw new UserError(`The tokenizer of "${model.title}" (${file.path}) is not on this device. Download the model again in "Models on this device".`);
+      return Gpt2Decoder.fromJson(new TextDecoder().decode(bytes));
+    });
+    pending.catch(() => tokenizers.delete(file.sha256));
+    tokenizers.set(file.sha256, pending);
+  }
+  return pending;
+}
+
+async function open(request: CaptionImageRequest, graph: 'encoder' | 'decoder', context: WorkerContext): Promise<{ session: ModelSession; variant: string }> {
+  const sessionRequest: SessionRequest = {
+    appRoot: request.appRoot,
+    backend: request.backend,
+    fp16: request.fp16,
+    model: request.model,
+    graph,
+    // The default warm-up feeds the contract's image input; a decoder takes ids and a cache.
+    warmUp: false,
+    onProgress: (p) => context.onProgress({ stage: p.stage, done: p.done, total: p.total }),
+  };
+  const { handle, variant } = getSession(sessionRequest);
+  return { session: await handle, variant };
+}
+
+export async function captionImage(request: CaptionImageRequest, context: WorkerContext): Promise<CaptionImageResult> {
+  const started = performance.now();
+  const image = await decodeImage(request.image, `"${request.imageName}"`);
+  // Encoder first, then the decoder: if the session cache cannot hold both (fp32), the encoder is
+  // the one let go, after it has run.
+  const encoder = await open(request, 'encoder', context);
+  const variant = request.model.variants.find((v) => v.name === encoder.variant) ?? request.model.variants[0];
+  const tokenizer = await tokenizerOf(request.model, variant);
+  const decoder = await open(request, 'decoder', context);
+  const total = request.maxLength - 1;
+  context.onProgress({ stage: 'infer', done: 0, total });
+  const caption = await captionPixels(
+    { encoder: encoder.session, decoder: decoder.session, tokenizer },
+    {
+      pixels: image,
+      numBeams: request.numBeams,
+      maxLength: request.maxLength,
+      repetitionPenalty: request.repetitionPenalty,
+      noRepeatNgramSize: request.noRepeatNgramSize,
+      onText: (text, ids) => context.onProgress({ stage: 'infer', done: ids.length, total, text } as CaptionProgress),
+    },
+  );
+  return {
+    text: caption.text,
+    ids: caption.ids,
+    finished: caption.finished,
+    steps: caption.steps,
+    width: image.width,
+    height: image.height,
+    captionMs: caption.encodeMs + caption.decodeMs,
+    totalMs: performance.now() - started,
+    backend: request.backend,
+    variant: encoder.variant,
+  };
+}
