@@ -93,6 +93,9 @@ test.beforeAll(async () => {
   manifest.models.push(standIn.entry);
   app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
 });
+test.beforeEach(() => {
+  hubRequests = [];
+});
 test.afterAll(async () => {
   hub?.close();
   app?.close();
@@ -214,4 +217,39 @@ test('caption a batch of photos through the model manager: live captions, errors
   expect(fromApi.viaMessage).toMatchObject({ type: 'clipmorph:caption-result', id: 7, caption: CAPTIONS[1] });
   // Captioned from this device's copy: the hub saw each file once.
   expect(hubRequests.filter((r) => r.startsWith(CDN))).toHaveLength(4);
+});
+
+test('on WebGPU the key/value cache stays in GPU buffers from step to step, and the caption is the same', async ({ page }) => {
+  test.slow(); // SwiftShader: WebGPU on the CPU
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=webgpu`);
+  await expect(page.getByText('Runs on WebGPU')).toBeVisible();
+  await page.getByTestId('task-caption').click();
+  await downloadModel(page);
+  const result = await page.evaluate(async (level) => {
+    const canvas = new OffscreenCanvas(16, 16);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = `rgb(${level},${level},${level})`;
+    ctx.fillRect(0, 0, 16, 16);
+    return window.clipmorph!.caption!(await canvas.convertToBlob({ type: 'image/png' }));
+  }, GREY_LEVELS.dark);
+  expect(result).toMatchObject({ caption: CAPTIONS[0], backend: 'webgpu', finished: true });
+  expect(result.steps).toBe(6);
+  expect(result.gpuCacheSteps).toBe(result.steps);
+
+  // Cancel stops the batch (SwiftShader is slow enough to catch it mid-way); captions made stay,
+  // and Run again captions only what is left.
+  await page.getByTestId('caption-files').setInputFiles([png('one.png', GREY_LEVELS.bright), png('two.png', GREY_LEVELS.dark), png('three.png', GREY_LEVELS.mid)]);
+  const items = page.getByTestId('caption-item');
+  await page.getByTestId('run').click();
+  await expect(items.nth(0)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await page.getByTestId('cancel').click();
+  await expect(page.locator('[aria-live="polite"]').filter({ hasText: 'Cancelled.' }).first()).toBeVisible();
+  await expect(items.nth(0).getByTestId('caption-text')).toHaveText(CAPTIONS[2]);
+  const after = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+  expect(after[0]).toBe('done');
+  expect(after.slice(1)).not.toContain('running');
+  expect(after.slice(1).some((s) => s === 'cancelled' || s === 'queued')).toBe(true);
+  await page.getByTestId('run').click();
+  await expect(items.nth(2)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
+  await expect(page.getByTestId('caption-text')).toHaveText([CAPTIONS[2], CAPTIONS[0], CAPTIONS[1]]);
 });

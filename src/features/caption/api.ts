@@ -27,6 +27,9 @@ export interface CaptionApiResult {
   ms: number;
   /** Ended at the end token rather than at the maximum length. */
   finished: boolean;
+  /** Decoder steps, and how many kept their key/value cache in GPU buffers (WebGPU). */
+  steps: number;
+  gpuCacheSteps: number;
 }
 
 export interface ClipMorphApi {
@@ -51,7 +54,7 @@ export async function captionImage(image: Blob, options: CaptionApiOptions = {})
   const chosen = { ...settings };
   for (const key of settingKeys) if (typeof options[key] === 'number') chosen[key] = options[key];
   const result = await captionBlob(image, options.name ?? 'image', { model, settings: chosen });
-  return { caption: result.text, model: model.id, variant: result.variant, backend: result.backend, ms: Math.round(result.captionMs), finished: result.finished };
+  return { caption: result.text, model: model.id, variant: result.variant, backend: result.backend, ms: Math.round(result.captionMs), finished: result.finished, steps: result.steps, gpuCacheSteps: result.gpuCacheSteps };
 }
 
 interface CaptionMessage {

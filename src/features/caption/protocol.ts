@@ -15,6 +15,9 @@ export interface CaptionImageResult {
   finished: boolean;
   /** Decoder runs. */
   steps: number;
+  /** Decoder runs whose key/value cache stayed on the GPU (WebGPU), and reads of it back to the CPU (beam reorders). */
+  gpuCacheSteps: number;
+  cacheReadbacks: number;
   width: number;
   height: number;
   /** Encoder + decoder loop (the caption itself). */

@@ -30,6 +30,9 @@ export interface Caption {
   finished: boolean;
   /** Decoder runs. */
   steps: number;
+  /** Decoder runs whose key/value cache stayed in GPU buffers, and runs that read it back to reorder beams. */
+  gpuCacheSteps: number;
+  cacheReadbacks: number;
   preprocessMs: number;
   encodeMs: number;
   decodeMs: number;
@@ -79,6 +82,8 @@ export async function captionPixelValues(
       ids: result.ids,
       finished: result.finished,
       steps: result.steps,
+      gpuCacheSteps: decoder.gpuSteps,
+      cacheReadbacks: decoder.readbacks,
       preprocessMs,
       encodeMs: t2 - t1,
       decodeMs: t3 - t2,

@@ -157,6 +157,8 @@ export class MergedDecoder implements StepModel {
   private encoderRows = new Map<number, Feed>();
   /** Steps that had to read a GPU cache back to reorder beams (0 for greedy). */
   readbacks = 0;
+  /** Steps whose present.* came back in GPU buffers (and went back in without a copy). */
+  gpuSteps = 0;
   /** Past length fed at each step (for tests and diagnostics). */
   readonly pastLengths: number[] = [];
 
@@ -241,6 +243,7 @@ export class MergedDecoder implements StepModel {
     delete out.logits;
     this.cache = out;
     this.rows = rows;
+    if (isDevice(out[this.names(0).presentKey])) this.gpuSteps++;
     const expected = [rows, this.layout.heads, first.dims[2] + 1, this.layout.headDim];
     const key0 = out[this.names(0).presentKey];
     if (key0.dims.join() !== expected.join()) {

@@ -73,6 +73,8 @@ export async function captionImage(request: CaptionImageRequest, context: Worker
     ids: caption.ids,
     finished: caption.finished,
     steps: caption.steps,
+    gpuCacheSteps: caption.gpuCacheSteps,
+    cacheReadbacks: caption.cacheReadbacks,
     width: image.width,
     height: image.height,
     captionMs: caption.encodeMs + caption.decodeMs,

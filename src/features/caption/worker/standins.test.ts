@@ -68,6 +68,7 @@ describe('ViT-GPT2 stand-ins through the caption pipeline', () => {
       expect(caption.ids).toEqual(captionIds().captions[i]);
       expect(caption.finished).toBe(true);
       expect(caption.steps).toBe(caption.ids.length + 1); // one decoder run per token, plus the end token
+      expect(caption.gpuCacheSteps).toBe(0); // a CPU runtime: the cache is host memory
       expect(partial.at(-1)).toBe(CAPTIONS[i]);
       expect(partial.length).toBe(caption.ids.length);
       expect(partial.every((t) => !t.includes('\uFFFD'))).toBe(true); // split é / 🐶 never shown half
