@@ -11,7 +11,7 @@ import { startServer } from '../scripts/serve.mjs';
 import { mediaPath, sharedDir, Studio } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
-const PORT = Number(process.env.E2E_PORT ?? 4412) + 4;
+const PORT = Number(process.env.E2E_PORT ?? 4412) + 1004;
 
 interface Served {
   path: string;
@@ -105,9 +105,10 @@ test.describe('precache by need', () => {
     await expect
       .poll(async () => (await precacheStatus(page)).filter((e) => e.need === 'webgpu' && e.cached).length, { timeout: 120_000 })
       .toBe(2);
+    await expect.poll(async () => (await precacheStatus(page)).every((e) => e.cached), { timeout: 120_000 }).toBe(true);
     const asyncify = 'ort/ort-wasm-simd-threaded.asyncify.wasm';
     expect(bodyBytes((p) => p.endsWith(`/${asyncify}`))).toBe(fileSize(asyncify));
     expect(bodyBytes((p) => p.includes('/ffmpeg/'))).toBe(0);
-    console.log(`first visit (WebGPU, before any job): ${(bodyBytes(() => true) / MiB).toFixed(1)} MiB`);
+    console.log(`first visit (WebGPU, precache complete, before any job): ${(bodyBytes(() => true) / MiB).toFixed(1)} MiB`);
   });
 });

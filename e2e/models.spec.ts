@@ -13,6 +13,7 @@
  * models/manifest.json (manager.loadServedManifest), so the test serves the built app with one
  * extra catalogue entry (scripts/make-catalogue-standin.mjs) and no production code is bypassed.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -26,7 +27,8 @@ import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-stan
 import { startServer } from '../scripts/serve.mjs';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
-const APP_PORT = Number(process.env.E2E_PORT ?? 4412) + 2;
+// Ports of its own, away from other sessions' E2E_PORT neighbours.
+const APP_PORT = Number(process.env.E2E_PORT ?? 4412) + 1002;
 const HUB_PORT = APP_PORT + 1;
 const CDN = 'cdn-lfs.hf.co';
 
@@ -202,10 +204,16 @@ test.describe('model manager', () => {
     await expect(page.getByTestId('open-models')).toBeFocused();
     await openPanel(page);
 
-    await page.getByTestId(`download-model-${STANDIN_ID}`).click();
+    // Keyboard only: Tab reaches the row's Download button inside the dialog, Enter shows the licence.
+    const download = page.getByTestId(`download-model-${STANDIN_ID}`);
+    for (let i = 0; i < 10 && !(await download.evaluate((b) => b === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await expect(download).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(page.getByTestId('accept-licence')).toBeVisible();
     await expect(row(page)).toContainText('released under the Apache-2.0 licence');
     expect(hubLog).toEqual([]); // the licence is shown before anything is fetched
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid=models-panel]').withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
     const seen = new Set<number>();
     const speeds: string[] = [];

@@ -122,8 +122,15 @@ export const SHARED_CACHE = 'clipmorph-shared';
 // the first install has no page to keep consistent, so it activates at once and takes control
 // within a moment, and the page asks it to fill the precache (PRECACHE_SHELL) from then on.
 self.addEventListener('install', (event) => {
-  if (self.registration.active) event.waitUntil(precache.install(event));
+  if (self.registration.active) event.waitUntil(Promise.all([precache.install(event), renewRuntimes()]));
 });
+
+/** An update fetches, before it can take over, the new build of every runtime this device kept, so it still works offline. */
+async function renewRuntimes(): Promise<void> {
+  const cache = await caches.open(RUNTIME_CACHE);
+  const kept = new Set((await cache.keys()).map((request) => request.url.split('?')[0]));
+  await Promise.all([...runtimeFiles.values()].filter((f) => kept.has(f.url)).map(storeRuntime));
+}
 self.addEventListener('activate', (event) =>
   event.waitUntil(
     precache
