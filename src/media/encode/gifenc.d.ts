@@ -2,7 +2,12 @@
 declare module 'gifenc' {
   export type Palette = number[][];
   export interface GifEncoder {
-    writeFrame(index: Uint8Array, width: number, height: number, options: { palette: Palette; delay: number }): void;
+    /**
+     * The first frame writes the logical screen, `palette` as the global colour table and, unless
+     * `repeat` is -1, the loop block (0 = forever). A later frame with a `palette` gets it as a
+     * local table; without one it uses the global table.
+     */
+    writeFrame(index: Uint8Array, width: number, height: number, options: { palette?: Palette; delay: number; repeat?: number }): void;
     finish(): void;
     bytes(): Uint8Array;
   }
