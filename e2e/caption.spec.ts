@@ -11,7 +11,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -252,4 +252,39 @@ test('on WebGPU the key/value cache stays in GPU buffers from step to step, and 
   await page.getByTestId('run').click();
   await expect(items.nth(2)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
   await expect(page.getByTestId('caption-text')).toHaveText([CAPTIONS[2], CAPTIONS[0], CAPTIONS[1]]);
+});
+
+test('many photos dropped at once, and a folder picked, join the batch (non-images in a folder are skipped)', async ({ page }) => {
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+  await page.getByTestId('task-caption').click();
+  // A drop of three files (one not an image): all three join, as the picker would add them.
+  await page.evaluate(
+    async (files) => {
+      const transfer = new DataTransfer();
+      for (const f of files) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name, { type: f.type }));
+      document.body.dispatchEvent(new DragEvent('dragenter', { dataTransfer: transfer, bubbles: true }));
+      document.body.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    },
+    [
+      { name: 'a.png', type: 'image/png', base64: greyPng(GREY_LEVELS.dark).toString('base64') },
+      { name: 'b.png', type: 'image/png', base64: greyPng(GREY_LEVELS.mid).toString('base64') },
+      { name: 'c.txt', type: 'text/plain', base64: Buffer.from('text').toString('base64') },
+    ],
+  );
+  const items = page.getByTestId('caption-item');
+  await expect(items).toHaveCount(3);
+  await expect(items.nth(0)).toHaveAttribute('data-file', 'a.png');
+  await expect(page.getByTestId('error')).toHaveCount(0); // the page-wide drop zone did not also try to open them
+  await expect(page.getByText('Drop to open')).toHaveCount(0);
+  await expect(page.getByTestId('run')).toBeEnabled(); // the first photo became the shared input
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'clipmorph-caption-folder-'));
+  mkdirSync(path.join(dir, 'trip'));
+  writeFileSync(path.join(dir, 'trip', 'beach.png'), greyPng(GREY_LEVELS.bright));
+  writeFileSync(path.join(dir, 'trip', 'night.png'), greyPng(GREY_LEVELS.dark));
+  writeFileSync(path.join(dir, 'trip', 'list.txt'), 'not a photo');
+  await page.getByTestId('caption-folder').setInputFiles(path.join(dir, 'trip'));
+  await expect(items).toHaveCount(5);
+  await expect(page.getByText('2 added, 1 non-image file skipped.')).toBeVisible();
+  await expect(items.nth(3)).toHaveAttribute('data-file', /^trip\/(beach|night)\.png$/);
 });

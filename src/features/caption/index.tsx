@@ -1,6 +1,7 @@
 /** The caption task: ViT-GPT2 captions for one photo or a folder of them, made on this device. */
 import type { TaskDefinition } from '../types';
 import { installCaptionApi } from './api';
+import { installCaptionDrop } from './drop';
 import { meta } from './meta';
 import { CaptionOptions } from './Options';
 import type { CaptionMethods } from './protocol';
@@ -9,6 +10,8 @@ import { runCaptions, useCaptionStore } from './state';
 
 // The programmatic surface (window.clipmorph.caption, postMessage): see ./README.md.
 installCaptionApi();
+// Many photos or whole folders dropped on the page join the batch.
+installCaptionDrop();
 
 export const caption: TaskDefinition<CaptionMethods> = {
   meta,
