@@ -24,3 +24,6 @@ export function captionCatalogueStandIn(options?: { commit?: string }): {
   entry: Record<string, unknown> & { id: string };
   urls: Record<string, Buffer>;
 };
+export const REAL_REPO: string;
+export const REAL_VARIANTS: Record<'quantized' | 'fp16' | 'fp32', [string, string]>;
+export function realCatalogueEntry(dir: string, commit: string): Promise<Record<string, unknown> & { id: string }>;

@@ -3,6 +3,9 @@
  * Tiny stand-ins for Xenova/vit-gpt2-image-captioning with the REAL input/output names and layouts
  * (../shared/CATALOGUE.md), for tests: the real files are 87-768 MB and cannot be downloaded here.
  *   node scripts/make-caption-standins.mjs [outDir]   (default: test-models/caption/)
+ *   node scripts/make-caption-standins.mjs --real-entry <dir> <40-hex commit>
+ *     prints the models/manifest.json entry for the REAL Xenova/vit-gpt2-image-captioning from a
+ *     local copy of that commit's files (bytes and sha256 measured here, never guessed).
  *
  * encoder_model.onnx: pixel_values float32 [b,3,224,224] -> last_hidden_state [b,197,768], every
  *   value the mean of the photo's normalised pixels.
@@ -26,7 +29,7 @@
  *   other 0. After the caption comes 50256.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel, node, tensor, valueInfo } from './onnx-writer.mjs';
 
@@ -289,7 +292,61 @@ export function makeCaptionStandins(outDir) {
   return info;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+export const REAL_REPO = 'Xenova/vit-gpt2-image-captioning';
+/** Variant -> its two graphs (CATALOGUE.md); every variant also needs vocab.json and merges.txt. */
+export const REAL_VARIANTS = {
+  quantized: ['onnx/encoder_model_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx'],
+  fp16: ['onnx/encoder_model_fp16.onnx', 'onnx/decoder_model_merged_fp16.onnx'],
+  fp32: ['onnx/encoder_model.onnx', 'onnx/decoder_model_merged.onnx'],
+};
+
+function sha256OfFile(file) {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/**
+ * The manifest entry of the real model from a local copy of its files at `commit` (a directory laid
+ * out as the repository: onnx/…, vocab.json, merges.txt). Quantized on WASM, fp16 on WebGPU with
+ * shader-f16 (the app falls back to fp32 without it), as issue 14 asks.
+ */
+export async function realCatalogueEntry(dir, commit) {
+  if (!/^[0-9a-f]{40}$/.test(commit ?? '')) throw new Error(`the commit must be the 40-hex sha of the hub commit the files came from, got ${commit}`);
+  const paths = [...new Set([...Object.values(REAL_VARIANTS).flat(), 'vocab.json', 'merges.txt'])];
+  const missing = paths.filter((p) => !existsSync(path.join(dir, p)));
+  if (missing.length) throw new Error(`missing in ${dir}: ${missing.join(', ')}`);
+  const info = {};
+  for (const p of paths) info[p] = { bytes: statSync(path.join(dir, p)).size, sha256: await sha256OfFile(path.join(dir, p)) };
+  const file = (p, role) => ({ path: p, role, url: `https://huggingface.co/${REAL_REPO}/resolve/${commit}/${p}`, ...info[p] });
+  return {
+    id: 'vit-gpt2-image-captioning',
+    task: 'caption',
+    title: 'ViT-GPT2 image captioning',
+    embedded: false,
+    licence: 'Apache-2.0',
+    licenceUrl: 'https://www.apache.org/licenses/LICENSE-2.0',
+    licenceMustAccept: false,
+    source: `https://huggingface.co/${REAL_REPO} (ONNX export of https://huggingface.co/nlpconnect/vit-gpt2-image-captioning)`,
+    io: {
+      inputs: [{ name: 'pixel_values', dtype: 'float32', layout: 'NCHW', shape: ['batch_size', 3, 224, 224], range: [-1, 1] }],
+      outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch_size', 'sequence_length', VOCAB_SIZE] }],
+    },
+    variants: Object.entries(REAL_VARIANTS).map(([name, [encoder, decoder]]) => ({
+      name,
+      files: [file(encoder, 'encoder'), file(decoder, 'decoder'), file('vocab.json', 'vocab'), file('merges.txt', 'merges')],
+    })),
+    preferred: { wasm: 'quantized', webgpu: 'fp16' },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--real-entry') {
+  console.log(JSON.stringify(await realCatalogueEntry(path.resolve(process.argv[3] ?? '.'), process.argv[4]), null, 2));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const outDir = path.resolve(process.argv[2] ?? 'test-models/caption');
   for (const [name, { bytes, sha256 }] of Object.entries(makeCaptionStandins(outDir))) console.log(`${name}  ${bytes} B  sha256 ${sha256}`);
 }
