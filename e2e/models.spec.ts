@@ -15,12 +15,10 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
@@ -63,11 +61,10 @@ let app: HttpServer;
 let mode: HubMode = {};
 let hubLog: HubRequest[] = [];
 
+/** A committed self-signed pair (e2e/fixtures/models-hub/), so the test needs no openssl. */
 function certificate(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'clipmorph-hub-'));
-  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=huggingface.co', '-addext', `subjectAltName=DNS:huggingface.co,DNS:${CDN}`], { stdio: 'ignore' });
-  return { key: readFileSync(key), cert: readFileSync(cert) };
+  const dir = path.join(import.meta.dirname, 'fixtures/models-hub');
+  return { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
 }
 
 const cors = {
