@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalise } from '../postprocess';
-import { flicker, meanFrameChange, quantiles, TemporalRange } from './temporal';
+import { finiteRange, normalise } from '../postprocess';
+import { flicker, FrameChangeMeter, greyLevels, meanFrameChange, quantiles, RangeChangeMeter, TemporalRange } from './temporal';
 
 describe('quantiles', () => {
   it('interpolates between sorted values and skips NaN', () => {
@@ -72,5 +72,45 @@ describe('flicker', () => {
     expect(flicker([a, b], [a, a]).ratio).toBe(Infinity);
     expect(meanFrameChange([a, b, a])).toBeCloseTo(0.1 / 3, 6);
     expect(() => meanFrameChange([a, new Float32Array(2)])).toThrow(/frame 1/);
+  });
+});
+
+describe('FrameChangeMeter', () => {
+  it('measures a stream the way meanFrameChange measures the whole list', () => {
+    const frames = [0, 1, 2, 3, 4].map((f) => Float32Array.from({ length: 50 }, (_, i) => Math.sin(i * 0.3 + f * f)));
+    const meter = new FrameChangeMeter();
+    for (const f of frames) meter.add(f);
+    expect(meter.value).toBeCloseTo(meanFrameChange(frames), 6);
+    expect(new FrameChangeMeter().value).toBe(0);
+  });
+
+  it('greyLevels: white is 1, black 0, pure green 0.7152', () => {
+    const image = { data: Uint8ClampedArray.from([255, 255, 255, 255, 0, 0, 0, 255, 0, 255, 0, 255]), width: 3, height: 1 };
+    const grey = greyLevels(image);
+    expect(grey[0]).toBeCloseTo(1, 6);
+    expect(grey[1]).toBe(0);
+    expect(grey[2]).toBeCloseTo(0.7152, 6);
+  });
+});
+
+describe('RangeChangeMeter', () => {
+  it('averages the range\'s relative movement per frame pair', () => {
+    const meter = new RangeChangeMeter();
+    meter.add({ min: 0, max: 1 });
+    meter.add({ min: 0, max: 2 }); // moved 1 on a span of 2: 0.5
+    meter.add({ min: 0, max: 2 }); // still: 0
+    expect(meter.value).toBeCloseTo(0.25, 9);
+  });
+
+  it('sees per-frame min-max jitter far more than the running range on the blinking scene', () => {
+    const { depth } = flickeringScene();
+    const perFrame = new RangeChangeMeter();
+    const stable = new RangeChangeMeter();
+    const running = new TemporalRange();
+    for (const d of depth) {
+      perFrame.add(finiteRange(d));
+      stable.add(running.update(d));
+    }
+    expect(stable.value).toBeLessThan(perFrame.value * 0.5);
   });
 });
