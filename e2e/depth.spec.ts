@@ -232,3 +232,38 @@ test('a model file whose sha256 does not match is refused with a clear message, 
   await expect(page.getByTestId('result')).toHaveCount(0);
   await expect(page.getByTestId('depth-model-state')).not.toHaveAttribute('data-state', 'ready');
 });
+
+test('a video becomes a depth video: every frame, the audio kept, steadier colours than per-frame min-max (ski.mov)', async ({ page }) => {
+  test.setTimeout(300_000);
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+  await page.getByTestId('task-depth').click();
+  await page.getByTestId('file-input').setInputFiles(path.join(sharedDir, 'media', 'ski.mov'));
+  await expect(page.getByTestId(`depth-model-${MODEL_ID}`)).toBeChecked();
+  await expect(page.getByTestId('format-mp4')).toBeChecked();
+  await expect(page.getByTestId('depth-3d')).toHaveCount(0); // photos only
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 280_000 });
+  const result = page.getByTestId('result');
+  await expect(result).toHaveAttribute('data-frames', '250');
+  await expect(result).toHaveAttribute('data-audio', 'true');
+  const video = await download(page);
+  expect(video.name).toBe('ski-depth-turbo.mp4');
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'depth-video-')), video.name);
+  writeFileSync(file, video.bytes);
+  const facts = probeMedia(file);
+  expect([facts.videoCodec, facts.width, facts.height, facts.frames, facts.audioCodec]).toEqual(['h264', 454, 256, 250, 'aac']);
+  expect(facts.duration).toBeGreaterThan(9.9);
+  // Flicker before (per-frame min-max) and after (the running range): the normalised map's mean change
+  // relative to the input's, and how much the normalisation itself moves per frame.
+  const stable = Number(await result.getAttribute('data-flicker-stable'));
+  const perFrame = Number(await result.getAttribute('data-flicker-per-frame'));
+  const jitterStable = Number(await result.getAttribute('data-range-jitter-stable'));
+  const jitterPerFrame = Number(await result.getAttribute('data-range-jitter-per-frame'));
+  console.log(
+    `ski.mov depth flicker (stand-in model, 454x256): mean change ${perFrame.toFixed(4)} -> ${stable.toFixed(4)} x the input's; ` +
+      `normalisation jitter ${jitterPerFrame.toFixed(5)} -> ${jitterStable.toFixed(5)} of the range per frame`,
+  );
+  expect(stable).toBeGreaterThan(0);
+  expect(stable).toBeLessThan(perFrame);
+  expect(jitterStable).toBeLessThan(jitterPerFrame / 4);
+});

@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
-import { FormatPicker, type FormatChoice } from '../../app/components/FormatPicker';
+import { FormatPicker, VIDEO_FORMATS, type FormatChoice } from '../../app/components/FormatPicker';
 import { useAppStore } from '../../state/store';
 import { colormapTable, COLORMAPS, type ColormapId } from './colormap';
-import type { DepthFormat } from './meta';
+import { depthMeta, type DepthFormat } from './meta';
 import { depthKindOf } from './models';
 import styles from './Options.module.css';
-import { chooseModel, loadModels, runDepth3d, setColormap, setFormat, useDepthStore } from './state';
+import { chooseModel, loadModels, runDepth3d, setColormap, setFormat, updateVideo, useDepthStore } from './state';
 
 const COLORMAP_LABEL: Record<ColormapId, string> = { turbo: 'Turbo', inferno: 'Inferno', grey: 'Grey' };
 
@@ -67,6 +67,28 @@ function ModelChoice() {
   );
 }
 
+/** Videos: output format and processing height; the colour map is the one chosen above, normalised steadily across frames. */
+function VideoChoices() {
+  const video = useDepthStore((s) => s.video);
+  return (
+    <>
+      <FormatPicker choices={VIDEO_FORMATS} current={video.format} onPick={(format) => updateVideo({ format })} />
+      <fieldset className={styles.fieldset}>
+        <legend>Processing height</legend>
+        <div className={styles.row}>
+          {depthMeta.video.heights.map((h) => (
+            <label key={h} className={styles.radio}>
+              <input type="radio" name="depth-height" value={h} checked={video.height === h} onChange={() => updateVideo({ height: h })} />
+              {h === 0 ? 'Original' : `${h}p`}
+            </label>
+          ))}
+        </div>
+        <p className={styles.note}>The colour range follows the video slowly, so colours do not flicker from frame to frame.</p>
+      </fieldset>
+    </>
+  );
+}
+
 export function DepthOptions() {
   const colormap = useDepthStore((s) => s.colormap);
   const format = useDepthStore((s) => s.format);
@@ -78,7 +100,6 @@ export function DepthOptions() {
     <div className={styles.section}>
       <h2 className={styles.heading}>Depth map</h2>
       <ModelChoice />
-      {isVideo && <p className={styles.warn}>Depth maps work on photos for now: choose a photo.</p>}
       <fieldset className={styles.fieldset}>
         <legend>Colour map</legend>
         <div className={styles.row}>
@@ -92,15 +113,15 @@ export function DepthOptions() {
         </div>
         <p className={styles.note}>Far on the left of each bar, near on the right.</p>
       </fieldset>
-      <FormatPicker choices={FORMATS} current={format} onPick={setFormat} />
-      {format === 'png16' && (
+      {isVideo ? <VideoChoices /> : <FormatPicker choices={FORMATS} current={format} onPick={setFormat} />}
+      {!isVideo && format === 'png16' && (
         <p className={styles.note}>
           16-bit greyscale, relative inverse depth: 65535 is the nearest point of the photo, 0 the farthest. Not metric and not linear in distance.
         </p>
       )}
-      <button type="button" className={styles.button} data-testid="depth-3d" disabled={!input || isVideo || running || !hasModel} onClick={() => void runDepth3d()}>
+      {!isVideo && <button type="button" className={styles.button} data-testid="depth-3d" disabled={!input || isVideo || running || !hasModel} onClick={() => void runDepth3d()}>
         Make a 3D photo (GIF)
-      </button>
+      </button>}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { formatBytes } from '../../lib/progress';
 import type { InputFile } from '../../state/store';
 import type { DepthView } from './meta';
 import styles from './Result.module.css';
-import { setView, useDepthResult, useDepthStore, type Depth3dPayload, type DepthPhotoPayload, type DepthResult } from './state';
+import { setView, useDepthResult, useDepthStore, type Depth3dPayload, type DepthPhotoPayload, type DepthResult, type DepthVideoPayload } from './state';
 
 const VIEWS: Array<{ id: DepthView; label: string }> = [
   { id: 'side', label: 'Side by side' },
@@ -83,11 +83,48 @@ function Photo3d({ input, result, payload }: { input: InputFile; result: DepthRe
   );
 }
 
+function Video({ input, result, payload }: { input: InputFile; result: DepthResult; payload: DepthVideoPayload }) {
+  const { flicker } = payload;
+  return (
+    <div className={styles.result}>
+      <figure
+        className={styles.figure}
+        data-testid="result"
+        data-backend={payload.backend}
+        data-frames={payload.frames}
+        data-audio={payload.hasAudio}
+        data-flicker-stable={flicker.stableRatio.toFixed(4)}
+        data-flicker-per-frame={flicker.perFrameRatio.toFixed(4)}
+        data-range-jitter-stable={flicker.rangeStable.toFixed(6)}
+        data-range-jitter-per-frame={flicker.rangePerFrame.toFixed(6)}
+      >
+        <div className={styles.side}>
+          <video className={styles.image} src={input.previewUrl} controls muted aria-label={`Your video: ${input.name}`} />
+          {payload.format === 'gif' ? (
+            <img className={styles.image} src={result.url} alt={`Depth of ${input.name}, animated`} />
+          ) : (
+            <video className={styles.image} src={result.url} controls aria-label={`Depth of ${input.name}`} />
+          )}
+        </div>
+        <figcaption className={styles.caption}>
+          {payload.width}×{payload.height} · {payload.frames} frames · {payload.modelTitle} · {payload.codec.toUpperCase()}
+          {payload.format !== 'gif' && (payload.hasAudio ? ' with audio' : ', no audio')} · {payload.framesPerSecond.toFixed(1)} fps on {payload.backend.toUpperCase()} ·{' '}
+          {formatBytes(payload.bytes)} · flicker {flicker.stableRatio.toFixed(2)}× the input's change (per-frame min–max would give {flicker.perFrameRatio.toFixed(2)}×)
+        </figcaption>
+      </figure>
+      <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
+        Download {result.fileName}
+      </a>
+    </div>
+  );
+}
+
 /** The photo, then its depth map (side by side or as an overlay with a slider), or the 3D photo GIF. */
 export function DepthResultView({ input }: { input: InputFile }) {
   const result = useDepthResult();
   if (result?.payload.kind === 'photo' && result.payload.displayUrl) return <Photo input={input} result={result} payload={result.payload} />;
   if (result?.payload.kind === '3d') return <Photo3d input={input} result={result} payload={result.payload} />;
+  if (result?.payload.kind === 'video' && input.video) return <Video input={input} result={result} payload={result.payload} />;
   if (input.video) {
     return (
       <figure className={styles.figure}>

@@ -1,4 +1,4 @@
-/** The depth task: a depth map of a photo from a catalogue model (Depth Anything V2 by default), and the 3D photo. */
+/** The depth task: depth maps of photos and videos from a catalogue model (Depth Anything V2 by default), and the 3D photo. */
 import { useAppStore } from '../../state/store';
 import type { TaskDefinition } from '../types';
 import { meta } from './meta';
@@ -12,9 +12,9 @@ export const depth: TaskDefinition<DepthMethods> = {
   Options: DepthOptions,
   Result: DepthResultView,
   useCanRun: () => {
-    const hasPhoto = useAppStore((s) => s.input !== null && s.input.video === null);
+    const hasInput = useAppStore((s) => s.input !== null);
     const hasModel = useDepthStore((s) => s.models?.some((m) => m.id === s.modelId) ?? false);
-    return hasPhoto && hasModel;
+    return hasInput && hasModel;
   },
   run: runDepth,
 };

@@ -1,3 +1,4 @@
+import type { VideoFormat } from '../../lib/filename';
 import type { TaskMeta } from '../types';
 import type { ColormapId } from './colormap';
 
@@ -5,9 +6,9 @@ import type { ColormapId } from './colormap';
 export const meta = {
   id: 'depth',
   label: 'Depth map',
-  description: 'See how far away everything in a photo is, and turn it into a 3D photo.',
-  inputs: ['image'],
-  outputs: ['image', 'gif'],
+  description: 'See how far away everything in a photo or video is, and turn a photo into a 3D photo.',
+  inputs: ['image', 'video'],
+  outputs: ['image', 'video', 'gif'],
   runLabel: 'Make depth map',
   progressLabel: 'Estimating depth',
 } as const satisfies TaskMeta;
@@ -23,6 +24,12 @@ export const depthMeta = {
     colormap: 'turbo' as ColormapId,
     format: 'png' as DepthFormat,
     view: 'side' as DepthView,
+  },
+  video: {
+    /** Processing (and output) heights; 0 = the source's. */
+    heights: [256, 480, 0],
+    height: 256,
+    format: 'mp4' as VideoFormat,
   },
   /** 3D photo: a looping GIF of the camera circling, at most this long side (GIF palettes and size). */
   photo3d: { maxSide: 512, frames: 24, frameMillis: 80, amplitude: 0.025 },

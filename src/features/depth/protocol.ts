@@ -1,6 +1,9 @@
 /** The depth task's worker methods: their requests and results (types only, shared by page and worker). */
+import type { VideoFormat } from '../../lib/filename';
+import type { DecoderPath } from '../../media/frames';
 import type { Backend } from '../../models/registry';
 import type { ModelRequest } from '../../workers/protocol';
+import type { ColormapId } from './colormap';
 import type { Range } from './postprocess';
 
 /** Which preprocessing and contract a catalogue depth model follows (CATALOGUE.md). */
@@ -49,7 +52,50 @@ export interface Depth3dResult {
   variant: string;
 }
 
+export interface DepthVideoRequest extends DepthModelRequest {
+  video: File;
+  /** Processing (and output) height; 0 keeps the source's. */
+  height: number;
+  format: VideoFormat;
+  colormap: ColormapId;
+  /** "ffmpeg" skips the browser's VideoEncoder (URL ?encoder=ffmpeg). */
+  encoder: 'auto' | 'ffmpeg';
+}
+
+/**
+ * Flicker of the depth video: mean frame-to-frame change of the normalised map, for the running
+ * range the video was made with and for per-frame min-max (measured alongside, not encoded), and
+ * of the input's grey levels; each ratio is depth change / input change.
+ */
+export interface FlickerReport {
+  stable: number;
+  perFrame: number;
+  input: number;
+  stableRatio: number;
+  perFrameRatio: number;
+  /** How much the normalisation itself moves per frame, as a share of its range (RangeChangeMeter). */
+  rangeStable: number;
+  rangePerFrame: number;
+}
+
+export interface DepthVideoResult {
+  blob: Blob;
+  decoder: DecoderPath;
+  codec: string;
+  width: number;
+  height: number;
+  frames: number;
+  seconds: number;
+  hasAudio: boolean;
+  framesPerSecond: number;
+  backend: Backend;
+  variant: string;
+  flicker: FlickerReport;
+  warning?: string;
+}
+
 export interface DepthMethods {
   depthImage(request: DepthImageRequest): DepthImageResult;
   depthPhoto3d(request: Depth3dRequest): Depth3dResult;
+  depthVideo(request: DepthVideoRequest): DepthVideoResult;
 }

@@ -4,20 +4,21 @@
  * (no new run), and make the 3D photo GIF.
  */
 import { create } from 'zustand';
-import { outputFileName } from '../../lib/filename';
+import { outputFileName, type VideoFormat } from '../../lib/filename';
 import { encodeImage } from '../../media/encode/image';
 import type { VariantStatus } from '../../models/manager';
 import { pickVariant, type Backend, type ModelEntry } from '../../models/registry';
 import { setResult } from '../../state/actions';
 import { appRoot, isJobRunning, progressReporter, runAsJob, showError } from '../../state/jobs';
 import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../state/store';
-import { photoWorker } from '../../workers/client';
+import { photoWorker, videoWorker } from '../../workers/client';
 import { applyColormap, type ColormapId } from './colormap';
 import { depthMeta, meta, type DepthFormat, type DepthView } from './meta';
 import { depthKindOf, loadDepthModels } from './models';
 import { depthPngText, encodePng16Grey } from './png16';
 import { toUint16, type Range } from './postprocess';
-import type { DepthModelRequest } from './protocol';
+import type { DecoderPath } from '../../media/frames';
+import type { DepthModelRequest, FlickerReport } from './protocol';
 
 /** A depth map of the photo: the normalised map is kept so the colour map and format change without a new run. */
 export interface DepthPhotoPayload {
@@ -49,7 +50,27 @@ export interface Depth3dPayload {
   modelTitle: string;
 }
 
-export type DepthPayload = DepthPhotoPayload | Depth3dPayload;
+/** A depth video: the colour-mapped depth of every frame, encoded with the source's audio. */
+export interface DepthVideoPayload {
+  kind: 'video';
+  format: VideoFormat;
+  bytes: number;
+  width: number;
+  height: number;
+  frames: number;
+  seconds: number;
+  decoder: DecoderPath;
+  codec: string;
+  hasAudio: boolean;
+  framesPerSecond: number;
+  backend: Backend;
+  variant: string;
+  modelTitle: string;
+  colormap: ColormapId;
+  flicker: FlickerReport;
+}
+
+export type DepthPayload = DepthPhotoPayload | Depth3dPayload | DepthVideoPayload;
 export type DepthResult = TaskResult<DepthPayload>;
 
 export interface DepthState {
@@ -62,6 +83,7 @@ export interface DepthState {
   colormap: ColormapId;
   format: DepthFormat;
   view: DepthView;
+  video: { height: number; format: VideoFormat };
 }
 
 export const useDepthStore = create<DepthState>(() => ({
@@ -72,6 +94,7 @@ export const useDepthStore = create<DepthState>(() => ({
   colormap: depthMeta.defaults.colormap,
   format: depthMeta.defaults.format,
   view: depthMeta.defaults.view,
+  video: { height: depthMeta.video.height, format: depthMeta.video.format },
 }));
 
 const set = useDepthStore.setState;
@@ -174,6 +197,10 @@ export function setView(view: DepthView): void {
   set({ view });
 }
 
+export function updateVideo(change: Partial<DepthState['video']>): void {
+  set((s) => ({ video: { ...s.video, ...change } }));
+}
+
 /** The revoked-on-replace display URL of a photo result goes when the result does. */
 useAppStore.subscribe((state, previous) => {
   const old = previous.result?.task === meta.id ? (previous.result.payload as DepthPayload) : null;
@@ -191,12 +218,9 @@ function requireModel(): ModelEntry | null {
 
 /** A depth map of the photo with the chosen model. */
 export async function runDepth(input: InputFile): Promise<void> {
-  if (input.video) {
-    showError('Depth maps work on photos for now. Choose a photo (PNG, JPEG, WebP).');
-    return;
-  }
   const model = requireModel();
   if (!model) return;
+  if (input.video) return runDepthVideo(input, model);
   await runAsJob('Reading image', async (signal) => {
     const value = await photoWorker.call(
       'depthImage',
@@ -236,5 +260,34 @@ export async function runDepth3d(): Promise<void> {
     } satisfies DepthResult);
     void refreshStatus();
     return `3D photo: ${value.frames} frames, ${value.width}×${value.height}`;
+  });
+}
+
+async function runDepthVideo(input: InputFile, model: ModelEntry): Promise<void> {
+  await runAsJob('Opening video', async (signal) => {
+    const { video, colormap } = get();
+    const value = await videoWorker.call(
+      'depthVideo',
+      {
+        ...modelRequest(model),
+        video: input.file,
+        height: video.height,
+        format: video.format,
+        colormap,
+        encoder: new URLSearchParams(location.search).get('encoder') === 'ffmpeg' ? 'ffmpeg' : 'auto',
+      },
+      { signal, onProgress: progressReporter(meta.progressLabel) },
+    );
+    const { blob, warning, ...facts } = value;
+    if (warning) showError(warning);
+    setResult({
+      task: meta.id,
+      url: URL.createObjectURL(blob),
+      fileName: outputFileName(input.name, `depth-${colormap}`, video.format),
+      payload: { kind: 'video', ...facts, format: video.format, bytes: blob.size, modelTitle: model.title, colormap },
+    } satisfies DepthResult);
+    void refreshStatus();
+    const audio = video.format === 'gif' ? '' : facts.hasAudio ? ', with the original audio' : ', no audio';
+    return `Done: ${facts.frames} frames at ${facts.framesPerSecond.toFixed(1)} fps on ${facts.backend.toUpperCase()}${audio}`;
   });
 }

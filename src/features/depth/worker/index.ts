@@ -5,7 +5,8 @@ import { meta } from '../meta';
 import type { DepthMethods } from '../protocol';
 import { depthImage } from './photo';
 import { depthPhoto3d } from './photo3d';
+import { depthVideo } from './video';
 
-const methods: WorkerImpl<DepthMethods> = { depthImage, depthPhoto3d };
+const methods: WorkerImpl<DepthMethods> = { depthImage, depthPhoto3d, depthVideo };
 
 export const worker: TaskWorker = { task: meta.id, methods };

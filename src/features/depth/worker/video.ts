@@ -1,0 +1,119 @@
+/**
+ * Worker-side depth video: decode -> depth model -> temporally stable normalisation -> colour map ->
+ * encode, one frame at a time through the same shared media layer as style videos (mediabunny +
+ * WebCodecs, ffmpeg.wasm fallback), so memory stays bounded whatever the length and the audio is
+ * copied. Flicker is measured on the way: the running range the video uses against per-frame
+ * min-max, relative to the input's own frame-to-frame change.
+ */
+import { UserError } from '../../../lib/errors';
+import { fitHeight } from '../../../lib/pixels';
+import { WHOLE_VIDEO, type Trim } from '../../../lib/timeline';
+import { FfmpegVideoWriter } from '../../../media/encode/ffmpeg-video';
+import { GifWriter } from '../../../media/encode/gif';
+import { VideoWriter, webCodecsCodec } from '../../../media/encode/video';
+import type { FrameWriter } from '../../../media/encode/writer';
+import type { FrameSpan, VideoSource } from '../../../media/frames';
+import { openVideo } from '../../../media/open';
+import type { WorkerContext } from '../../../workers/protocol';
+import { applyColormap } from '../colormap';
+import { finiteRange, normalise } from '../postprocess';
+import type { DepthVideoRequest, DepthVideoResult } from '../protocol';
+import { estimateDepth } from './estimate';
+import { openDepthSession } from './session';
+import { FrameChangeMeter, greyLevels, RangeChangeMeter, TemporalRange } from './temporal';
+
+/** GIF frame rate and width: the depth GIF of a video (a colour map survives the 256-colour palette well). */
+const GIF = { fps: 10, width: 0 };
+
+// The next two mirror src/features/style/worker/video.ts: a feature may not import another, and the
+// shared media layer does not offer them yet (see the depth helper's report).
+
+/** Decoding errors mid-stream are nearly always a cut-off or damaged file; say so. */
+async function* readable<T>(frames: AsyncGenerator<T>, name: string): AsyncGenerator<T> {
+  try {
+    yield* frames;
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new UserError(`"${name}" could not be decoded to the end (${detail}): the file looks damaged or truncated. Try the original file.`, { cause: error });
+  }
+}
+
+/** GIF, else the browser's VideoEncoder, else (or when the request forces it) ffmpeg.wasm; the source's audio kept. */
+async function openWriter(request: DepthVideoRequest, source: VideoSource, width: number, height: number, span: FrameSpan, trim: Trim): Promise<FrameWriter> {
+  if (request.format === 'gif') return new GifWriter(GIF);
+  const codec = request.encoder === 'ffmpeg' ? null : await webCodecsCodec(request.format, width, height);
+  if (codec) {
+    const audio = await source.audio();
+    return VideoWriter.create(request.format, codec, audio && { input: audio, trim: { start: span.first, end: trim.end } });
+  }
+  const seconds = Math.min(trim.end, source.info.duration) - span.first;
+  const fps = seconds > 0 ? span.count / seconds : 25;
+  const audio = { file: request.video, name: request.video.name, start: span.first, end: trim.end };
+  return FfmpegVideoWriter.create(request.appRoot, request.format, width, height, fps, audio);
+}
+
+export async function depthVideo(request: DepthVideoRequest, context: WorkerContext): Promise<DepthVideoResult> {
+  const source = await openVideo(request.video, request.video.name, request.appRoot);
+  try {
+    const { info } = source;
+    const size = fitHeight(info.width, info.height, request.height, 2); // encoders need even sides; the model takes any
+    const trim = WHOLE_VIDEO;
+    const span = await source.countFrames(trim);
+    const { session, names, variant } = await openDepthSession(request, context);
+    const writer = await openWriter(request, source, size.width, size.height, span, trim);
+    const range = new TemporalRange();
+    const meters = { stable: new FrameChangeMeter(), perFrame: new FrameChangeMeter(), input: new FrameChangeMeter() };
+    const ranges = { stable: new RangeChangeMeter(), perFrame: new RangeChangeMeter() };
+    const started = performance.now();
+    let done = 0;
+    let outputEnd = 0;
+    context.onProgress({ stage: 'frames', done, total: span.count });
+    for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
+      const { map } = await estimateDepth(session, names, request.kind, frame.image);
+      const running = range.update(map.data);
+      const own = finiteRange(map.data);
+      const stable = normalise(map.data, running);
+      meters.stable.add(stable);
+      meters.perFrame.add(normalise(map.data, own));
+      ranges.stable.add(running);
+      ranges.perFrame.add(own);
+      meters.input.add(greyLevels(frame.image));
+      const timestamp = frame.timestamp - span.first;
+      await writer.add(applyColormap(stable, map.width, map.height, request.colormap), timestamp, frame.duration);
+      outputEnd = timestamp + frame.duration;
+      done++;
+      context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
+    }
+    if (done === 0) throw new UserError('The video holds no frames that could be read.');
+    const warning =
+      span.exact && done < span.count
+        ? `"${request.video.name}" ends early: only ${done} of ${span.count} frames could be read, so the file looks truncated. The result holds what could be read.`
+        : undefined;
+    const input = meters.input.value;
+    const ratio = (v: number) => (input > 0 ? v / input : 0);
+    const elapsed = (performance.now() - started) / 1000;
+    return {
+      ...(await writer.finish()),
+      decoder: info.decoder,
+      width: size.width,
+      height: size.height,
+      seconds: outputEnd,
+      framesPerSecond: done / elapsed,
+      backend: session.backend,
+      variant,
+      flicker: {
+        stable: meters.stable.value,
+        perFrame: meters.perFrame.value,
+        input,
+        stableRatio: ratio(meters.stable.value),
+        perFrameRatio: ratio(meters.perFrame.value),
+        rangeStable: ranges.stable.value,
+        rangePerFrame: ranges.perFrame.value,
+      },
+      warning,
+    };
+  } finally {
+    source.dispose();
+  }
+}
