@@ -8,6 +8,7 @@
  * The stand-in captions photos by their mean grey level: dark -> "a dog on the grass", mid -> "a cat
  * sitting in a café", bright -> "a puppy 🐶 on the beach"; a white photo makes its decoder give NaN.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -170,6 +171,10 @@ test('caption a batch of photos through the model manager: live captions, errors
   expect(seen.some((t) => t.includes('\uFFFD'))).toBe(false); // split é and 🐶 never shown half-made
   await expect(page.getByRole('status').or(page.locator('[aria-live="polite"]')).filter({ hasText: 'Captioned 3 of 5 photos' }).first()).toBeVisible();
 
+  // No WCAG 2.1 AA violations in the batch view (names, roles, contrast).
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+
   // Offered as a file name and as alt text
   await expect(items.nth(2).getByTestId('caption-rename')).toHaveAttribute('download', 'a-cat-sitting-in-a-cafe.png');
 
@@ -217,6 +222,20 @@ test('caption a batch of photos through the model manager: live captions, errors
   expect(fromApi.viaMessage).toMatchObject({ type: 'clipmorph:caption-result', id: 7, caption: CAPTIONS[1] });
   // Captioned from this device's copy: the hub saw each file once.
   expect(hubRequests.filter((r) => r.startsWith(CDN))).toHaveLength(4);
+
+  // Offline after the first download: the shell from the service worker, the model from OPFS.
+  await expect
+    .poll(() => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)), { timeout: 60_000 })
+    .toBe(true);
+  await page.context().setOffline(true);
+  await page.reload();
+  await page.getByTestId('task-caption').click();
+  await expect(page.getByTestId('caption-model-state')).toContainText('On this device');
+  await page.getByTestId('caption-files').setInputFiles([png('offline.png', GREY_LEVELS.dark)]);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('caption-text')).toHaveText([CAPTIONS[0]], { timeout: 60_000 });
+  expect(hubRequests.filter((r) => r.startsWith(CDN))).toHaveLength(4);
+  await page.context().setOffline(false);
 });
 
 test('on WebGPU the key/value cache stays in GPU buffers from step to step, and the caption is the same', async ({ page }) => {

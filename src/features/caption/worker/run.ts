@@ -5,9 +5,9 @@
  */
 import { UserError } from '../../../lib/errors';
 import { decodeImage } from '../../../media/decode/image';
-import type { ModelEntry, ModelVariant } from '../../../models/registry';
+import { pickVariant, type ModelEntry, type ModelVariant } from '../../../models/registry';
 import { readStored } from '../../../models/store';
-import { getSession, type ModelSession, type SessionRequest } from '../../../runtime/sessions';
+import { getSession, sessions, type ModelSession, type SessionRequest } from '../../../runtime/sessions';
 import type { WorkerContext } from '../../../workers/protocol';
 import type { CaptionImageRequest, CaptionImageResult, CaptionProgress } from '../protocol';
 import { Gpt2Decoder } from './bpe';
@@ -46,9 +46,21 @@ async function open(request: CaptionImageRequest, graph: 'encoder' | 'decoder', 
   return { session: await handle, variant };
 }
 
+/**
+ * The encoder and the decoder are used one after the other for every photo: a session cache that
+ * cannot hold both (fp32: 343 + 615 MB against the runtime's 512 MB default) would reopen both for
+ * each photo. Make room for the pair.
+ */
+function fitPair(request: CaptionImageRequest): void {
+  const variant = pickVariant(request.model, request.backend, request.fp16);
+  const pair = (variant.files ?? []).filter((f) => f.role === 'encoder' || f.role === 'decoder').reduce((sum, f) => sum + f.bytes, 0);
+  if (pair > sessions.budget) sessions.setBudget(pair);
+}
+
 export async function captionImage(request: CaptionImageRequest, context: WorkerContext): Promise<CaptionImageResult> {
   const started = performance.now();
   const image = await decodeImage(request.image, `"${request.imageName}"`);
+  fitPair(request);
   // Encoder first, then the decoder: if the session cache cannot hold both (fp32), the encoder is
   // the one let go, after it has run.
   const encoder = await open(request, 'encoder', context);
