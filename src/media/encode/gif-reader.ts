@@ -156,9 +156,13 @@ export function frameRgba(gif: GifFile, index: number): Uint8ClampedArray {
   const palette = frame.localPalette ?? gif.globalPalette;
   if (!palette) throw new Error(`GIF frame ${index} has no colour table`);
   const out = new Uint8ClampedArray(frame.width * frame.height * 4);
-  frame.indices.forEach((i, p) => {
-    const [r, g, b] = palette[i] ?? [0, 0, 0];
-    out.set([r, g, b, 255], p * 4);
-  });
+  const { indices } = frame;
+  for (let p = 0; p < indices.length; p++) {
+    const colour = palette[indices[p]] ?? [0, 0, 0];
+    out[p * 4] = colour[0];
+    out[p * 4 + 1] = colour[1];
+    out[p * 4 + 2] = colour[2];
+    out[p * 4 + 3] = 255;
+  }
   return out;
 }

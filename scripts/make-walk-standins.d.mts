@@ -1,0 +1,20 @@
+export const HIDDEN: number;
+export const LATENT: { channels: number; height: number; width: number };
+export const IMAGE: { channels: number; height: number; width: number };
+export const ID_SCALE: number;
+export const EPS_GAIN: number;
+export const TEXT_GAIN: number;
+export function weights(): { a: number[]; b: number[]; p: number[]; w: number[]; c: number[] };
+export function textEncoderModel(): Uint8Array;
+export function unetModel(): Uint8Array;
+export function vaeDecoderModel(): Uint8Array;
+export function tokenizerFiles(): { vocab: Record<string, number>; merges: string };
+export const reference: {
+  textEncoder(ids: ArrayLike<number>): Float32Array;
+  unet(sample: Float32Array, timestep: bigint | number, hidden: Float32Array): Float32Array;
+  vaeDecoder(latent: Float32Array): Float32Array;
+};
+export type WalkStandinPath = 'text_encoder/model.onnx' | 'unet/model.onnx' | 'vae_decoder/model.onnx' | 'tokenizer/vocab.json' | 'tokenizer/merges.txt';
+export function walkStandinFiles(): Record<WalkStandinPath, Uint8Array>;
+export function makeWalkStandins(outDir: string): Record<string, { bytes: number; sha256: string }>;
+export function positions(): Float32Array;
