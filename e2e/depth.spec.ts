@@ -10,7 +10,6 @@
  * and the stand-in's weights: the colour map's entries, the 16-bit PNG's values, the sizes.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
@@ -68,11 +67,10 @@ let app: HttpServer;
 let tamper = false;
 let hubRequests = 0;
 
+/** The model manager's committed self-signed pair for huggingface.co (e2e/fixtures/models-hub/): no openssl needed. */
 function certificate(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'clipmorph-depth-hub-'));
-  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=huggingface.co', '-addext', 'subjectAltName=DNS:huggingface.co'], { stdio: 'ignore' });
-  return { key: readFileSync(key), cert: readFileSync(cert) };
+  const dir = path.join(import.meta.dirname, 'fixtures/models-hub');
+  return { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
 }
 
 test.beforeAll(async () => {
@@ -146,6 +144,7 @@ function tableIndices(png: Buffer, id: 'turbo' | 'inferno' | 'grey'): { width: n
 test('a photo becomes a depth map: model downloaded on Run, colour maps, 16-bit PNG values, size and aspect kept', async ({ page }) => {
   await openDepth(page);
   await expect(page.getByTestId('depth-model-state')).toContainText('Not on this device yet');
+  await expect(page.getByTestId('depth-backend-note')).toContainText('slower');
   expect(hubRequests).toBe(0); // nothing downloaded before the user runs
   await page.getByTestId('run').click();
   await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });

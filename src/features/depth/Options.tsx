@@ -62,7 +62,11 @@ function ModelChoice() {
           {state}
         </p>
       )}
-      {backend === 'wasm' && <p className={styles.note}>No usable WebGPU here: the model runs on the CPU (WASM), which is slower.</p>}
+      {backend === 'wasm' && (
+        <p className={styles.note} data-testid="depth-backend-note">
+          Runs on the CPU (WASM) here, without WebGPU: slower, a photo takes seconds rather than a fraction of one.
+        </p>
+      )}
     </fieldset>
   );
 }

@@ -203,3 +203,19 @@ describe('toPhotoSize', () => {
     expect(out.data[3699]).toBe(27);
   });
 });
+
+describe('a large photo', () => {
+  it('a 4032x3024 photo runs at 518 on the short side and comes back at 4032x3024', async () => {
+    const width = 4032, height = 3024;
+    const data = new Uint8ClampedArray(width * height * 4);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) data.set([Math.floor((x / width) * 255), Math.floor((y / height) * 255), 128, 255], (y * width + x) * 4);
+    const result = await estimateDepth(depthAnything, bindDepthSession(depthAnything, 'depth-anything'), 'depth-anything', { data, width, height });
+    expect(result.modelSize).toEqual({ width: 686, height: 518 });
+    expect([result.map.width, result.map.height, result.map.data.length]).toEqual([width, height, width * height]);
+    // The stand-in is a linear function of the pixels, so depth grows left to right (red) and top to bottom (green).
+    const at = (x: number, y: number) => result.map.data[y * width + x];
+    expect(at(4000, 1500)).toBeGreaterThan(at(30, 1500));
+    expect(at(2000, 3000)).toBeGreaterThan(at(2000, 20));
+  }, 60_000);
+});
