@@ -254,6 +254,15 @@ test('on WebGPU the key/value cache stays in GPU buffers from step to step, and 
   expect(result).toMatchObject({ caption: CAPTIONS[0], backend: 'webgpu', finished: true });
   expect(result.steps).toBe(6);
   expect(result.gpuCacheSteps).toBe(result.steps);
+  // Beam search: beams are batch rows; reordering them reads the GPU cache back, and the caption is the same.
+  const beams = await page.evaluate(async (level) => {
+    const canvas = new OffscreenCanvas(16, 16);
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = `rgb(${level},${level},${level})`;
+    ctx.fillRect(0, 0, 16, 16);
+    return window.clipmorph!.caption!(await canvas.convertToBlob({ type: 'image/png' }), { numBeams: 3, maxLength: 8 });
+  }, GREY_LEVELS.dark);
+  expect(beams).toMatchObject({ caption: CAPTIONS[0], backend: 'webgpu' });
 
   // Cancel stops the batch (SwiftShader is slow enough to catch it mid-way); captions made stay,
   // and Run again captions only what is left.
