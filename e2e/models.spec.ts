@@ -23,6 +23,7 @@ import path from 'node:path';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
 import { startServer } from '../scripts/serve.mjs';
+import { encodePng } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 // Ports of its own, away from other sessions' E2E_PORT neighbours.
@@ -168,6 +169,24 @@ async function storedFiles(page: Page): Promise<Array<{ name: string; bytes: num
   });
 }
 
+/** The service worker has everything this page needs offline (shell, embedded models, ORT runtime). */
+async function precacheComplete(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const channel = new MessageChannel();
+    const reply = new Promise<Array<{ cached: boolean }>>((resolve) => (channel.port1.onmessage = (e) => resolve(e.data)));
+    registration.active!.postMessage({ type: 'PRECACHE_STATUS' }, [channel.port2]);
+    return (await reply).every((e) => e.cached);
+  });
+}
+
+/** A synthetic photo (no shared fixtures needed). */
+function gradientPng(width: number, height: number): Buffer {
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([(i % width) * 4, Math.floor(i / width) * 5, 128, 255], i * 4);
+  return encodePng({ data, width, height });
+}
+
 const expectedStore = () =>
   standIn.files.map((f) => ({ name: sha(f.bytes), bytes: f.bytes.length, sha256: sha(f.bytes) })).sort((a, b) => a.name.localeCompare(b.name));
 
@@ -239,9 +258,7 @@ test.describe('model manager', () => {
     await expect(page.getByTestId(`model-message-${STANDIN_ID}`)).toContainText('Downloaded and verified');
 
     // Offline, after a reload: the app shell comes from the service worker, the model from OPFS.
-    await expect
-      .poll(() => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)), { timeout: 60_000 })
-      .toBe(true);
+    await expect.poll(() => precacheComplete(page), { timeout: 120_000 }).toBe(true);
     await context.setOffline(true);
     await page.reload();
     await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
@@ -249,6 +266,13 @@ test.describe('model manager', () => {
     await expect(state(page)).toHaveText('On this device · 3.0 MB');
     await page.getByTestId(`check-model-${STANDIN_ID}`).click();
     await expect(page.getByTestId(`model-message-${STANDIN_ID}`)).toHaveText(/All 2 files read back from this device and verified \(sha256, 3\.0 MB\)/);
+    // And a task runs it, offline: the depth task's worker loads it through loadVariantFiles from OPFS.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('task-depth').click();
+    await page.getByTestId('file-input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: gradientPng(64, 48) });
+    await page.getByTestId(`depth-model-${STANDIN_ID}`).check();
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });
     expect(cdnRequests()).toHaveLength(2); // nothing fetched again
   });
 
@@ -303,7 +327,7 @@ test.describe('model manager', () => {
     await expect(state(page)).toHaveText('Not downloaded · 3.0 MB');
   });
 
-  test('when storage is full it says so and offers to run from memory this time', async ({ page }) => {
+  test('when storage is full it says so and offers to run from memory this time; a task then runs the model from memory', async ({ page }) => {
     await page.goto(appUrl());
     await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
     // A real quota: the origin may store only what it already uses plus 1 MB (the model needs 3 MB).
@@ -316,16 +340,22 @@ test.describe('model manager', () => {
     await expect(message).toContainText('not enough storage space on this device to keep this model (3.0 MB)');
     await expect(message).toHaveAttribute('role', 'alert');
     expect(await storedFiles(page)).toEqual([]);
+    const refused = cdnRequests().length;
     await page.getByTestId(`run-from-memory-${STANDIN_ID}`).click();
-    await expect(state(page)).toHaveText('In memory for this session', { timeout: 60_000 });
-    await expect(message).toContainText('Downloaded into memory for this session only');
+    await expect(message).toContainText('During this visit, Tiny depth (test stand-in) runs from memory');
+    await expect(state(page)).toHaveText('Runs from memory this visit · 3.0 MB, not kept');
+    expect(cdnRequests()).toHaveLength(refused); // choosing downloads nothing by itself
+
+    // The depth task runs it: its worker asks the page for the choice and downloads into memory.
+    await page.keyboard.press('Escape');
+    await page.getByTestId('task-depth').click();
+    await page.getByTestId('file-input').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: gradientPng(64, 48) });
+    await page.getByTestId(`depth-model-${STANDIN_ID}`).check();
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });
     expect(await storedFiles(page)).toEqual([]); // nothing written to the full device
-    // The refused attempt stopped at the model file (the real OPFS write hit the quota, or the
-    // estimate said it would not fit); the memory run then fetched each file once more.
-    const fetched = (file: { bytes: Buffer }) => cdnRequests().filter((r) => r.path.endsWith(sha(file.bytes))).length;
-    expect(fetched(modelFile)).toBeGreaterThanOrEqual(1);
-    expect(fetched(modelFile)).toBeLessThanOrEqual(2);
-    expect(fetched(configFile)).toBe(1);
+    const fetched = (file: { bytes: Buffer }) => cdnRequests().slice(refused).filter((r) => r.path.endsWith(sha(file.bytes)) && r.status === 200).length;
+    expect([fetched(modelFile), fetched(configFile)]).toEqual([1, 1]);
   });
 
   test('delete one model and delete all remove every stored file', async ({ page }) => {

@@ -133,7 +133,7 @@ describe('downloadFile', () => {
     };
     const error = await downloadFile(file(), sink).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageFullError);
-    expect((error as Error).message).toMatch(/not enough storage space.*run it from memory this time/i);
+    expect((error as Error).message).toMatch(/not enough storage space.*"Run from memory this time" in "Models on this device"/i);
     expect(discarded).toBe(true);
   });
 

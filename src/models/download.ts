@@ -44,7 +44,7 @@ export class StorageFullError extends UserError {
   ) {
     super(
       `There is not enough storage space on this device to keep this model (${(needed / (1024 * 1024)).toFixed(1)} MB). ` +
-        'Free some space (or delete other models), or run it from memory this time: it will be downloaded again on your next visit.',
+        'Free some space (or delete other models), or choose "Run from memory this time" in "Models on this device": it is then downloaded into memory whenever a task needs it, and not kept.',
       options,
     );
     this.name = 'StorageFullError';

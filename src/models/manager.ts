@@ -11,6 +11,7 @@ import { loadModelBytes } from './loader';
 import { validateManifest, type Manifest, type ModelEntry, type ModelFile, type ModelVariant } from './registry';
 import { clearStore, deviceSink, memorySink, opfsAvailable, readStored, removeStored, storedBlob, storedState } from './store';
 import { createSHA256 } from 'hash-wasm';
+import { forgetMemoryChoice, memoryChosen } from './choices';
 
 export { StorageFullError } from './download';
 
@@ -151,7 +152,9 @@ export async function downloadVariant(
 ): Promise<DownloadReport> {
   const files = catalogueFiles(variant);
   if (files.length === 0) throw new Error(`${model.id} has no files to download (embedded models ship with the app)`);
-  const storage: Storage = options.storage === 'memory' || !opfsAvailable() ? 'memory' : 'device';
+  // No storage given: the user's "Run from memory this time" choice for this visit decides (asked of the page from a worker).
+  const wanted = options.storage ?? ((await memoryChosen(model.id)) ? 'memory' : 'device');
+  const storage: Storage = wanted === 'memory' || !opfsAvailable() ? 'memory' : 'device';
   const states = await Promise.all(files.map(storedState));
   const total = files.reduce((sum, f) => sum + f.bytes, 0);
   const have = (s: (typeof states)[number]) => s.complete || (storage === 'memory' && s.inMemory);
@@ -227,12 +230,15 @@ export async function loadVariantFiles(model: ModelEntry, variant: ModelVariant,
   }
   const status = await variantStatus(variant);
   if (status.state !== 'ready' && status.state !== 'memory') {
-    if (!options.download) {
+    // Choosing "Run from memory this time" (offered only after a licence was accepted and the
+    // device was full) is asking for the download whenever a task needs the model.
+    const fromMemory = options.storage === 'memory' || (options.storage === undefined && (await memoryChosen(model.id)));
+    if (!options.download && !fromMemory) {
       throw new UserError(
         `The model "${model.title}" is not on this device yet (${Math.ceil(status.totalBytes / (1024 * 1024))} MB). Open "Models on this device" and download it first.`,
       );
     }
-    await downloadVariant(model, variant, { signal: options.signal, onProgress: options.onProgress, storage: options.storage });
+    await downloadVariant(model, variant, { signal: options.signal, onProgress: options.onProgress, storage: fromMemory ? 'memory' : options.storage });
   }
   if (options.verify) {
     const check = await verifyVariant(variant);
@@ -256,10 +262,12 @@ function progressOf(callback: ProgressCallback): (done: number, total: number) =
 /** Removes every stored file (and partial download) of the model. */
 export async function deleteModel(model: ModelEntry): Promise<void> {
   for (const variant of model.variants) for (const file of catalogueFiles(variant)) await removeStored(file);
+  forgetMemoryChoice(model.id);
 }
 
 export async function deleteAllModels(): Promise<void> {
   await clearStore();
+  forgetMemoryChoice();
 }
 
 /**

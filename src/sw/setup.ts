@@ -3,6 +3,7 @@
  * registration, the update prompt, the one reload for cross-origin isolation, and precache by need.
  */
 import { Workbox } from 'workbox-window';
+import { answerMemoryQuestions } from '../models/choices';
 import { chooseBackend, probeWebGpu } from '../runtime/capabilities';
 import { useAppStore } from '../state/store';
 import { useUpdateStore } from './register';
@@ -10,6 +11,7 @@ import { useUpdateStore } from './register';
 const RELOADED_FOR_ISOLATION = 'clipmorph-coi-reload';
 
 export function register(appRoot: string): void {
+  answerMemoryQuestions(); // workers about to download ask whether the user chose "Run from memory this time"
   const workbox = new Workbox(new URL('sw.js', appRoot).href, { scope: appRoot });
   workbox.addEventListener('waiting', () => {
     useUpdateStore.setState({

@@ -20,6 +20,7 @@ import {
   type Storage,
   type VariantStatus,
 } from '../../../models/manager';
+import { chooseMemory, memoryChosenHere } from '../../../models/choices';
 import { pickVariant, type ModelEntry, type ModelVariant } from '../../../models/registry';
 import { useAppStore } from '../../../state/store';
 import styles from './style.module.css';
@@ -213,7 +214,9 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
                   ? 'In memory for this session'
                   : status?.state === 'partial'
                     ? `Partly downloaded · ${formatSize(status.storedBytes)} of ${formatSize(status.totalBytes)}`
-                    : `Not downloaded · ${formatSize(variant.bytes)}`;
+                    : memoryChosenHere(model.id)
+                      ? `Runs from memory this visit · ${formatSize(variant.bytes)}, not kept`
+                      : `Not downloaded · ${formatSize(variant.bytes)}`;
             return (
               <li key={model.id} className={styles.row} data-testid={`model-${model.id}`} aria-labelledby={`model-title-${model.id}`}>
                 <div className={styles.info}>
@@ -309,7 +312,19 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
                   <div className={row.error ? styles.error : styles.note} role={row.error ? 'alert' : 'status'} data-testid={`model-message-${model.id}`}>
                     <p>{row.message}</p>
                     {row.quota && (
-                      <button type="button" className={styles.primary} data-testid={`run-from-memory-${model.id}`} onClick={() => void start(model, 'memory')}>
+                      <button
+                        type="button"
+                        className={styles.primary}
+                        data-testid={`run-from-memory-${model.id}`}
+                        onClick={() => {
+                          chooseMemory(model.id);
+                          patch(model.id, {
+                            quota: false,
+                            error: false,
+                            message: `During this visit, ${model.title} runs from memory: a task downloads it when it needs it, and it is not kept on this device.`,
+                          });
+                        }}
+                      >
                         Run from memory this time
                       </button>
                     )}
