@@ -19,7 +19,7 @@ const shared = resolve(root, '..', 'shared');
 const INTERRUPTED = 130; // train.py's exit code after Ctrl-C (checkpoint saved)
 // Defaults per mode: learning only a new style's norms on frozen shared convs converges in a few
 // hundred steps; full training of a whole net needs thousands (training/README.md has the figures).
-const DEFAULTS = { norm: { steps: '300', lr: '0.01' }, full: { steps: '2000', lr: '0.002' } };
+const DEFAULTS = { norm: { steps: '150', lr: '0.01' }, full: { steps: '2000', lr: '0.002' } };
 const BASES = { realtime: 'blend.rt.fp32.onnx', quality: 'blend.hq.fp32.onnx' };
 
 let opt;

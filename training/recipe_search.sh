@@ -23,12 +23,22 @@ while pgrep -f "training/train.py" > /dev/null; do sleep 20; done
 run deep384-c1      starrynight.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1
 # "add your own style" (issue 12 part 5): only the new style's norms on the shipped realtime blend
 # net's frozen convs; Lady with an Ermine is the one painting that net never saw
-run norm-ermine     ermine.jpg --mode norm --base models/style/blend.rt.fp32.onnx --lr 0.01 --log-every 25 --snapshot-every 50
-run norm-klee       klee.jpg --mode norm --base models/style/blend.rt.fp32.onnx --lr 0.01 --log-every 25 --snapshot-every 50
+run norm-ermine     ermine.jpg --mode norm --base models/style/blend.rt.fp32.onnx --lr 0.01 --log-every 25 --snapshot-every 50 --steps 200
+run norm-klee       klee.jpg --mode norm --base models/style/blend.rt.fp32.onnx --lr 0.01 --log-every 25 --snapshot-every 50 --steps 200
+run shipped256      starrynight.jpg --content-layer activation_5 --style-size 256 --content-weight 1
 run deep512-c1      starrynight.jpg $DEEP --content-layer mixed0 --style-size 512 --content-weight 1
 run deep384-c2-m1   starrynight.jpg $DEEP --content-layer mixed1 --style-size 384 --content-weight 2
 run deeper384-c1    starrynight.jpg --style-layers activation_5 mixed0 mixed1 mixed2 mixed3 --content-layer mixed1 --style-size 384 --content-weight 1
-run shipped256      starrynight.jpg --content-layer activation_5 --style-size 256 --content-weight 1
 run deep384-c1-kand kandinsky.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1
 run shipped256-kand kandinsky.jpg --content-layer activation_5 --style-size 256 --content-weight 1
 run deep384-c1-crop256 starrynight.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1 --size 256 --crop-min 192 --crop-max 384
+# the user path end to end, timed: npm run train's defaults (norm mode) on 30 photos
+if [ -z "$ONLY" ] || case " $ONLY " in *" npm-default "*) true ;; *) false ;; esac; then
+  mkdir -p training/runs/npm-default/photos
+  ls ../shared/datasets/bsds500/*.jpg | head -30 | xargs -I{} cp {} training/runs/npm-default/photos/
+  start=$(date +%s)
+  nice -n 19 node scripts/train.mjs --style "$S/klee.jpg" --name klee-own --content training/runs/npm-default/photos \
+    --out-dir training/runs/npm-default/models --run-dir training/runs/npm-default/run --threads "$THREADS" \
+    > training/runs/search/npm-default.log 2>&1
+  echo "wall seconds: $(( $(date +%s) - start ))" >> training/runs/search/npm-default.log
+fi

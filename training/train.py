@@ -66,7 +66,7 @@ def parse_args(argv=None):
     p.add_argument("--stability-noise", type=float, help="std of that input noise (0.04)")
     p.add_argument("--mode", choices=["full", "norm"],
                    help="full: train every weight; norm: freeze the shared convs of --base, learn only the styles' norms")
-    p.add_argument("--base", help="--mode norm: blend ONNX file or checkpoint whose convs are reused")
+    p.add_argument("--base", help="blend ONNX file or checkpoint to start from (--mode norm: its convs, frozen; full: a warm start)")
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--lr-end", type=float, help="decay the rate linearly to this by --steps (default: constant)")
     p.add_argument("--clip", type=float, help="gradient norm clip; 0 = off (1.0)")
@@ -95,10 +95,12 @@ def load_base(path, tier):
 
 
 def init_from_base(net, base_sd):
-    """Copy the base's convs; start each new style's norm at the mean of the base styles' norms."""
+    """Copy the base's convs. Norms: the base's own rows when it has the same number of styles (a
+    warm start of the same styles, in the same order), else each new style starts at the mean of
+    the base styles' norms."""
     own = net.state_dict()
     for k, v in base_sd.items():
-        if k.endswith(".gamma") or k.endswith(".beta"):
+        if (k.endswith(".gamma") or k.endswith(".beta")) and v.shape != own[k].shape:
             own[k] = v.mean(0, keepdim=True).expand_as(own[k]).clone()
         else:
             own[k] = v
@@ -131,6 +133,7 @@ def main(argv=None):
             setattr(a, k, ck["args"].get(k, default) if ck else default)
     if a.mode == "norm" and not a.base and not ck:
         sys.exit("train: --mode norm needs --base (a blend ONNX file or a multi-style checkpoint)")
+    # --mode full with --base: warm start (every weight trained) from that net
 
     # Up-front checks: a bad painting or photo folder fails here, before any net is loaded.
     try:
@@ -139,14 +142,15 @@ def main(argv=None):
         paths = find_content(a.content, os.path.join(a.run_dir, "frames"), use_shared=a.shared)
         save_check_photos(paths, a.run_dir)
         a.shared = bool(a.shared and shared_available())  # what was actually used, for the manifest's recipe
-        base = load_base(a.base, a.tier) if a.mode == "norm" and not ck else None
+        base = load_base(a.base, a.tier) if a.base and not ck else None
     except DataError as e:
         sys.exit(f"train: {e}")
 
     net = TransformNet(len(a.styles), **TIERS[a.tier])
     if base:
         init_from_base(net, base[0])
-        print(f"base: {a.base} ({base[1]} styles); training only the new style norms, shared convs frozen")
+        print(f"base: {a.base} ({base[1]} styles); " + ("training only the style norms, shared convs frozen"
+                                                           if a.mode == "norm" else "warm start, every weight trained"))
     params = norm_parameters(net) if a.mode == "norm" else list(net.parameters())
     if a.mode == "norm":
         for p in net.parameters():
