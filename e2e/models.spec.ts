@@ -205,6 +205,12 @@ async function download(page: Page) {
 test.describe('model manager', () => {
   test('nothing downloads until asked; the licence comes first; progress shows speed and time left; the model works offline after a reload', async ({ context, page }) => {
     mode = { chunkDelayMs: 40 };
+    // Count the manager's requests for persistent storage (the browser decides; we only check it asked).
+    await page.addInitScript(() => {
+      const persist = navigator.storage.persist.bind(navigator.storage);
+      (window as unknown as { persistAsked: number }).persistAsked = 0;
+      navigator.storage.persist = () => ((window as unknown as { persistAsked: number }).persistAsked++, persist());
+    });
     await page.goto(appUrl());
     await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
     await openPanel(page);
@@ -256,6 +262,7 @@ test.describe('model manager', () => {
     ]);
     expect(await storedFiles(page)).toEqual(expectedStore());
     await expect(page.getByTestId(`model-message-${STANDIN_ID}`)).toContainText('Downloaded and verified');
+    expect(await page.evaluate(() => (window as unknown as { persistAsked: number }).persistAsked)).toBe(1);
 
     // Offline, after a reload: the app shell comes from the service worker, the model from OPFS.
     await expect.poll(() => precacheComplete(page), { timeout: 120_000 }).toBe(true);
