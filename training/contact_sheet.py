@@ -1,4 +1,4 @@
-"""docs/styles.png: one row per shipped style (painting thumbnail, then the three evaluation photos
+"""docs/styles.png: one row per shipped style (the painting at the scale its strokes were learned, then the three evaluation photos
 stylised by the shipped fp32 ONNX file under onnxruntime-node), so the evidence is the real artefact.
 With --tiers, docs/styles-tiers.png: each photo twice per style, the realtime file ("fast") next to
 the quality-tier model's one-hot output ("best").
@@ -16,11 +16,26 @@ from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from compare_loss_nets import to_pil  # noqa: E402
-from data import EVAL_PHOTOS, load_image  # noqa: E402
+from data import EVAL_PHOTOS, STYLES_DIR, load_image  # noqa: E402
 from export_onnx import ROOT, run_ort  # noqa: E402
 from export_multistyle import run_ort_blend  # noqa: E402
 
 TILE, LABEL_H = 176, 18
+STYLES = {m["id"]: m["file"] for m in json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "styles.json")))}
+
+
+def painting_tile(model, photo_side, models_dir):
+    """The painting at the scale the model learned its strokes (its Gram-target short side, relative
+    to the 512 px photos), cropped to a tile: brush strokes in it and in the outputs are the same size."""
+    side = model.get("recipe", {}).get("lossLayers", {}).get("paintingShortSide", 256)
+    path = os.path.join(STYLES_DIR, STYLES[model["id"].removesuffix("-hq")])
+    if not os.path.exists(path):
+        return Image.open(os.path.join(models_dir, model["style"]["thumbnail"]))  # no ../shared: the thumbnail
+    im = Image.open(path).convert("RGB")
+    s = side * TILE / photo_side / min(im.size)
+    im = im.resize((max(1, round(im.width * s)), max(1, round(im.height * s))), Image.LANCZOS)
+    left, top = max(0, (im.width - TILE) // 2), max(0, (im.height - TILE) // 2)
+    return im.crop((left, top, left + min(TILE, im.width), top + min(TILE, im.height)))
 
 
 def main():
@@ -50,7 +65,7 @@ def main():
             best = [run_ort_blend(fp32(quality), [x], [torch.eye(n)[k:k + 1]])[0] for x in photos]
             outs = [y for pair in zip(outs, best) for y in pair]
         label = f"{m['id']}: {m['title']}, {m['style']['artist']}" + (" (fast | best)" if quality else f" ({m['style']['tier']})")
-        rows.append((label, Image.open(os.path.join(a.models_dir, m["style"]["thumbnail"])), [to_pil(y) for y in outs]))
+        rows.append((label, painting_tile(m, photos[0].shape[3], a.models_dir), [to_pil(y) for y in outs]))
         print(label, flush=True)
 
     row_h = TILE + LABEL_H
@@ -61,7 +76,7 @@ def main():
         draw.text((4, y + 3), label, fill="black")
         if thumb is not None:
             thumb = thumb.copy()
-            thumb.thumbnail((TILE, TILE))
+            thumb.thumbnail((TILE, TILE))  # no-op for painting tiles (already at most TILE)
             sheet.paste(thumb, ((TILE - thumb.width) // 2, y + LABEL_H + (TILE - thumb.height) // 2))
         for c, im in enumerate(imgs):
             sheet.paste(im.resize((TILE, TILE), Image.LANCZOS), (TILE * (c + 1), y + LABEL_H))
