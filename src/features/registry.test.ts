@@ -73,5 +73,5 @@ describe('layout', () => {
     expect(workerSide).toEqual(expect.arrayContaining(['src/workers/task.worker.ts', 'src/features/style/worker/index.ts']));
     expect(listed('tsconfig.app.json').filter(isWorkerSide)).toEqual([]);
     expect(listed('tsconfig.worker.json')).toEqual(expect.arrayContaining(workerSide));
-  }, 60_000);
+  }, 120_000);
 });
