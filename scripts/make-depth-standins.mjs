@@ -11,6 +11,8 @@
  *   depth = w·rgb + b on RGB in [0,1] (MIDAS_STANDIN).
  * - `depth-anything-baked518.onnx`: the export pitfall CATALOGUE.md warns about, an output fixed at
  *   [1,518,518] whatever the input: the app must refuse it rather than stretch it.
+ * - `depth-anything-fp16io.onnx`: the same function with float16 input and output, as an fp16
+ *   export may have them: the app must feed half floats and read them back.
  *
  *   node scripts/make-depth-standins.mjs [outDir]   (default: test-models/)
  */
@@ -61,6 +63,24 @@ function baked518() {
   });
 }
 
+/** The linear stand-in with half-float I/O (Cast in and out), as fp16 exports may have it. */
+function halfIo() {
+  const { weights, bias } = DEPTH_ANYTHING_STANDIN;
+  return encodeModel({
+    nodes: [
+      node('Cast', ['pixel_values'], ['pixels32'], { to: 1 }),
+      node('Conv', ['pixels32', 'w', 'b'], ['depth4d'], { kernel_shape: [1, 1] }),
+      node('Constant', [], ['channel_axis'], { value_ints: [1] }),
+      node('Squeeze', ['depth4d', 'channel_axis'], ['depth32']),
+      node('Cast', ['depth32'], ['predicted_depth'], { to: 10 }),
+    ],
+    initializers: [tensor('w', [1, 3, 1, 1], weights), tensor('b', [1], [bias])],
+    inputs: [valueInfo('pixel_values', [1, 3, 'height', 'width'], 'float16')],
+    outputs: [valueInfo('predicted_depth', [1, 'height', 'width'], 'float16')],
+    producer: 'clipmorph-web depth stand-ins',
+  });
+}
+
 export const DEPTH_STANDINS = {
   'depth-anything-standin.onnx': () =>
     linearDepth({
@@ -79,6 +99,7 @@ export const DEPTH_STANDINS = {
       ...MIDAS_STANDIN,
     }),
   'depth-anything-baked518.onnx': () => baked518(),
+  'depth-anything-fp16io.onnx': () => halfIo(),
 };
 
 /** Writes every depth stand-in into `outDir`; returns bytes and sha256 per file (for test manifests). */

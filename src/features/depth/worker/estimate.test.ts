@@ -74,7 +74,7 @@ beforeAll(async () => {
 
 describe('Depth Anything stand-in through the chain', () => {
   it('binds by the catalogue names and passes the metadata check (dynamic sides)', () => {
-    expect(bindDepthSession(depthAnything, 'depth-anything', metadata(depthAnything))).toEqual({ input: 'pixel_values', output: 'predicted_depth' });
+    expect(bindDepthSession(depthAnything, 'depth-anything', metadata(depthAnything))).toEqual({ input: 'pixel_values', output: 'predicted_depth', inputType: 'float32' });
   });
 
   it('gives the known value everywhere on a flat odd-sized photo, at the photo\'s size', async () => {
@@ -148,7 +148,7 @@ describe('Depth Anything stand-in through the chain', () => {
 
 describe('MiDaS stand-in through the chain', () => {
   it('takes the only input and output whatever they are called (the real output name is unconfirmed)', () => {
-    expect(bindDepthSession(midas, 'midas', metadata(midas))).toEqual({ input: 'input', output: 'depth' });
+    expect(bindDepthSession(midas, 'midas', metadata(midas))).toEqual({ input: 'input', output: 'depth', inputType: 'float32' });
   });
 
   it.skipIf(!havePhoto)('runs a tall photo at 256x256 and gives the map back at 180x512', async () => {
@@ -161,6 +161,23 @@ describe('MiDaS stand-in through the chain', () => {
     // RGB in [0,1] and weights summing to 1: every value lies in [bias, 1 + bias].
     expect(result.range.min).toBeGreaterThanOrEqual(MIDAS_STANDIN.bias - 1e-6);
     expect(result.range.max).toBeLessThanOrEqual(1 + MIDAS_STANDIN.bias + 1e-6);
+  });
+});
+
+describe('an fp16 export with half-float I/O', () => {
+  it('is fed half floats (from its metadata) and its half-float map is read back', async () => {
+    const half = await session(DEPTH_STANDINS['depth-anything-fp16io.onnx']());
+    const names = bindDepthSession(half, 'depth-anything', metadata(half));
+    expect(names).toEqual({ input: 'pixel_values', output: 'predicted_depth', inputType: 'float16' });
+    const image = flat(70, 50, [10, 200, 90]);
+    const result = await estimateDepth(half, names, 'depth-anything', image);
+    expect([result.map.width, result.map.height]).toEqual([70, 50]);
+    const { weights, bias } = DEPTH_ANYTHING_STANDIN;
+    const rgb = [10, 200, 90];
+    const want = weights.reduce((sum, w, c) => sum + w * ((rgb[c] / 255 - IMAGENET_MEAN[c]) / IMAGENET_STD[c]), bias);
+    expect(Math.abs(result.range.max - want)).toBeLessThan(0.01); // half precision
+    // Without metadata it would be fed float32, which ORT refuses: the metadata is what makes it work.
+    await expect(estimateDepth(half, { ...names, inputType: 'float32' }, 'depth-anything', image)).rejects.toThrow();
   });
 });
 

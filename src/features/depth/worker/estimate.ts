@@ -6,14 +6,14 @@
  */
 import type { Rgba } from '../../../lib/pixels';
 import type { TensorSpec } from '../../../models/registry';
-import type { HostTensor } from '../../../runtime/tensors';
+import { float16, toFloat32, type HostTensor } from '../../../runtime/tensors';
 import { finiteRange, type DepthMap, type Range } from '../postprocess';
 import { resizeBilinear } from './resize';
 import { preprocessDepthAnything, preprocessMidas, type ModelInput } from './preprocess';
 
-/** The `[1,H,W]` (or `[H,W]`, `[1,1,H,W]`) float32 output as a map, refusing anything else clearly. */
+/** The `[1,H,W]` (or `[H,W]`, `[1,1,H,W]`) float output as a map, refusing anything else clearly. */
 export function depthFromOutput(output: HostTensor): DepthMap {
-  if (output.type !== 'float32') throw new Error(`the depth model returned ${output.type}; a float32 map was expected`);
+  if (output.type !== 'float32' && output.type !== 'float16') throw new Error(`the depth model returned ${output.type}; a float32 (or float16) map was expected`);
   const dims = output.dims;
   const leading = dims.slice(0, -2);
   if (dims.length < 2 || dims.length > 4 || leading.some((d) => d !== 1)) {
@@ -21,7 +21,8 @@ export function depthFromOutput(output: HostTensor): DepthMap {
   }
   const height = dims[dims.length - 2];
   const width = dims[dims.length - 1];
-  return { data: output.data as Float32Array, width, height };
+  // An fp16 graph may give half floats: widened here, so everything after works in float32.
+  return { data: toFloat32(output), width, height };
 }
 
 /** The model's map back at the photo's size (bilinear, half-pixel centres), whatever its aspect. */
@@ -80,6 +81,11 @@ export interface ValueMetadata {
 export interface BoundNames {
   input: string;
   output: string;
+  /**
+   * The input's element type: float32, or float16 where an fp16 export takes half floats (read from
+   * the session's metadata; float32 when the runtime gives none).
+   */
+  inputType: 'float32' | 'float16';
 }
 
 /**
@@ -108,17 +114,20 @@ export function bindDepthSession(session: DepthSession, kind: DepthModelKind, me
     input = session.inputNames[0];
     output = session.outputNames[0];
   }
+  let inputType: BoundNames['inputType'] = 'float32';
   if (metadata) {
-    checkMetadata(label, metadata.inputs.find((m) => m.name === input), contract.inputs[0]);
+    inputType = checkMetadata(label, metadata.inputs.find((m) => m.name === input), contract.inputs[0]);
     checkMetadata(label, metadata.outputs.find((m) => m.name === output), contract.outputs[0]);
   }
-  return { input, output };
+  return { input, output, inputType };
 }
 
-function checkMetadata(label: string, meta: ValueMetadata | undefined, spec: TensorSpec): void {
-  if (!meta || !meta.isTensor || !meta.shape) return; // the runtime told us nothing: the run checks the output
+/** Checks one tensor's metadata against the contract; returns its float type (fp16 exports may use half floats). */
+function checkMetadata(label: string, meta: ValueMetadata | undefined, spec: TensorSpec): 'float32' | 'float16' {
+  if (!meta || !meta.isTensor || !meta.shape) return 'float32'; // the runtime told us nothing: the run checks the output
   const where = `${label}'s ${meta.name}`;
-  if (meta.type && meta.type !== spec.dtype) throw new Error(`${where} is ${meta.type}; ${spec.dtype} was expected.`);
+  const halfForSingle = spec.dtype === 'float32' && meta.type === 'float16';
+  if (meta.type && meta.type !== spec.dtype && !halfForSingle) throw new Error(`${where} is ${meta.type}; ${spec.dtype} was expected.`);
   if (meta.shape.length !== spec.shape.length) throw new Error(`${where} has shape [${meta.shape.join(',')}]; [${spec.shape.join(',')}] was expected.`);
   spec.shape.forEach((want, i) => {
     const got = meta.shape![i];
@@ -129,6 +138,7 @@ function checkMetadata(label: string, meta: ValueMetadata | undefined, spec: Ten
       throw new Error(`${where} has shape [${meta.shape!.join(',')}]; [${spec.shape.join(',')}] was expected (this export fixes a side that must follow the photo).`);
     }
   });
+  return halfForSingle ? 'float16' : 'float32';
 }
 
 export interface DepthResult {
@@ -144,7 +154,8 @@ export interface DepthResult {
 export async function estimateDepth(session: DepthSession, names: BoundNames, kind: DepthModelKind, image: Rgba): Promise<DepthResult> {
   const contract = DEPTH_CONTRACTS[kind];
   const input = contract.preprocess(image);
-  const outputs = await session.run({ [names.input]: input.tensor }, { outputs: [names.output] });
+  const feed = names.inputType === 'float16' ? float16(input.tensor.data, input.tensor.dims) : input.tensor;
+  const outputs = await session.run({ [names.input]: feed }, { outputs: [names.output] });
   const raw = depthFromOutput(outputs[names.output]);
   const [, , inH, inW] = input.tensor.dims;
   if (raw.width !== inW || raw.height !== inH) {

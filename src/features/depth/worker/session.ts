@@ -31,7 +31,7 @@ export async function openDepthSession(request: DepthModelRequest, context: Work
     warmUp: async (session) => {
       const names = bindDepthSession(session, request.kind, metadataOf(session));
       const side = request.kind === 'midas' ? MIDAS_SIDE : 56;
-      await session.run({ [names.input]: zeros('float32', [1, 3, side, side]) }, { outputs: [names.output] });
+      await session.run({ [names.input]: zeros(names.inputType, [1, 3, side, side]) }, { outputs: [names.output] });
     },
   });
   const session = await handle;
