@@ -1,6 +1,6 @@
 import { findTask, tasks } from '../features/registry';
 import { chooseTask } from '../state/actions';
-import { useAppStore } from '../state/store';
+import { useAppStore, type InputFile } from '../state/store';
 import styles from './App.module.css';
 import { DropZone } from './components/DropZone';
 import { ErrorAlert } from './components/ErrorAlert';
@@ -15,6 +15,9 @@ export function App() {
   const task = findTask(useAppStore((s) => s.task));
   const input = useAppStore((s) => s.input);
   const { Options, Result } = task;
+  // A task that takes typed text only (the latent walk) needs no file: no drop zone, and its result
+  // view shows without one (it never reads `input`).
+  const needsFile = task.meta.inputs.some((kind) => kind !== 'text');
   return (
     <div className={styles.shell}>
       <header className={styles.header}>
@@ -45,8 +48,8 @@ export function App() {
       <ErrorAlert />
       <main className={styles.main}>
         <section className={styles.panel} aria-label="Photo or video">
-          <DropZone task={task} />
-          {input && <Result input={input} />}
+          {needsFile && <DropZone task={task} />}
+          {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
         </section>
         <aside className={styles.panel} aria-label="Settings">
           <Options />

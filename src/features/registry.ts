@@ -7,8 +7,9 @@ import { caption } from './caption';
 import { depth } from './depth';
 import { style } from './style';
 import type { TaskDefinition } from './types';
+import { walk } from './walk';
 
-export const tasks = [style, depth, caption] as const satisfies readonly TaskDefinition[];
+export const tasks = [style, depth, caption, walk] as const satisfies readonly TaskDefinition[];
 
 export type TaskId = (typeof tasks)[number]['meta']['id'];
 

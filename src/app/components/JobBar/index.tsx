@@ -1,7 +1,7 @@
 import type { TaskDefinition } from '../../../features/types';
 import { formatDuration } from '../../../lib/progress';
 import { cancelJob } from '../../../state/actions';
-import { useAppStore } from '../../../state/store';
+import { useAppStore, type InputFile } from '../../../state/store';
 import styles from './style.module.css';
 
 /** Run and Cancel for the chosen task, its progress bar, rate and time left. */
@@ -9,13 +9,15 @@ export function JobBar({ task }: { task: TaskDefinition }) {
   const job = useAppStore((s) => s.job);
   const input = useAppStore((s) => s.input);
   const canRun = task.useCanRun();
+  // Text-only tasks (the latent walk) run without a file; their run() never reads it.
+  const needsFile = task.meta.inputs.some((kind) => kind !== 'text');
   const running = job.status === 'running';
   const percent = Math.round(job.fraction * 100);
   const eta = job.etaSeconds !== null && running ? ` · about ${formatDuration(job.etaSeconds)} left` : '';
   return (
     <div className={styles.bar}>
       <div className={styles.buttons}>
-        <button type="button" className={styles.run} data-testid="run" disabled={!canRun || running} onClick={() => input && void task.run(input)}>
+        <button type="button" className={styles.run} data-testid="run" disabled={!canRun || running} onClick={() => (input || !needsFile) && void task.run(input as InputFile)}>
           {task.meta.runLabel}
         </button>
         {running && (
@@ -42,7 +44,7 @@ export function JobBar({ task }: { task: TaskDefinition }) {
         {job.detail}
         {running ? ` · ${percent}%${eta}` : ''}
       </p>
-      {!canRun && <p className={styles.hint}>Choose a photo or video to start.</p>}
+      {!canRun && needsFile && <p className={styles.hint}>Choose a photo or video to start.</p>}
     </div>
   );
 }

@@ -1,0 +1,190 @@
+/**
+ * The walk task's state slice (its own zustand store) and its actions: the SD-Turbo model from the
+ * served catalogue, its licence (accepted on this device before anything is requested), whether this
+ * device can run it (WebGPU with shader-f16 for fp16 weights), the prompts and settings, and the run:
+ * each frame shown as it arrives, then the GIF.
+ */
+import { create } from 'zustand';
+import { UserError } from '../../lib/errors';
+import { slugify } from './names';
+import type { Backend, ModelEntry } from '../../models/registry';
+import { setResult } from '../../state/actions';
+import { appRoot, progressReporter, runAsJob, showError } from '../../state/jobs';
+import { resultOf, useAppStore, type TaskResult } from '../../state/store';
+import type { GpuInfo } from '../../runtime/capabilities';
+import { photoWorker } from '../../workers/client';
+import { meta, walkDefaults, type WalkSettings } from './meta';
+import type { LatentWalkProgress, LatentWalkResult } from './protocol';
+import { checkFrameCount } from './schedule';
+
+export interface WalkPayload extends Omit<LatentWalkResult, 'gif'> {
+  bytes: number;
+  settings: WalkSettings;
+  modelId: string;
+  modelTitle: string;
+}
+export type WalkResult = TaskResult<WalkPayload>;
+
+export interface WalkState {
+  settings: WalkSettings;
+  models: ModelEntry[] | null;
+  modelsError: string | null;
+  modelId: string;
+  /** Licences accepted on this device, by model id (kept in localStorage). */
+  accepted: Record<string, boolean>;
+  /** The latest frame of the running (or last) walk, as an object URL, and its place. */
+  preview: { url: string; index: number; total: number; remainingMs: number | null } | null;
+}
+
+const LICENCE_KEY = 'clipmorph.walk.licences';
+
+function loadAccepted(): Record<string, boolean> {
+  try {
+    return JSON.parse(localStorage.getItem(LICENCE_KEY) ?? '{}') as Record<string, boolean>;
+  } catch {
+    return {};
+  }
+}
+
+export const useWalkStore = create<WalkState>(() => ({
+  settings: walkDefaults,
+  models: null,
+  modelsError: null,
+  modelId: '',
+  accepted: loadAccepted(),
+  preview: null,
+}));
+
+const set = useWalkStore.setState;
+const get = useWalkStore.getState;
+
+export function useWalkResult(): WalkResult | null {
+  return useAppStore((s) => resultOf<WalkPayload>(s, meta.id));
+}
+
+export function updateSettings(change: Partial<WalkSettings>): void {
+  set({ settings: { ...get().settings, ...change } });
+}
+
+export function chosenModel(state: WalkState = get()): ModelEntry | undefined {
+  return state.models?.find((m) => m.id === state.modelId);
+}
+
+export function chooseModel(id: string): void {
+  set({ modelId: id });
+}
+
+/** The served catalogue's walk models (the manager loads lazily, as for the other tasks). */
+let loading: Promise<void> | null = null;
+export function loadWalkModels(): Promise<void> {
+  loading ??= (async () => {
+    try {
+      const { loadCatalogue } = await import('../../models/manager');
+      const models = (await loadCatalogue(appRoot())).filter((m) => m.task === 'walk');
+      set((s) => ({ models, modelsError: null, modelId: models.some((m) => m.id === s.modelId) ? s.modelId : (models[0]?.id ?? '') }));
+    } catch (error) {
+      loading = null;
+      set({ models: [], modelsError: error instanceof Error ? error.message : String(error) });
+    }
+  })();
+  return loading;
+}
+
+export function licenceAccepted(model: ModelEntry, state: WalkState = get()): boolean {
+  return !model.licenceMustAccept || state.accepted[model.id] === true;
+}
+
+export function acceptLicence(model: ModelEntry): void {
+  const accepted = { ...get().accepted, [model.id]: true };
+  try {
+    localStorage.setItem(LICENCE_KEY, JSON.stringify(accepted));
+  } catch {
+    // private mode: accepted for this visit only
+  }
+  set({ accepted });
+}
+
+/** Weights in half precision: every variant is fp16 (SD-Turbo for ORT-web is). */
+export function needsShaderF16(model: ModelEntry): boolean {
+  return model.variants.every((v) => /fp16|f16/i.test(v.name));
+}
+
+/** Why this device cannot run the model (said before any download), or null when it can. */
+export function deviceProblem(model: ModelEntry, backend: Backend, gpu: GpuInfo | null): string | null {
+  if (!needsShaderF16(model)) return null;
+  if (backend === 'webgpu' && gpu?.shaderF16) return null;
+  const why = !gpu?.available
+    ? 'this browser has no WebGPU'
+    : backend !== 'webgpu'
+      ? 'the app is running on WASM here, not WebGPU'
+      : 'this GPU has WebGPU but not its shader-f16 feature';
+  return `${model.title} runs in half precision (fp16) and needs WebGPU with the shader-f16 feature, and ${why}. Nothing has been downloaded. The style morph works on this device: it blends two painting styles into a looping GIF.`;
+}
+
+function settingsProblem(settings: WalkSettings): string | null {
+  if (!settings.promptA.trim() || !settings.promptB.trim()) return 'Type both prompts.';
+  try {
+    checkFrameCount(settings.frames);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return null;
+}
+
+/** Everything Run needs, as one hook for the job bar. */
+export function useCanRunWalk(): boolean {
+  const state = useWalkStore();
+  const { backend, gpu } = useAppStore();
+  const model = chosenModel(state);
+  return !!model && licenceAccepted(model, state) && !deviceProblem(model, backend, gpu) && !settingsProblem(state.settings);
+}
+
+function showFrame(progress: LatentWalkProgress): void {
+  const frame = progress.frame;
+  if (!frame) return;
+  const canvas = new OffscreenCanvas(frame.width, frame.height);
+  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(frame.data), frame.width, frame.height), 0, 0);
+  void canvas.convertToBlob({ type: 'image/png' }).then((blob) => {
+    const previous = get().preview;
+    if (previous && previous.index > frame.index && previous.total === progress.total) return; // a later frame is shown already
+    if (previous) URL.revokeObjectURL(previous.url);
+    set({ preview: { url: URL.createObjectURL(blob), index: frame.index, total: progress.total, remainingMs: progress.remainingMs ?? null } });
+  });
+}
+
+export async function runWalk(): Promise<void> {
+  const state = get();
+  const model = chosenModel(state);
+  if (!model) return showError('No latent-walk model is available: this build lists none in models/manifest.json.');
+  const { backend, gpu } = useAppStore.getState();
+  const problem = deviceProblem(model, backend, gpu) ?? settingsProblem(state.settings);
+  if (problem) return showError(problem);
+  if (!licenceAccepted(model, state)) return showError(`Read and accept the licence of ${model.title} first (${model.licence}).`);
+  const settings = state.settings;
+  const report = progressReporter(meta.progressLabel);
+  const previous = get().preview;
+  if (previous) URL.revokeObjectURL(previous.url);
+  set({ preview: null });
+  await runAsJob(`${meta.progressLabel} ${settings.frames} frames`, async (signal) => {
+    const result = await photoWorker.call(
+      'latentWalk',
+      { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model, download: true, ...settings },
+      {
+        signal,
+        onProgress: (progress) => {
+          report(progress);
+          showFrame(progress as LatentWalkProgress);
+        },
+      },
+    );
+    if (!result.gif.size) throw new UserError('The walk made an empty GIF. Try again with other prompts.');
+    const { gif, ...rest } = result;
+    setResult({
+      task: meta.id,
+      url: URL.createObjectURL(gif),
+      fileName: `${slugify(settings.promptA)}-to-${slugify(settings.promptB)}.gif`,
+      payload: { ...rest, bytes: gif.size, settings, modelId: model.id, modelTitle: model.title },
+    } satisfies WalkResult);
+    return `${result.frames} frames (${result.played} in the GIF) in ${(result.totalMs / 1000).toFixed(1)} s, ${(result.msPerFrame / 1000).toFixed(2)} s per frame.`;
+  });
+}
