@@ -8,7 +8,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { launchBrowser, log, median, round, serve, sharedDir, tmpDir } from '../lib/common.mjs';
+import { startServer } from '../../scripts/serve.mjs';
+import { launchBrowser, log, median, round, sharedDir, tmpDir } from '../lib/common.mjs';
 import { runToDownload } from '../lib/studio.mjs';
 import { styleForTier } from '../lib/styles.mjs';
 
@@ -51,11 +52,40 @@ function trackTransfers(context) {
   };
 }
 
+/** The static server, counting the body bytes it sends (what crosses the network; a 304 sends none). */
+async function serveCounting(dir) {
+  let served = [];
+  const server = await startServer({ dir, port: 0, onServe: (s) => served.push(s) });
+  return {
+    url: `http://127.0.0.1:${server.address().port}/`,
+    take: () => [served, (served = [])][0],
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** Until the service worker has everything this device needs offline (shell, embedded models, its ORT runtime). */
+async function waitForPrecache(page) {
+  for (let i = 0; i < 240; i++) {
+    const done = await page
+      .evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        const channel = new MessageChannel();
+        const reply = new Promise((resolve) => (channel.port1.onmessage = (e) => resolve(e.data)));
+        registration.active.postMessage({ type: 'PRECACHE_STATUS' }, [channel.port2]);
+        return (await reply).every((e) => e.cached);
+      })
+      .catch(() => false);
+    if (done) return;
+    await page.waitForTimeout(500);
+  }
+  throw new Error('the precache did not complete in 2 minutes');
+}
+
 export async function measure({ args }) {
   const realtime = styleForTier('realtime');
   const style = realtime?.standIn ? null : realtime;
   const browser = await launchBrowser();
-  const server = await serve(appDir());
+  const server = await serveCounting(appDir());
   const runs = [];
   try {
     for (let i = 0; i < Math.min(args.runs, 5); i++) {
@@ -75,7 +105,11 @@ export async function measure({ args }) {
         const { millis } = await runToDownload(page);
         const total = ready + (Date.now() - interactStart);
         const after = snapshot();
-        runs.push({ readyMs: ready, firstImageMs: total, jobMs: millis, initial, after });
+        await waitForPrecache(page);
+        const served = server.take();
+        const sum = (match) => served.filter((s) => match(s.path)).reduce((a, s) => a + s.bytes, 0);
+        const firstVisit = { all: sum(() => true), ort: sum((p) => p.includes('/ort/')), ffmpeg: sum((p) => p.includes('/ffmpeg/')), models: sum((p) => p.includes('/models/')) };
+        runs.push({ readyMs: ready, firstImageMs: total, jobMs: millis, initial, after, firstVisit });
         log(`cold ${i + 1}: app ready ${ready} ms, first image ${total} ms (job ${millis} ms), initial JS ${initial.jsBytes} B`);
       } finally {
         await context.close();
@@ -83,10 +117,13 @@ export async function measure({ args }) {
     }
     const entry = entryChunk();
     const first = runs[0];
+    const fv = (key) => median(runs.map((r) => r.firstVisit[key]));
+    const mib = (bytes) => `${round(bytes / 1048576, 1)} MiB`;
     return {
       style: style?.id ?? '(the app\'s default style)',
       readyMs: median(runs.map((r) => r.readyMs)),
       firstImageMs: median(runs.map((r) => r.firstImageMs)),
+      firstVisitServedBytes: fv('all'),
       jobMs: median(runs.map((r) => r.jobMs)),
       initialJsBytes: median(runs.map((r) => r.initial.jsBytes)),
       initialWasmBytes: median(runs.map((r) => r.initial.wasmBytes)),
@@ -104,6 +141,7 @@ export async function measure({ args }) {
         `Median of ${runs.length} runs, each in a fresh browser context (cold HTTP cache, no service worker yet), ?backend=wasm, starry_in.png at the app's default 512 px.`,
         'firstImageMs = navigation start to the download link of the stylised image, with file choice and clicks done by the script at once (no human think time); "initial" = responses finished before the first interaction (page at network idle).',
         `Entry chunk gzip size computed here with zlib level 9 (${round(round(entry.gzipBytes / 1024, 1), 1)} KiB); the bench server sends files uncompressed.`,
+        `First visit counted at the server (body bytes it sent from navigation until the first image and the service worker's precache were complete): **${mib(fv('all'))}**, of which ORT ${mib(fv('ort'))}, embedded models and thumbnails ${mib(fv('models'))}, ffmpeg.wasm ${mib(fv('ffmpeg'))}. The "transferred" rows above are Playwright's per-request sizes and stop at the first image.`,
       ],
     };
   } finally {
