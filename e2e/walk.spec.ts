@@ -8,6 +8,7 @@
  * The stand-in's variant is fp32, so it runs on WASM; a second entry whose only variant is fp16 (as
  * the real SD-Turbo export is) shows the WebGPU + shader-f16 requirement before any download.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { walkStandinFiles, type WalkStandinPath } from '../scripts/make-walk-standins.mjs';
 import { startServer } from '../scripts/serve.mjs';
 import { frameRgba, readGif } from '../src/media/encode/gif-reader';
+import { probeMedia } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 30;
@@ -155,6 +157,47 @@ test('two prompts become a smooth ping-pong GIF, and nothing is requested before
   await page.reload();
   await page.getByTestId('task-walk').click();
   await expect(page.getByTestId('licence-accepted')).toBeVisible();
+});
+
+async function acceptAndSet(page: Page, frames: number): Promise<void> {
+  await openWalk(page);
+  await expect(page.getByTestId('walk-licence')).toBeVisible();
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  await page.getByTestId('accept-licence').click();
+  await page.getByTestId('frames').fill(String(frames));
+}
+
+test('each frame shows as soon as it is ready, with progress and time left, and Cancel stops the walk', async ({ page }) => {
+  test.setTimeout(120_000);
+  await acceptAndSet(page, 120);
+  await page.getByTestId('run').click();
+  const preview = page.getByTestId('walk-preview');
+  await expect(preview).toContainText(/Frame \d+ of 120 · about .* left/, { timeout: 60_000 });
+  await expect(preview.locator('img')).toHaveAttribute('src', /^blob:/);
+  const first = Number(await preview.getAttribute('data-frame'));
+  await expect.poll(async () => Number(await preview.getAttribute('data-frame')), { timeout: 30_000 }).toBeGreaterThan(first); // the next frame replaces it
+  await expect(page.getByTestId('progress')).toHaveAttribute('aria-valuetext', /%/);
+  await page.getByTestId('cancel').click();
+  await expect(page.getByText('Cancelled.')).toBeVisible();
+  await expect(page.getByTestId('result')).toHaveCount(0);
+});
+
+test('the walk can be an MP4 through the browser’s encoder, ping-pong included', async ({ page }, info) => {
+  test.setTimeout(120_000);
+  await acceptAndSet(page, 4);
+  await page.getByTestId('format-mp4').check();
+  await page.getByTestId('run').click();
+  const result = page.getByTestId('result');
+  await expect(result.locator('video')).toBeVisible({ timeout: 90_000 });
+  await expect(result).toContainText('MP4');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+  expect(download.suggestedFilename()).toBe('a-photo-of-a-red-cat-to-the-blue-forest-at-sunset.mp4');
+  const file = info.outputPath('walk.mp4');
+  await download.saveAs(file);
+  const facts = probeMedia(file);
+  expect(facts).toMatchObject({ width: 512, height: 512, frames: 6, audioCodec: null });
+  expect(facts.duration).toBeCloseTo(0.6, 1);
 });
 
 test('an fp16-only model says it needs WebGPU with shader-f16 before any download, and offers the style morph', async ({ page }) => {

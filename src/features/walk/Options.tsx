@@ -116,6 +116,15 @@ function Prompts() {
           />
         </label>
       </div>
+      <fieldset className={styles.row} style={{ border: 0, padding: 0, margin: 0 }}>
+        <legend className={styles.note}>Output</legend>
+        {(['gif', 'mp4'] as const).map((format) => (
+          <label key={format} className={styles.row}>
+            <input type="radio" name="walk-format" data-testid={`format-${format}`} checked={settings.format === format} onChange={() => updateSettings({ format })} />
+            {format === 'gif' ? 'GIF (one palette, no flicker)' : 'MP4 video'}
+          </label>
+        ))}
+      </fieldset>
       <label className={styles.row}>
         <input type="checkbox" data-testid="ping-pong" checked={settings.pingPong} onChange={(e) => updateSettings({ pingPong: e.target.checked })} />
         Ping-pong loop (there and back)

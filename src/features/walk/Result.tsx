@@ -24,13 +24,18 @@ export function WalkResultView() {
   const p = result.payload;
   return (
     <figure className={styles.figure} data-testid="result" data-frames={p.frames} data-played={p.played} data-backend={p.backend} data-variant={p.variant}>
-      <img className={styles.image} src={result.url} alt={`A looping walk from “${p.settings.promptA}” to “${p.settings.promptB}”, ${p.played} frames`} />
+      {p.settings.format === 'mp4' ? (
+        <video className={styles.image} src={result.url} controls loop muted playsInline aria-label={`A walk from “${p.settings.promptA}” to “${p.settings.promptB}”, ${p.played} frames`} />
+      ) : (
+        <img className={styles.image} src={result.url} alt={`A looping walk from “${p.settings.promptA}” to “${p.settings.promptB}”, ${p.played} frames`} />
+      )}
       <figcaption className={styles.caption}>
+        {p.settings.format === 'mp4' ? `MP4 (${p.codec}) · ` : 'GIF · '}
         {p.frames} frames{p.settings.pingPong ? ` (ping-pong: ${p.played} in the loop)` : ''} · {p.width}×{p.height} · {formatBytes(p.bytes)} · {(p.msPerFrame / 1000).toFixed(2)} s per frame on{' '}
         {p.backend === 'webgpu' ? 'WebGPU' : 'WASM'} · {p.modelTitle} ({p.variant})
       </figcaption>
       <a className={styles.button} data-testid="download" href={result.url} download={result.fileName}>
-        Download GIF
+        Download {p.settings.format === 'mp4' ? 'MP4' : 'GIF'}
       </a>
     </figure>
   );

@@ -24,9 +24,13 @@ export interface WalkSettings {
   /** …unless the noise walks too, from `seed` to `seedB`. */
   seedWalk: boolean;
   seedB: number;
-  /** How long each frame shows in the GIF. */
+  /** How long each frame shows. */
   frameMillis: number;
+  /** A GIF (one palette for all frames) or an MP4 through the browser's encoder (ffmpeg.wasm where it has none). */
+  format: WalkFormat;
 }
+
+export type WalkFormat = 'gif' | 'mp4';
 
 export const walkDefaults: WalkSettings = {
   promptA: 'a photo of a red cat',
@@ -37,6 +41,7 @@ export const walkDefaults: WalkSettings = {
   seedWalk: false,
   seedB: 43,
   frameMillis: 100,
+  format: 'gif',
 };
 
 export const walkLimits = { frames: [MIN_FRAMES, MAX_FRAMES], frameMillis: [20, 1000] } as const;

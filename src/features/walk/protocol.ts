@@ -9,7 +9,10 @@ export interface LatentWalkRequest extends ModelRequest, WalkSettings {
 }
 
 export interface LatentWalkResult {
-  gif: Blob;
+  /** The GIF or MP4. */
+  output: Blob;
+  /** `gif`, or the video codec (`avc`…). */
+  codec: string;
   /** Rendered frames, and frames in the GIF (ping-pong plays some twice). */
   frames: number;
   played: number;

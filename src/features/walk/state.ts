@@ -17,7 +17,7 @@ import { meta, walkDefaults, type WalkSettings } from './meta';
 import type { LatentWalkProgress, LatentWalkResult } from './protocol';
 import { checkFrameCount } from './schedule';
 
-export interface WalkPayload extends Omit<LatentWalkResult, 'gif'> {
+export interface WalkPayload extends Omit<LatentWalkResult, 'output'> {
   bytes: number;
   settings: WalkSettings;
   modelId: string;
@@ -177,14 +177,14 @@ export async function runWalk(): Promise<void> {
         },
       },
     );
-    if (!result.gif.size) throw new UserError('The walk made an empty GIF. Try again with other prompts.');
-    const { gif, ...rest } = result;
+    const { output, ...rest } = result;
+    if (!output.size) throw new UserError(`The walk made an empty ${settings.format.toUpperCase()}. Try again with other prompts.`);
     setResult({
       task: meta.id,
-      url: URL.createObjectURL(gif),
-      fileName: `${slugify(settings.promptA)}-to-${slugify(settings.promptB)}.gif`,
-      payload: { ...rest, bytes: gif.size, settings, modelId: model.id, modelTitle: model.title },
+      url: URL.createObjectURL(output),
+      fileName: `${slugify(settings.promptA)}-to-${slugify(settings.promptB)}.${settings.format}`,
+      payload: { ...rest, bytes: output.size, settings, modelId: model.id, modelTitle: model.title },
     } satisfies WalkResult);
-    return `${result.frames} frames (${result.played} in the GIF) in ${(result.totalMs / 1000).toFixed(1)} s, ${(result.msPerFrame / 1000).toFixed(2)} s per frame.`;
+    return `${result.frames} frames (${result.played} in the ${settings.format.toUpperCase()}) in ${(result.totalMs / 1000).toFixed(1)} s, ${(result.msPerFrame / 1000).toFixed(2)} s per frame.`;
   });
 }

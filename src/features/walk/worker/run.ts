@@ -5,7 +5,10 @@
  * palette shared by every frame.
  */
 import { UserError } from '../../../lib/errors';
+import { FfmpegVideoWriter } from '../../../media/encode/ffmpeg-video';
 import { GifWriter } from '../../../media/encode/gif';
+import { VideoWriter, webCodecsCodec } from '../../../media/encode/video';
+import type { FrameWriter } from '../../../media/encode/writer';
 import { loadVariantFiles } from '../../../models/manager';
 import { pickVariant } from '../../../models/registry';
 import { getSession, sessions, type ModelSession } from '../../../runtime/sessions';
@@ -61,6 +64,14 @@ async function open(request: LatentWalkRequest, graph: keyof typeof WALK_GRAPHS,
   return { session: await handle, variant };
 }
 
+/** GIF with one palette for every frame; MP4 through WebCodecs, else ffmpeg.wasm. */
+async function openWriter(request: LatentWalkRequest, width: number, height: number): Promise<FrameWriter> {
+  if (request.format !== 'mp4') return new GifWriter({ width: 0, fps: 0, palette: 'shared' });
+  const codec = await webCodecsCodec('mp4', width, height);
+  if (codec) return VideoWriter.create('mp4', codec, null);
+  return FfmpegVideoWriter.create(request.appRoot, 'mp4', width, height, 1000 / request.frameMillis, null);
+}
+
 export async function latentWalk(request: LatentWalkRequest, context: WorkerContext): Promise<LatentWalkResult> {
   const started = performance.now();
   fitGraphs(request);
@@ -92,12 +103,13 @@ export async function latentWalk(request: LatentWalkRequest, context: WorkerCont
     },
   );
   const seconds = request.frameMillis / 1000;
-  const writer = new GifWriter({ width: 0, fps: 0, palette: 'shared' });
+  const writer = await openWriter(request, result.frames[0].width, result.frames[0].height);
   for (const [k, index] of result.order.entries()) await writer.add(result.frames[index], k * seconds, seconds);
   const encoded = await writer.finish();
   const framesMs = result.timings.framesMs;
   return {
-    gif: encoded.blob,
+    output: encoded.blob,
+    codec: encoded.codec,
     frames: result.frames.length,
     played: encoded.frames,
     width: result.frames[0].width,
