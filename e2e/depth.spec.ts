@@ -44,6 +44,13 @@ const MODEL_ID = 'depth-anything-standin';
 const graph = Buffer.from(DEPTH_STANDINS['depth-anything-standin.onnx']());
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const modelUrl = `https://huggingface.co/${REPO}/resolve/${COMMIT}/onnx/model.onnx`;
+/** An fp16 variant (half-float I/O) beside the fp32 one, for the variant choice per device. */
+const halfGraph = Buffer.from(DEPTH_STANDINS['depth-anything-fp16io.onnx']());
+const halfUrl = `https://huggingface.co/${REPO}/resolve/${COMMIT}/onnx/model_fp16.onnx`;
+const served = new Map([
+  [new URL(modelUrl).pathname, graph],
+  [new URL(halfUrl).pathname, halfGraph],
+]);
 
 const entry = {
   id: MODEL_ID,
@@ -62,6 +69,19 @@ const entry = {
   preferred: { webgpu: 'fp32', wasm: 'fp32' },
 };
 
+/** The same stand-in offered as fp16 (preferred on WebGPU) and fp32: which one runs depends on shader-f16. */
+const VARIANTS_ID = 'depth-anything-variants-standin';
+const variantsEntry = {
+  ...entry,
+  id: VARIANTS_ID,
+  title: 'Depth Anything V2 Small (fp16/fp32 test stand-in)',
+  variants: [
+    { name: 'fp16', files: [{ path: 'onnx/model_fp16.onnx', role: 'model', url: halfUrl, bytes: halfGraph.length, sha256: sha(halfGraph) }] },
+    entry.variants[0],
+  ],
+  preferred: { webgpu: 'fp16', wasm: 'fp32' },
+};
+
 let hub: Server;
 let app: HttpServer;
 let tamper = false;
@@ -77,16 +97,17 @@ test.beforeAll(async () => {
   hub = createServer(certificate(), (req, res) => {
     const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Length, Accept-Ranges', 'Cross-Origin-Resource-Policy': 'cross-origin' };
     if (req.method === 'OPTIONS') return void (res.writeHead(204, cors), res.end());
-    if (new URL(req.url ?? '/', 'https://huggingface.co').pathname !== new URL(modelUrl).pathname) return void (res.writeHead(404, cors), res.end());
+    const bytes = served.get(new URL(req.url ?? '/', 'https://huggingface.co').pathname);
+    if (!bytes) return void (res.writeHead(404, cors), res.end());
     hubRequests++;
-    const body = Buffer.from(graph);
+    const body = Buffer.from(bytes);
     if (tamper) body[body.length - 3] ^= 0xff; // a changed weight: same size, other sha256
     res.writeHead(200, { ...cors, 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, 'Accept-Ranges': 'bytes' });
     res.end(body);
   });
   await new Promise<void>((resolve) => hub.listen(HUB_PORT, '127.0.0.1', resolve));
   const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
-  manifest.models.push(entry);
+  manifest.models.push(entry, variantsEntry);
   app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
 });
 
@@ -265,4 +286,39 @@ test('a video becomes a depth video: every frame, the audio kept, steadier colou
   expect(stable).toBeGreaterThan(0);
   expect(stable).toBeLessThan(perFrame);
   expect(jitterStable).toBeLessThan(jitterPerFrame / 4);
+});
+
+test('WebGPU: the fp16 variant runs only where the adapter has shader-f16, fp32 otherwise, with the same map', async ({ page }) => {
+  test.setTimeout(240_000);
+  const small = smallPhoto(64, 40);
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=webgpu`);
+  await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
+  const hasF16 = await page.evaluate(async () => {
+    const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: Set<string> } | null> } }).gpu?.requestAdapter();
+    return adapter?.features.has('shader-f16') ?? false;
+  });
+  await page.getByTestId('task-depth').click();
+  await page.getByTestId('file-input').setInputFiles({ name: 'tiny.png', mimeType: 'image/png', buffer: small.png });
+  await page.getByTestId(`depth-model-${VARIANTS_ID}`).check();
+  await expect(page.getByTestId('depth-backend-note')).toHaveCount(0);
+  await page.getByTestId('format-png16').check();
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 200_000 });
+  const result = page.getByTestId('result');
+  await expect(result).toHaveAttribute('data-backend', 'webgpu');
+  await expect(result).toHaveAttribute('data-variant', hasF16 ? 'fp16' : 'fp32');
+  console.log(`WebGPU adapter shader-f16: ${hasF16}; variant run: ${await result.getAttribute('data-variant')}`);
+  // The map is the stand-in's, whichever variant ran (half floats: a looser bound).
+  const rgba = { data: new Uint8ClampedArray(small.image.data), width: 64, height: 40 };
+  const { tensor } = preprocessDepthAnything(rgba);
+  const [, , h, w] = tensor.dims;
+  const plane = w * h;
+  const { weights, bias } = DEPTH_ANYTHING_STANDIN;
+  const atModel = Float32Array.from({ length: plane }, (_, i) => weights[0] * tensor.data[i] + weights[1] * tensor.data[plane + i] + weights[2] * tensor.data[2 * plane + i] + bias);
+  const want = normalise(resizeBilinear(atModel, w, h, 64, 40));
+  const png16 = PNG.sync.read((await download(page)).bytes, { skipRescale: true });
+  const values = png16.data as unknown as Uint16Array;
+  let worst = 0;
+  for (let p = 0; p < want.length; p++) worst = Math.max(worst, Math.abs(values[p * 4] - Math.round(want[p] * 65535)));
+  expect(worst).toBeLessThanOrEqual(hasF16 ? 400 : 8);
 });
