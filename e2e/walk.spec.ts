@@ -99,8 +99,8 @@ test.beforeEach(() => {
   requests.length = 0;
 });
 
-async function openWalk(page: Page): Promise<void> {
-  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+async function openWalk(page: Page, backend: 'wasm' | 'webgpu' = 'wasm'): Promise<void> {
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=${backend}`);
   await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
   await page.getByTestId('task-walk').click();
   await expect(page.getByTestId('prompt-a')).toBeVisible();
@@ -200,6 +200,28 @@ test('the walk can be an MP4 through the browser’s encoder, ping-pong included
   expect(facts.duration).toBeCloseTo(0.6, 1);
 });
 
+test('the walk runs on WebGPU too (SwiftShader here) and gives the frames WASM gives', async ({ page }) => {
+  test.setTimeout(240_000);
+  const frames: Record<string, Uint8ClampedArray[]> = {};
+  for (const backend of ['wasm', 'webgpu'] as const) {
+    await openWalk(page, backend);
+    if (await page.getByTestId('accept-licence').isVisible()) await page.getByTestId('accept-licence').click();
+    await page.getByTestId('frames').fill('4');
+    await page.getByTestId('ping-pong').uncheck();
+    const shaderF16 = await page.evaluate(async () => !!(await (navigator as Navigator & { gpu?: GPU }).gpu?.requestAdapter())?.features.has('shader-f16'));
+    console.log(`${backend}: adapter shader-f16 ${shaderF16}`);
+    await page.getByTestId('run').click();
+    const result = page.getByTestId('result');
+    await expect(result).toHaveAttribute('data-backend', backend, { timeout: 200_000 });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+    const gif = readGif(readFileSync(await download.path()));
+    expect(gif.frames).toHaveLength(4);
+    frames[backend] = gif.frames.map((_, i) => frameRgba(gif, i));
+    console.log(`${backend}: ${await result.locator('figcaption').textContent()}`);
+  }
+  for (let i = 0; i < 4; i++) expect(meanDiff(frames.wasm[i], frames.webgpu[i])).toBeLessThan(1);
+});
+
 test('an fp16-only model says it needs WebGPU with shader-f16 before any download, and offers the style morph', async ({ page }) => {
   await openWalk(page);
   await page.getByTestId('walk-model').selectOption('sd-turbo-fp16-standin');
@@ -208,7 +230,12 @@ test('an fp16-only model says it needs WebGPU with shader-f16 before any downloa
   await expect(note).toContainText('Nothing has been downloaded');
   await expect(page.getByTestId('accept-licence')).toHaveCount(0);
   await expect(page.getByTestId('run')).toBeDisabled();
+  await expect(note).toContainText('the app is running on WASM here');
   await page.getByTestId('use-style-morph').click();
   await expect(page.getByTestId('task-style')).toHaveAttribute('aria-pressed', 'true');
+  // SwiftShader's WebGPU has no shader-f16: said as such.
+  await openWalk(page, 'webgpu');
+  await page.getByTestId('walk-model').selectOption('sd-turbo-fp16-standin');
+  await expect(note).toContainText('this GPU has WebGPU but not its shader-f16 feature');
   expect(requests).toEqual([]);
 });
