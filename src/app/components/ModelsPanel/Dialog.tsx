@@ -4,6 +4,7 @@
  * cancel, delete one or all, storage used and free. Nothing is downloaded until a button says so.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { create } from 'zustand';
 import { isCancelled, toUserMessage } from '../../../lib/errors';
 import { formatDuration } from '../../../lib/progress';
 import {
@@ -17,7 +18,6 @@ import {
   variantStatus,
   loadVariantFiles,
   type DownloadProgress,
-  type Storage,
   type VariantStatus,
 } from '../../../models/manager';
 import { chooseMemory, memoryChosenHere } from '../../../models/choices';
@@ -67,6 +67,50 @@ function appRoot(): string {
   return new URL('./', document.baseURI).href;
 }
 
+/**
+ * Rows live outside the dialog: closing the panel leaves downloads running, and opening it again
+ * shows where they are.
+ */
+const useRows = create<{ rows: Record<string, RowState> }>(() => ({ rows: {} }));
+const downloads = new Map<string, AbortController>();
+
+function patch(id: string, next: Partial<RowState>): void {
+  useRows.setState((s) => ({ rows: { ...s.rows, [id]: { ...s.rows[id], ...next } } }));
+}
+
+async function refreshRow(model: ModelEntry, variant: ModelVariant): Promise<void> {
+  patch(model.id, { status: await variantStatus(variant) });
+}
+
+async function startDownload(model: ModelEntry, variant: ModelVariant, onSettled: () => void): Promise<void> {
+  const controller = new AbortController();
+  downloads.set(model.id, controller);
+  patch(model.id, { message: undefined, error: false, quota: false, showLicence: false, progress: { done: 0, total: variant.bytes, bytesPerSecond: null, secondsLeft: null } });
+  let last = 0;
+  try {
+    await requestPersistence();
+    await downloadVariant(model, variant, {
+      storage: 'device',
+      signal: controller.signal,
+      onProgress: (done, total, info) => {
+        const now = performance.now();
+        if (now - last < 100 && done < total) return; // ten updates a second are enough to read
+        last = now;
+        patch(model.id, { progress: info });
+      },
+    });
+    patch(model.id, { progress: undefined, message: 'Downloaded and verified (sha256). It works offline from now on.' });
+  } catch (error) {
+    if (isCancelled(error)) patch(model.id, { progress: undefined, message: 'Download cancelled. What arrived is kept: downloading again resumes from there.' });
+    else if (error instanceof StorageFullError) patch(model.id, { progress: undefined, error: true, quota: true, message: error.message });
+    else patch(model.id, { progress: undefined, error: true, message: toUserMessage(error) });
+  } finally {
+    downloads.delete(model.id);
+    await refreshRow(model, variant);
+    onSettled();
+  }
+}
+
 export default function ModelsDialog({ onClose }: { onClose: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const backend = useAppStore((s) => s.backend);
@@ -74,16 +118,13 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
   const [models, setModels] = useState<ModelEntry[] | null>(null);
   const [embedded, setEmbedded] = useState<{ count: number; bytes: number } | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [rows, setRows] = useState<Record<string, RowState>>({});
+  const rows = useRows((s) => s.rows);
   const [estimate, setEstimate] = useState<Awaited<ReturnType<typeof storageEstimate>>>(null);
-  const downloads = useRef(new Map<string, AbortController>());
 
   const variantOf = useCallback((model: ModelEntry): ModelVariant => pickVariant(model, backend, gpu?.shaderF16 ?? false), [backend, gpu]);
-  const patch = useCallback((id: string, next: Partial<RowState>) => setRows((r) => ({ ...r, [id]: { ...r[id], ...next } })), []);
   const refresh = useCallback(
     async (list: ModelEntry[]) => {
-      const statuses = await Promise.all(list.map((m) => variantStatus(variantOf(m))));
-      setRows((r) => Object.fromEntries(list.map((m, i) => [m.id, { ...r[m.id], status: statuses[i] }])));
+      await Promise.all(list.map((m) => refreshRow(m, variantOf(m))));
       setEstimate(await storageEstimate());
     },
     [variantOf],
@@ -102,47 +143,14 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
         await refresh(catalogue);
       })
       .catch((error: unknown) => !isCancelled(error) && setLoadError(toUserMessage(error)));
-    const running = downloads.current;
-    return () => {
-      controller.abort();
-      for (const c of running.values()) c.abort(); // closing the panel cancels (the partial file is kept to resume)
-    };
+    return () => controller.abort(); // downloads go on: the panel can be closed while they run
   }, [refresh]);
 
-  const start = async (model: ModelEntry, storage: Storage) => {
-    const controller = new AbortController();
-    downloads.current.set(model.id, controller);
-    patch(model.id, { message: undefined, error: false, quota: false, showLicence: false, progress: { done: 0, total: variantOf(model).bytes, bytesPerSecond: null, secondsLeft: null } });
-    let last = 0;
-    try {
-      if (storage === 'device') await requestPersistence();
-      await downloadVariant(model, variantOf(model), {
-        storage,
-        signal: controller.signal,
-        onProgress: (done, total, info) => {
-          const now = performance.now();
-          if (now - last < 100 && done < total) return; // ten updates a second are enough to read
-          last = now;
-          patch(model.id, { progress: info });
-        },
-      });
-      patch(model.id, {
-        progress: undefined,
-        message: storage === 'memory' ? 'Downloaded into memory for this session only: it is gone when you close the page.' : 'Downloaded and verified (sha256). It works offline from now on.',
-      });
-    } catch (error) {
-      if (isCancelled(error)) patch(model.id, { progress: undefined, message: 'Download cancelled. What arrived is kept: downloading again resumes from there.' });
-      else if (error instanceof StorageFullError) patch(model.id, { progress: undefined, error: true, quota: true, message: error.message });
-      else patch(model.id, { progress: undefined, error: true, message: toUserMessage(error) });
-    } finally {
-      downloads.current.delete(model.id);
-      if (models) await refresh(models);
-    }
-  };
+  const start = (model: ModelEntry) => void startDownload(model, variantOf(model), () => void storageEstimate().then(setEstimate));
 
   const askDownload = (model: ModelEntry) => {
     if (model.licenceMustAccept && !hasAccepted(model)) patch(model.id, { showLicence: true, message: undefined, error: false });
-    else void start(model, 'device');
+    else start(model);
   };
 
   /** Reads the model the way the runtime does (loadVariantFiles), with every sha256 checked again. */
@@ -158,17 +166,17 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
   };
 
   const remove = async (model: ModelEntry) => {
-    downloads.current.get(model.id)?.abort();
+    downloads.get(model.id)?.abort();
     await deleteModel(model);
     patch(model.id, { message: 'Deleted from this device.', error: false, quota: false });
     if (models) await refresh(models);
   };
 
   const removeAll = async () => {
-    for (const c of downloads.current.values()) c.abort();
+    for (const c of downloads.values()) c.abort();
     await deleteAllModels();
     if (models) {
-      setRows((r) => Object.fromEntries(models.map((m) => [m.id, { ...r[m.id], message: undefined, quota: false, error: false }])));
+      for (const m of models) patch(m.id, { message: undefined, quota: false, error: false });
       await refresh(models);
     }
   };
@@ -273,7 +281,7 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
                         data-testid="accept-licence"
                         onClick={() => {
                           rememberAcceptance(model);
-                          void start(model, 'device');
+                          start(model);
                         }}
                       >
                         Accept and download
@@ -303,7 +311,8 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
                       {row.progress.bytesPerSecond ? ` · ${formatSize(row.progress.bytesPerSecond)}/s` : ''}
                       {row.progress.secondsLeft !== null ? ` · about ${formatDuration(row.progress.secondsLeft)} left` : ''}
                     </p>
-                    <button type="button" data-testid={`cancel-download-${model.id}`} onClick={() => downloads.current.get(model.id)?.abort()}>
+                    <p className={styles.meta}>You can close this panel: the download goes on.</p>
+                    <button type="button" data-testid={`cancel-download-${model.id}`} onClick={() => downloads.get(model.id)?.abort()}>
                       Cancel download
                     </button>
                   </div>
