@@ -18,3 +18,7 @@ export type WalkStandinPath = 'text_encoder/model.onnx' | 'unet/model.onnx' | 'v
 export function walkStandinFiles(): Record<WalkStandinPath, Uint8Array>;
 export function makeWalkStandins(outDir: string): Record<string, { bytes: number; sha256: string }>;
 export function positions(): Float32Array;
+export const REAL_REPO: string;
+export const REAL_FILES: Record<WalkStandinPath, string>;
+export const REAL_LICENCE_URL: string;
+export function realWalkEntry(dir: string, commit: string, licenceUrl?: string): Promise<import('../src/models/registry').ModelEntry>;

@@ -21,9 +21,12 @@
  *   characters, the same with `</w>`, one token per merge, `<|startoftext|>`, `<|endoftext|>`).
  *
  *   node scripts/make-walk-standins.mjs [outDir]   (default: test-models/sd-turbo-standin/)
+ *   node scripts/make-walk-standins.mjs --real-entry <dir> <40-hex commit> [licence URL]
+ *     prints the models/manifest.json entry for the REAL schmuell/sd-turbo-ort-web from a local copy
+ *     of that commit's files (bytes and sha256 measured here, never guessed).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel, node, seededRandom, tensor, valueInfo } from './onnx-writer.mjs';
 
@@ -237,7 +240,74 @@ export function makeWalkStandins(outDir) {
   return written;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+export const REAL_REPO = 'schmuell/sd-turbo-ort-web';
+/** The repo's files by role (../shared/CATALOGUE.md's table). */
+export const REAL_FILES = {
+  'text_encoder/model.onnx': 'text-encoder',
+  'unet/model.onnx': 'unet',
+  'vae_decoder/model.onnx': 'vae-decoder',
+  'tokenizer/vocab.json': 'vocab',
+  'tokenizer/merges.txt': 'merges',
+};
+/**
+ * CATALOGUE.md names the licence (Stability AI Non-Commercial Research Community) but gives no URL:
+ * this default is SD-Turbo's own licence file on the hub, not checked from here. Pass the URL the
+ * repo at that commit points to when writing the real entry.
+ */
+export const REAL_LICENCE_URL = 'https://huggingface.co/stabilityai/sd-turbo/blob/main/LICENSE.md';
+
+function sha256OfFile(file) {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+/**
+ * The manifest entry of the real model from a local copy of its files at `commit` (a directory laid
+ * out as the repository). External-data files beside a graph (`model.onnx_data`, `model.onnx.data`)
+ * come along with role `external-data`. One variant, `fp16`: the weights are half precision, so the
+ * walk asks for WebGPU with shader-f16 before any download.
+ */
+export async function realWalkEntry(dir, commit, licenceUrl = REAL_LICENCE_URL) {
+  if (!/^[0-9a-f]{40}$/.test(commit ?? '')) throw new Error(`the commit must be the 40-hex sha of the hub commit the files came from, got ${commit}`);
+  const missing = Object.keys(REAL_FILES).filter((p) => !existsSync(path.join(dir, p)));
+  if (missing.length) throw new Error(`missing in ${dir}: ${missing.join(', ')}`);
+  const entries = Object.entries(REAL_FILES);
+  for (const graph of Object.keys(REAL_FILES).filter((p) => p.endsWith('.onnx'))) {
+    const folder = path.dirname(graph);
+    for (const name of readdirSync(path.join(dir, folder)).sort()) {
+      if (name.startsWith(`${path.basename(graph)}_data`) || name.startsWith(`${path.basename(graph)}.data`)) entries.push([`${folder}/${name}`, 'external-data']);
+    }
+  }
+  const files = [];
+  for (const [p, role] of entries) {
+    files.push({ path: p, role, url: `https://huggingface.co/${REAL_REPO}/resolve/${commit}/${p}`, bytes: statSync(path.join(dir, p)).size, sha256: await sha256OfFile(path.join(dir, p)) });
+  }
+  return {
+    id: 'sd-turbo',
+    task: 'walk',
+    title: 'SD-Turbo (one-step text to image)',
+    embedded: false,
+    licence: 'Stability AI Non-Commercial Research Community License',
+    licenceUrl,
+    licenceMustAccept: true,
+    source: `https://huggingface.co/${REAL_REPO} (ORT-web export of https://huggingface.co/stabilityai/sd-turbo)`,
+    io: {
+      inputs: [{ name: 'input_ids', dtype: 'int32', shape: [1, 77] }],
+      outputs: [{ name: 'sample', dtype: 'float32', layout: 'NCHW', shape: [1, IMAGE.channels, IMAGE.height, IMAGE.width], range: [-1, 1] }],
+    },
+    variants: [{ name: 'fp16', files }],
+    preferred: { webgpu: 'fp16', wasm: 'fp16' },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[2] === '--real-entry') {
+  console.log(JSON.stringify(await realWalkEntry(path.resolve(process.argv[3] ?? '.'), process.argv[4], process.argv[5]), null, 2));
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const outDir = process.argv[2] ?? 'test-models/sd-turbo-standin';
   for (const [name, info] of Object.entries(makeWalkStandins(outDir))) console.log(`${path.join(outDir, name)}  ${info.bytes} B  sha256 ${info.sha256}`);
 }
