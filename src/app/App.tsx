@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { findTask, tasks } from '../features/registry';
 import { chooseTask } from '../state/actions';
 import { useAppStore, type InputFile } from '../state/store';
@@ -49,10 +50,15 @@ export function App() {
       <main className={styles.main}>
         <section className={styles.panel} aria-label="Photo or video">
           {needsFile && <DropZone task={task} />}
-          {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
+          {/* A task may load its views lazily (React.lazy), so they stay out of the entry chunk. */}
+          <Suspense fallback={null}>
+            {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
+          </Suspense>
         </section>
         <aside className={styles.panel} aria-label="Settings">
-          <Options />
+          <Suspense fallback={<p className={styles.loading}>Loading {task.meta.label}…</p>}>
+            <Options />
+          </Suspense>
           {/* Keyed: each task's useCanRun may call different hooks. */}
           <JobBar key={task.meta.id} task={task} />
         </aside>

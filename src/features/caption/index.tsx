@@ -1,12 +1,15 @@
 /** The caption task: ViT-GPT2 captions for one photo or a folder of them, made on this device. */
+import { lazy } from 'react';
 import type { TaskDefinition } from '../types';
 import { installCaptionApi } from './api';
 import { installCaptionDrop } from './drop';
 import { meta } from './meta';
-import { CaptionOptions } from './Options';
 import type { CaptionMethods } from './protocol';
-import { CaptionResultView } from './Result';
 import { runCaptions, useCaptionStore } from './state';
+
+// Views load after the entry chunk (App shows them under Suspense): the first download stays small.
+const CaptionOptions = lazy(() => import('./Options').then((m) => ({ default: m.CaptionOptions })));
+const CaptionResultView = lazy(() => import('./Result').then((m) => ({ default: m.CaptionResultView })));
 
 // The programmatic surface (window.clipmorph.caption, postMessage): see ./README.md.
 installCaptionApi();

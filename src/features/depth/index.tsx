@@ -1,11 +1,14 @@
 /** The depth task: depth maps of photos and videos from a catalogue model (Depth Anything V2 by default), and the 3D photo. */
+import { lazy } from 'react';
 import { useAppStore } from '../../state/store';
 import type { TaskDefinition } from '../types';
 import { meta } from './meta';
-import { DepthOptions } from './Options';
 import type { DepthMethods } from './protocol';
-import { DepthResultView } from './Result';
 import { runDepth, useDepthStore } from './state';
+
+// Views load after the entry chunk (App shows them under Suspense): the first download stays small.
+const DepthOptions = lazy(() => import('./Options').then((m) => ({ default: m.DepthOptions })));
+const DepthResultView = lazy(() => import('./Result').then((m) => ({ default: m.DepthResultView })));
 
 export const depth: TaskDefinition<DepthMethods> = {
   meta,

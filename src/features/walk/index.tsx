@@ -1,10 +1,13 @@
 /** The latent-walk task: two prompts become a looping GIF from SD-Turbo, rendered on this device. */
+import { lazy } from 'react';
 import type { TaskDefinition } from '../types';
 import { meta } from './meta';
-import { WalkOptions } from './Options';
 import type { WalkMethods } from './protocol';
-import { WalkResultView } from './Result';
 import { runWalk, useCanRunWalk } from './state';
+
+// Views load after the entry chunk (App shows them under Suspense): the first download stays small.
+const WalkOptions = lazy(() => import('./Options').then((m) => ({ default: m.WalkOptions })));
+const WalkResultView = lazy(() => import('./Result').then((m) => ({ default: m.WalkResultView })));
 
 export const walk: TaskDefinition<WalkMethods> = {
   meta,
