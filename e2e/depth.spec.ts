@@ -242,6 +242,19 @@ test('the 3D photo is a looping GIF at the photo\'s size with the asked frames',
   expect([facts.videoCodec, facts.width, facts.height, facts.frames]).toEqual(['gif', 300, 180, 24]);
 });
 
+test('the 3D photo as MP4: H.264, even sides, the same frames', async ({ page }) => {
+  await openDepth(page);
+  await page.getByTestId('depth-3d-format-mp4').check();
+  await page.getByTestId('depth-3d').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('download', 'starry-3d.mp4', { timeout: 120_000 });
+  const video = await download(page);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'depth-3d-')), video.name);
+  writeFileSync(file, video.bytes);
+  const facts = probeMedia(file);
+  expect([facts.videoCodec, facts.width, facts.height, facts.frames, facts.audioCodec]).toEqual(['h264', 300, 180, 24, null]);
+  expect(facts.duration).toBeCloseTo(24 * 0.08, 1);
+});
+
 test('a model file whose sha256 does not match is refused with a clear message, and nothing runs', async ({ page }) => {
   tamper = true;
   await openDepth(page);

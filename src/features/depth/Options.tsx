@@ -5,7 +5,7 @@ import { colormapTable, COLORMAPS, type ColormapId } from './colormap';
 import { depthMeta, type DepthFormat } from './meta';
 import { depthKindOf } from './models';
 import styles from './Options.module.css';
-import { chooseModel, loadModels, runDepth3d, setColormap, setFormat, updateVideo, useDepthStore } from './state';
+import { chooseModel, loadModels, runDepth3d, setColormap, setFormat, setPhoto3dFormat, updateVideo, useDepthStore } from './state';
 
 const COLORMAP_LABEL: Record<ColormapId, string> = { turbo: 'Turbo', inferno: 'Inferno', grey: 'Grey' };
 
@@ -99,6 +99,7 @@ export function DepthOptions() {
   const input = useAppStore((s) => s.input);
   const running = useAppStore((s) => s.job.status === 'running');
   const hasModel = useDepthStore((s) => s.models?.some((m) => m.id === s.modelId) ?? false);
+  const photo3dFormat = useDepthStore((s) => s.photo3dFormat);
   const isVideo = input?.video != null;
   return (
     <div className={styles.section}>
@@ -123,9 +124,23 @@ export function DepthOptions() {
           16-bit greyscale, relative inverse depth: 65535 is the nearest point of the photo, 0 the farthest. Not metric and not linear in distance.
         </p>
       )}
-      {!isVideo && <button type="button" className={styles.button} data-testid="depth-3d" disabled={!input || isVideo || running || !hasModel} onClick={() => void runDepth3d()}>
-        Make a 3D photo (GIF)
-      </button>}
+      {!isVideo && (
+        <fieldset className={styles.fieldset}>
+          <legend>3D photo</legend>
+          <div className={styles.row}>
+            {(['gif', 'mp4'] as const).map((f) => (
+              <label key={f} className={styles.radio}>
+                <input type="radio" name="depth-3d-format" value={f} data-testid={`depth-3d-format-${f}`} checked={photo3dFormat === f} onChange={() => setPhoto3dFormat(f)} />
+                {f.toUpperCase()}
+              </label>
+            ))}
+          </div>
+          <button type="button" className={styles.button} data-testid="depth-3d" disabled={!input || running || !hasModel} onClick={() => void runDepth3d()}>
+            Make a 3D photo ({photo3dFormat.toUpperCase()})
+          </button>
+          <p className={styles.note}>The camera circles in front of the photo for {((depthMeta.photo3d.frames * depthMeta.photo3d.frameMillis) / 1000).toFixed(1)} s, up to {depthMeta.photo3d.maxSide} px.</p>
+        </fieldset>
+      )}
     </div>
   );
 }

@@ -71,9 +71,13 @@ function Photo3d({ input, result, payload }: { input: InputFile; result: DepthRe
   return (
     <div className={styles.result}>
       <figure className={styles.figure} data-testid="result" data-backend={payload.backend} data-width={payload.width} data-height={payload.height}>
-        <img className={styles.image} src={result.url} alt={`3D photo of ${input.name}: the camera circles in front of it`} />
+        {payload.format === 'gif' ? (
+          <img className={styles.image} src={result.url} alt={`3D photo of ${input.name}: the camera circles in front of it`} />
+        ) : (
+          <video className={styles.image} src={result.url} autoPlay loop muted playsInline controls aria-label={`3D photo of ${input.name}: the camera circles in front of it`} />
+        )}
         <figcaption className={styles.caption}>
-          {payload.width}×{payload.height} · 3D photo from {payload.modelTitle}'s depth · {payload.frames} frames · {formatBytes(payload.bytes)}
+          {payload.width}×{payload.height} · 3D photo from {payload.modelTitle}'s depth · {payload.frames} frames · {payload.codec.toUpperCase()} · {formatBytes(payload.bytes)}
         </figcaption>
       </figure>
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>

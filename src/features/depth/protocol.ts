@@ -34,9 +34,12 @@ export interface DepthImageResult {
   inferMillis: number;
 }
 
+export type Photo3dFormat = 'gif' | 'mp4';
+
 export interface Depth3dRequest extends DepthModelRequest {
   image: Blob;
   imageName: string;
+  format: Photo3dFormat;
   maxSide: number;
   frames: number;
   frameMillis: number;
@@ -45,6 +48,8 @@ export interface Depth3dRequest extends DepthModelRequest {
 
 export interface Depth3dResult {
   blob: Blob;
+  /** "gif", or the video codec ("avc"). */
+  codec: string;
   frames: number;
   width: number;
   height: number;

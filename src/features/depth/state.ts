@@ -18,7 +18,7 @@ import { depthKindOf, loadDepthModels } from './models';
 import { depthPngText, encodePng16Grey } from './png16';
 import { toUint16, type Range } from './postprocess';
 import type { DecoderPath } from '../../media/frames';
-import type { DepthModelRequest, FlickerReport } from './protocol';
+import type { DepthModelRequest, FlickerReport, Photo3dFormat } from './protocol';
 
 /** A depth map of the photo: the normalised map is kept so the colour map and format change without a new run. */
 export interface DepthPhotoPayload {
@@ -42,6 +42,8 @@ export interface DepthPhotoPayload {
 /** A 3D photo: a looping GIF of the camera circling in front of the photo. */
 export interface Depth3dPayload {
   kind: '3d';
+  format: Photo3dFormat;
+  codec: string;
   frames: number;
   width: number;
   height: number;
@@ -84,6 +86,7 @@ export interface DepthState {
   format: DepthFormat;
   view: DepthView;
   video: { height: number; format: VideoFormat };
+  photo3dFormat: Photo3dFormat;
 }
 
 export const useDepthStore = create<DepthState>(() => ({
@@ -95,6 +98,7 @@ export const useDepthStore = create<DepthState>(() => ({
   format: depthMeta.defaults.format,
   view: depthMeta.defaults.view,
   video: { height: depthMeta.video.height, format: depthMeta.video.format },
+  photo3dFormat: 'gif',
 }));
 
 const set = useDepthStore.setState;
@@ -197,6 +201,10 @@ export function setView(view: DepthView): void {
   set({ view });
 }
 
+export function setPhoto3dFormat(photo3dFormat: Photo3dFormat): void {
+  set({ photo3dFormat });
+}
+
 export function updateVideo(change: Partial<DepthState['video']>): void {
   set((s) => ({ video: { ...s.video, ...change } }));
 }
@@ -246,17 +254,18 @@ export async function runDepth3d(): Promise<void> {
   const model = requireModel();
   if (!model) return;
   const { maxSide, frames, frameMillis, amplitude } = depthMeta.photo3d;
+  const format = get().photo3dFormat;
   await runAsJob('Reading image', async (signal) => {
     const value = await photoWorker.call(
       'depthPhoto3d',
-      { ...modelRequest(model), image: input.file, imageName: `"${input.name}"`, maxSide, frames, frameMillis, amplitude },
+      { ...modelRequest(model), image: input.file, imageName: `"${input.name}"`, format, maxSide, frames, frameMillis, amplitude },
       { signal, onProgress: progressReporter('Making the 3D photo') },
     );
     setResult({
       task: meta.id,
       url: URL.createObjectURL(value.blob),
-      fileName: outputFileName(input.name, '3d', 'gif'),
-      payload: { kind: '3d', frames: value.frames, width: value.width, height: value.height, bytes: value.blob.size, backend: value.backend, modelTitle: model.title },
+      fileName: outputFileName(input.name, '3d', format),
+      payload: { kind: '3d', format, codec: value.codec, frames: value.frames, width: value.width, height: value.height, bytes: value.blob.size, backend: value.backend, modelTitle: model.title },
     } satisfies DepthResult);
     void refreshStatus();
     return `3D photo: ${value.frames} frames, ${value.width}×${value.height}`;
