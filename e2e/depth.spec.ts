@@ -9,6 +9,7 @@
  * Every expected value is computed in Node from the same photo with the project's own depth modules
  * and the stand-in's weights: the colour map's entries, the 16-bit PNG's values, the sizes.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -69,6 +70,24 @@ const entry = {
   preferred: { webgpu: 'fp32', wasm: 'fp32' },
 };
 
+/** The light option: the MiDaS stand-in (static 256x256 input, its only output taken whatever its name). */
+const MIDAS_ID = 'midas-standin';
+const midasGraph = Buffer.from(DEPTH_STANDINS['midas-standin.onnx']());
+const midasUrl = `https://huggingface.co/${REPO}/resolve/${COMMIT}/onnx/midas_v21_small_256.onnx`;
+served.set(new URL(midasUrl).pathname, midasGraph);
+const midasEntry = {
+  ...entry,
+  id: MIDAS_ID,
+  title: 'MiDaS v2.1 small (test stand-in)',
+  licence: 'MIT',
+  licenceUrl: 'https://opensource.org/license/mit',
+  io: {
+    inputs: [{ name: 'input', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 256, 256], range: [0, 1] }],
+    outputs: [{ name: 'depth', dtype: 'float32', shape: [1, 256, 256] }],
+  },
+  variants: [{ name: 'fp32', files: [{ path: 'onnx/midas_v21_small_256.onnx', role: 'model', url: midasUrl, bytes: midasGraph.length, sha256: sha(midasGraph) }] }],
+};
+
 /** The same stand-in offered as fp16 (preferred on WebGPU) and fp32: which one runs depends on shader-f16. */
 const VARIANTS_ID = 'depth-anything-variants-standin';
 const variantsEntry = {
@@ -107,7 +126,7 @@ test.beforeAll(async () => {
   });
   await new Promise<void>((resolve) => hub.listen(HUB_PORT, '127.0.0.1', resolve));
   const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
-  manifest.models.push(entry, variantsEntry);
+  manifest.models.push(entry, variantsEntry, midasEntry);
   app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
 });
 
@@ -228,6 +247,8 @@ test('a photo becomes a depth map: model downloaded on Run, colour maps, 16-bit 
   await expect(page.getByTestId('depth-overlay-slider')).toBeVisible();
   await expect(page.getByTestId('depth-image')).toBeVisible();
   expect(hubRequests).toBe(1); // never fetched again
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
 
 test('the 3D photo is a looping GIF at the photo\'s size with the asked frames', async ({ page }) => {
@@ -334,4 +355,19 @@ test('WebGPU: the fp16 variant runs only where the adapter has shader-f16, fp32 
   let worst = 0;
   for (let p = 0; p < want.length; p++) worst = Math.max(worst, Math.abs(values[p * 4] - Math.round(want[p] * 65535)));
   expect(worst).toBeLessThanOrEqual(hasF16 ? 400 : 8);
+});
+
+test('MiDaS, the light option: runs at its fixed 256x256 and comes back at the photo\'s size', async ({ page }) => {
+  await openDepth(page);
+  await page.getByTestId(`depth-model-${MIDAS_ID}`).check();
+  await expect(page.getByTestId('depth-model-state')).toContainText('Not on this device yet');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });
+  const result = page.getByTestId('result');
+  await expect(result).toHaveAttribute('data-model', MIDAS_ID);
+  await expect(result).toContainText('ran at 256×256');
+  const t = tableIndices((await download(page)).bytes, 'turbo');
+  expect([t.width, t.height]).toEqual([300, 180]);
+  expect(Math.min(...t.indices)).toBe(0);
+  expect(Math.max(...t.indices)).toBe(255);
 });
