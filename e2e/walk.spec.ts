@@ -200,6 +200,25 @@ test('the walk can be an MP4 through the browser’s encoder, ping-pong included
   expect(facts.duration).toBeCloseTo(0.6, 1);
 });
 
+test('a licence accepted and a model downloaded in the Models panel count in the walk view: it runs with no more requests', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openWalk(page);
+  await expect(page.getByTestId('accept-licence')).toBeVisible();
+  await page.getByTestId('open-models').click();
+  await expect(page.getByTestId('models-panel')).toBeVisible();
+  await page.getByTestId('download-model-sd-turbo-standin').click();
+  await page.getByTestId('models-panel').getByTestId('accept-licence').click();
+  await expect(page.getByTestId('model-state-sd-turbo-standin')).toContainText(/on this device/i, { timeout: 60_000 });
+  expect(requests.length).toBe(manifestFiles.length);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('models-panel')).toHaveCount(0);
+  await expect(page.getByTestId('licence-accepted')).toBeVisible();
+  await page.getByTestId('frames').fill('4');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('result')).toHaveAttribute('data-played', '6', { timeout: 90_000 });
+  expect(requests.length).toBe(manifestFiles.length); // everything came from the device
+});
+
 test('the walk runs on WebGPU too (SwiftShader here) and gives the frames WASM gives', async ({ page }) => {
   test.setTimeout(240_000);
   const frames: Record<string, Uint8ClampedArray[]> = {};

@@ -5,14 +5,24 @@ import { pickVariant } from '../../models/registry';
 import { chooseTask } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { walkLimits } from './meta';
-import { acceptLicence, chooseModel, deviceProblem, licenceAccepted, loadWalkModels, updateSettings, useWalkStore } from './state';
+import { acceptLicence, chooseModel, deviceProblem, licenceAccepted, loadWalkModels, refreshAccepted, updateSettings, useWalkStore } from './state';
 import styles from './Walk.module.css';
 
 function ModelAndLicence() {
   const state = useWalkStore();
   const backend = useAppStore((s) => s.backend);
   const gpu = useAppStore((s) => s.gpu);
-  useEffect(() => void loadWalkModels(), []);
+  useEffect(() => {
+    void loadWalkModels();
+    refreshAccepted();
+    // Back from the Models panel (where the licence can be accepted too): look again.
+    document.addEventListener('close', refreshAccepted, true);
+    window.addEventListener('focus', refreshAccepted);
+    return () => {
+      document.removeEventListener('close', refreshAccepted, true);
+      window.removeEventListener('focus', refreshAccepted);
+    };
+  }, []);
   if (state.modelsError) return <p className={styles.error}>{state.modelsError}</p>;
   if (!state.models) return <p className={styles.note}>Looking for latent-walk models…</p>;
   if (state.models.length === 0) return <p className={styles.note} data-testid="walk-no-model">This build lists no latent-walk model in models/manifest.json.</p>;

@@ -30,20 +30,32 @@ export interface WalkState {
   models: ModelEntry[] | null;
   modelsError: string | null;
   modelId: string;
-  /** Licences accepted on this device, by model id (kept in localStorage). */
-  accepted: Record<string, boolean>;
+  /** Licences accepted on this device: model id -> the licence (URL) accepted. */
+  accepted: Record<string, string>;
   /** The latest frame of the running (or last) walk, as an object URL, and its place. */
   preview: { url: string; index: number; total: number; remainingMs: number | null } | null;
 }
 
-const LICENCE_KEY = 'clipmorph.walk.licences';
+/**
+ * Where the Models panel keeps accepted licences (src/app/components/ModelsPanel/Dialog.tsx), in
+ * its format: model id -> the licence URL (or name) accepted, so a licence accepted in either place
+ * counts in both, and a changed licence must be accepted again.
+ */
+const ACCEPTED_KEY = 'clipmorph-accepted-licences';
 
-function loadAccepted(): Record<string, boolean> {
+function loadAccepted(): Record<string, string> {
   try {
-    return JSON.parse(localStorage.getItem(LICENCE_KEY) ?? '{}') as Record<string, boolean>;
+    return JSON.parse(localStorage.getItem(ACCEPTED_KEY) ?? '{}') as Record<string, string>;
   } catch {
     return {};
   }
+}
+
+const licenceOf = (model: ModelEntry) => model.licenceUrl ?? model.licence;
+
+/** Reads the accepted licences again (after the Models panel closed, say). */
+export function refreshAccepted(): void {
+  set({ accepted: loadAccepted() });
 }
 
 export const useWalkStore = create<WalkState>(() => ({
@@ -91,13 +103,13 @@ export function loadWalkModels(): Promise<void> {
 }
 
 export function licenceAccepted(model: ModelEntry, state: WalkState = get()): boolean {
-  return !model.licenceMustAccept || state.accepted[model.id] === true;
+  return !model.licenceMustAccept || state.accepted[model.id] === licenceOf(model);
 }
 
 export function acceptLicence(model: ModelEntry): void {
-  const accepted = { ...get().accepted, [model.id]: true };
+  const accepted = { ...loadAccepted(), [model.id]: licenceOf(model) };
   try {
-    localStorage.setItem(LICENCE_KEY, JSON.stringify(accepted));
+    localStorage.setItem(ACCEPTED_KEY, JSON.stringify(accepted));
   } catch {
     // private mode: accepted for this visit only
   }
