@@ -28,7 +28,8 @@ import { resizeBilinear } from '../src/features/depth/worker/resize';
 import { probeMedia, sharedDir, smallPhoto } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
-const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 12;
+// Ports of its own, away from other sessions' E2E_PORT neighbours (models.spec uses +1002..1004).
+const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 1012;
 const HUB_PORT = APP_PORT + 1;
 
 test.skip(!existsSync(sharedDir), `the shared media folder (${sharedDir}) is absent`);
