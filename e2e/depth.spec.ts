@@ -252,6 +252,26 @@ test('a photo becomes a depth map: model downloaded on Run, colour maps, 16-bit 
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });
 
+test('once downloaded, the depth model works offline after a reload (service worker shell, model from this device)', async ({ context, page }) => {
+  await openDepth(page);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });
+  expect(hubRequests).toBe(1);
+  await expect
+    .poll(() => page.evaluate(async () => Boolean((await navigator.serviceWorker.getRegistration())?.active)), { timeout: 60_000 })
+    .toBe(true);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
+  await page.getByTestId('task-depth').click();
+  await page.getByTestId('file-input').setInputFiles({ name: 'starry.png', mimeType: 'image/png', buffer: photo.png });
+  await expect(page.getByTestId('depth-model-state')).toHaveAttribute('data-state', 'ready');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });
+  await expect(page.getByTestId('result')).toHaveAttribute('data-width', '300');
+  expect(hubRequests).toBe(1); // nothing fetched again
+});
+
 test('the 3D photo is a looping GIF at the photo\'s size with the asked frames', async ({ page }) => {
   await openDepth(page);
   await page.getByTestId('depth-3d').click();
