@@ -169,6 +169,25 @@ describe('latent walk on the SD-Turbo stand-ins', () => {
     expect(meanDiff(result.frames[0].data, referenceFrame(A, 42).data)).toBeLessThan(0.5); // half precision, same picture
   });
 
+  it('feeds the timestep in the type the graph declares (int64 by default)', async () => {
+    const seen: string[] = [];
+    for (const type of ['float32', 'float16', 'int32', undefined]) {
+      // The stand-in takes int64: turn whatever comes back into that before it runs.
+      const asInt64: WalkSession = {
+        inputNames: models.unet.inputNames,
+        outputNames: models.unet.outputNames,
+        run: (f, o) => {
+          const t = f.timestep;
+          seen.push(`${t.type}:${t.type === 'float16' ? toFloat32(t)[0] : Number(t.data[0])}`);
+          return models.unet.run({ ...f, timestep: { type: 'int64', dims: [1], data: BigInt64Array.of(999n) } }, o);
+        },
+      };
+      const unet = type ? spy(asInt64, undefined, [{ name: 'timestep', type }]) : spy(asInt64);
+      await runWalk({ ...models, unet: unet.session }, { promptA: A, promptB: B, frames: 4, seed: 1 });
+    }
+    expect([...new Set(seen)]).toEqual(['float32:999', 'float16:999', 'int32:999', 'int64:999']);
+  });
+
   it('stops with a clear error at the first NaN or all-black frame', async () => {
     const nan = spy(models.unet, (out, call) => {
       if (call === 3) (out.out_sample.data as Float32Array)[5] = NaN;

@@ -111,6 +111,23 @@ function floatFeed(session: WalkSession, name: string, values: Float32Array, dim
   return declaredType(session, name) === 'float16' ? float16(values, dims) : float32(values, dims);
 }
 
+/**
+ * The timestep as the graph declares it: int64 [1] per CATALOGUE.md; other exports of the same UNet
+ * take it as float32, float16 or int32, so the declared type wins where there is one.
+ */
+function timestepFeed(session: WalkSession): HostTensor {
+  switch (declaredType(session, 'timestep')) {
+    case 'float32':
+      return float32([Number(TIMESTEP)], [1]);
+    case 'float16':
+      return float16([Number(TIMESTEP)], [1]);
+    case 'int32':
+      return int32([Number(TIMESTEP)], [1]);
+    default:
+      return int64([TIMESTEP], [1]);
+  }
+}
+
 function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new CancelledError();
 }
@@ -142,7 +159,7 @@ export async function renderFrame(
     'unet',
     {
       sample: floatFeed(models.unet, 'sample', unetInput(x), LATENT_DIMS),
-      timestep: int64([TIMESTEP], [1]),
+      timestep: timestepFeed(models.unet),
       encoder_hidden_states: floatFeed(models.unet, 'encoder_hidden_states', embedding.values, embedding.dims),
     },
     frame,
