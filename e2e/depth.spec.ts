@@ -392,3 +392,21 @@ test('MiDaS, the light option: runs at its fixed 256x256 and comes back at the p
   expect(Math.min(...t.indices)).toBe(0);
   expect(Math.max(...t.indices)).toBe(255);
 });
+
+test('a depth video as an animated GIF (frames.webm, VP9, no audio): 10 frames/s at 256p', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+  await page.getByTestId('task-depth').click();
+  await page.getByTestId('file-input').setInputFiles(path.join(sharedDir, 'media', 'frames.webm'));
+  await page.getByTestId('format-gif').check();
+  await page.getByTestId('colormap-inferno').check();
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('download', 'frames-depth-inferno.gif', { timeout: 200_000 });
+  const gif = await download(page);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'depth-gif-')), gif.name);
+  writeFileSync(file, gif.bytes);
+  const facts = probeMedia(file);
+  expect([facts.videoCodec, facts.width, facts.height]).toEqual(['gif', 256, 256]);
+  expect(facts.frames).toBeGreaterThanOrEqual(32); // 3.33 s at 10 frames/s
+  expect(facts.frames).toBeLessThanOrEqual(34);
+});

@@ -7,7 +7,7 @@
  */
 import { UserError } from '../../../lib/errors';
 import { fitHeight } from '../../../lib/pixels';
-import { WHOLE_VIDEO, type Trim } from '../../../lib/timeline';
+import { GifTimeline, WHOLE_VIDEO, type Trim } from '../../../lib/timeline';
 import { FfmpegVideoWriter } from '../../../media/encode/ffmpeg-video';
 import { GifWriter } from '../../../media/encode/gif';
 import { VideoWriter, webCodecsCodec } from '../../../media/encode/video';
@@ -65,11 +65,20 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
     const range = new TemporalRange();
     const meters = { stable: new FrameChangeMeter(), perFrame: new FrameChangeMeter(), input: new FrameChangeMeter() };
     const ranges = { stable: new RangeChangeMeter(), perFrame: new RangeChangeMeter() };
+    // A GIF keeps GIF.fps frames a second: the others are never run through the model (the writer's
+    // own timeline, fed only these, keeps exactly the same frames).
+    const gifSlots = request.format === 'gif' ? new GifTimeline(GIF.fps) : null;
     const started = performance.now();
     let done = 0;
     let outputEnd = 0;
     context.onProgress({ stage: 'frames', done, total: span.count });
     for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
+      const timestamp = frame.timestamp - span.first;
+      if (gifSlots && !gifSlots.accept(timestamp)) {
+        done++;
+        context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
+        continue;
+      }
       const { map } = await estimateDepth(session, names, request.kind, frame.image);
       const running = range.update(map.data);
       const own = finiteRange(map.data);
@@ -79,7 +88,6 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
       ranges.stable.add(running);
       ranges.perFrame.add(own);
       meters.input.add(greyLevels(frame.image));
-      const timestamp = frame.timestamp - span.first;
       await writer.add(applyColormap(stable, map.width, map.height, request.colormap), timestamp, frame.duration);
       outputEnd = timestamp + frame.duration;
       done++;
