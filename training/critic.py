@@ -17,6 +17,7 @@ compared at the size they have at the app's working resolution. The unprocessed 
     /usr/bin/python3 training/critic.py --shipped [--json training/critic-shipped.json]
     /usr/bin/python3 training/critic.py --ckpt training/runs/search/x/ckpt.pt [--sheet x.png]
     /usr/bin/python3 training/critic.py --onnx models/style/starry-night.rt.fp32.onnx --style ../shared/styles/starrynight.jpg
+    /usr/bin/python3 training/critic.py --to-manifest   # the shipped figures into models/manifest.json recipes
 """
 import argparse
 import json
@@ -136,6 +137,36 @@ def shipped(critic, xs, models_dir):
     return result
 
 
+def to_manifest(models_dir, critic_json, flicker_json):
+    """Write the shipped-model figures into each style entry's recipe (`critic`, `flicker`); the
+    manifest is re-read right before writing and nothing else in it is touched."""
+    scores = json.load(open(critic_json))["shipped"]
+    flick = json.load(open(flicker_json)) if os.path.exists(flicker_json) else {}
+    path = os.path.join(models_dir, "manifest.json")
+    manifest = json.load(open(path))
+    for m in manifest["models"]:
+        if m.get("task") != "style" or m["id"] not in scores:
+            continue
+        r = scores[m["id"]]
+        m.setdefault("recipe", {})["critic"] = {
+            "definition": ("training/critic.py: style = mean relative Gram distance on MobileNetV2 block_6/10/13_expand_relu "
+                           "and InceptionV3 mixed4/5 (layers no training loss uses); content = relative feature distance "
+                           "on MobileNetV2 block_16_expand_relu; evaluation photos at 512 px, painting at a 512 px short side; "
+                           "lower is better"),
+            "photo": r["photo"], "thisFile": r["realtime"],
+            **({"qualityModel": r["quality"]} if "quality" in r else {}),
+        }
+        if m["id"] in flick:
+            m["recipe"]["flicker"] = {
+                "value": flick[m["id"]],
+                "definition": (f"training/flicker.py: mean frame-to-frame output change / input change, first "
+                               f"{flick['frames']} frames of {flick['video']} at {flick['size']}"),
+            }
+    with open(path, "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--shipped", action="store_true", help="score the shipped realtime files and quality model")
@@ -146,7 +177,11 @@ def main():
     p.add_argument("--sheet", help="contact sheet PNG of the scored outputs (--ckpt / --onnx)")
     p.add_argument("--json", help="write the scores here")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--to-manifest", action="store_true",
+                   help="write training/critic-shipped.json and flicker-shipped.json into the manifest's style recipes")
     a = p.parse_args()
+    if a.to_manifest:
+        return to_manifest(a.models_dir, os.path.join(HERE, "critic-shipped.json"), os.path.join(HERE, "flicker-shipped.json"))
     torch.set_num_threads(a.threads)
     critic, xs = Critic(), photos()
     result, rows = {}, [("input photos", None, xs)]
