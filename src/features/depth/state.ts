@@ -5,18 +5,16 @@
  */
 import { create } from 'zustand';
 import { outputFileName, type VideoFormat } from '../../lib/filename';
-import { encodeImage } from '../../media/encode/image';
 import type { VariantStatus } from '../../models/manager';
 import { pickVariant, type Backend, type ModelEntry } from '../../models/registry';
 import { setResult } from '../../state/actions';
 import { appRoot, isJobRunning, progressReporter, runAsJob, showError } from '../../state/jobs';
 import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../state/store';
 import { photoWorker, videoWorker } from '../../workers/client';
-import { applyColormap, type ColormapId } from './colormap';
+import type { ColormapId } from './colormap';
 import { depthMeta, meta, type DepthFormat, type DepthView } from './meta';
 import { depthKindOf, loadDepthModels } from './models';
-import { depthPngText, encodePng16Grey } from './png16';
-import { toUint16, type Range } from './postprocess';
+import type { Range } from './postprocess';
 import type { DecoderPath } from '../../media/frames';
 import type { DepthModelRequest, FlickerReport, Photo3dFormat } from './protocol';
 
@@ -149,8 +147,15 @@ function modelRequest(model: ModelEntry): DepthModelRequest {
   return { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model, kind: depthKindOf(model), download: !model.licenceMustAccept };
 }
 
+/**
+ * The encoders load with the first result, not with the app: colour tables, PNG writers (the task's
+ * state is in the entry chunk, its views and these are not).
+ */
+const encoders = () => Promise.all([import('./colormap'), import('./png16'), import('./postprocess'), import('../../media/encode/image')]);
+
 /** The colour-mapped map as a PNG blob (the canvas encoder: 8 bits per channel). */
 async function colourPng(payload: Pick<DepthPhotoPayload, 'depth' | 'width' | 'height'>, colormap: ColormapId): Promise<Blob> {
+  const [{ applyColormap }, , , { encodeImage }] = await encoders();
   return encodeImage(applyColormap(payload.depth, payload.width, payload.height, colormap), 'png');
 }
 
@@ -166,6 +171,7 @@ async function compose(): Promise<void> {
   const displayUrl = colourChanged && colour ? URL.createObjectURL(colour) : payload.displayUrl;
   let url: string;
   if (format === 'png16') {
+    const [, { depthPngText, encodePng16Grey }, { toUint16 }] = await encoders();
     const bytes = await encodePng16Grey(toUint16(payload.depth), payload.width, payload.height, depthPngText(payload.modelTitle));
     url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }));
   } else {
