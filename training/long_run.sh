@@ -1,15 +1,19 @@
 #!/bin/sh
-# Issue 12's long run: the 8 shipped styles in one realtime CIN net (the blend model's order),
-# warm-started from the shipped blend net, with the recipe-search winner's losses (training/README.md,
-# "Style fidelity"). Resumable: run this same command again to continue; every argument is kept in
-# the checkpoint. Niced, 1 thread, checkpoint every 3 min and a snapshot every 250 steps.
-#   sh training/long_run.sh            (from anywhere; ../shared must sit beside the project)
-#   MAX_SECONDS=36000 sh training/long_run.sh   (stop after this much training time in total)
+# Issue 12's long run: one realtime net per painting (single-style nets beat the shipped 9-style
+# net at equal steps per style, training/README.md "Recipe search"), with the search's deep-layer
+# recipe (style activation_3/5 + mixed0/1/2, content mixed0, painting at 384 px). Resumable: run
+# the same command again to continue (every argument is also kept in the checkpoint). Niced,
+# 1 thread, checkpoint every 3 min, a snapshot every 250 steps for the critic.
+#   sh training/long_run.sh starry-night [more ids...]     (from anywhere; ../shared beside the project)
+#   STEPS=5000 sh training/long_run.sh starry-night         (total steps per style; default 3000)
 cd "$(dirname "$0")/.." || exit 1
 S=../shared/styles
-exec nice -n 19 /usr/bin/python3 training/train.py --run-dir training/runs/long-rt \
-  --styles $S/starrynight.jpg $S/scream.jpg $S/kanagawa.jpg $S/kandinsky.jpg $S/klimt.jpg $S/monet.jpg $S/klee.jpg $S/turner.jpg \
-  --tier realtime --mode full --base models/style/blend.rt.fp32.onnx --smooth none \
-  --style-layers activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer mixed0 \
-  --style-size "${STYLE_SIZE:-384}" --content-weight 1 --style-weight 10 --lr "${LR:-0.001}" \
-  --max-seconds "${MAX_SECONDS:-36000}" --threads "${THREADS:-1}" --ckpt-minutes 3 --snapshot-every 250 --log-every 25
+for id in "$@"; do
+  file=$(/usr/bin/python3 -c "import json,sys; print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id']==sys.argv[1]))" "$id") || exit 1
+  nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/long/$id" --styles "$S/$file" \
+    --tier realtime --mode full --smooth none \
+    --style-layers activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer mixed0 \
+    --style-size 384 --content-weight 1 --style-weight 10 --lr "${LR:-0.001}" \
+    --steps "${STEPS:-3000}" --threads "${THREADS:-1}" --ckpt-minutes 3 --snapshot-every 250 --log-every 25 \
+    || exit $?
+done
