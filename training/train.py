@@ -25,7 +25,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from data import (ContentCrops, DataError, check_style, find_content, load_image,  # noqa: E402
+from data import (EVAL_PHOTOS, ContentCrops, DataError, check_style, find_content, load_image,  # noqa: E402
                   save_check_photos, shared_available)
 from losses import LOSS_NETS, PerceptualLoss  # noqa: E402
 from transform_net import TIERS, CondInstanceNorm, TransformNet  # noqa: E402
@@ -140,7 +140,8 @@ def main(argv=None):
         for s in a.styles:
             check_style(s)
         paths = find_content(a.content, os.path.join(a.run_dir, "frames"), use_shared=a.shared)
-        save_check_photos(paths, a.run_dir)
+        if not all(os.path.exists(p) for p in EVAL_PHOTOS):  # the export's checks use these instead
+            save_check_photos(paths, a.run_dir)
         a.shared = bool(a.shared and shared_available())  # what was actually used, for the manifest's recipe
         base = load_base(a.base, a.tier) if a.base and not ck else None
     except DataError as e:
