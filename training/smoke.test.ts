@@ -1,6 +1,6 @@
 // End-to-end smoke test of `npm run train` as a user would run it: from a copy of the project in a
 // temporary folder, so no ../shared (the project's own photos and paintings) is in reach, with a
-// generated painting and a --content folder of 8 generated photos. 3 training steps, export, then
+// generated painting and a --content folder of 8 generated photos and a short clip. 3 training steps, export, then
 // the ONNX file must match its manifest entry and behave like a style model under ORT.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -113,10 +113,14 @@ describe('npm run train on a machine without ../shared', () => {
     const photos = join(tmp, 'photos');
     mkdirSync(photos);
     for (let i = 0; i < 8; i++) png(join(photos, `photo${i}.png`), 192, 144, i);
+    // and a 2 s clip, which must be sampled into frames (one every 0.5 s)
+    const clip = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=192x144:rate=10', '-t', '2',
+      '-pix_fmt', 'yuv420p', join(photos, 'clip.mp4')]);
+    expect(clip.status, String(clip.stderr)).toBe(0);
     const outDir = join(tmp, 'models-out');
     const args = ['--style', join(tmp, 'painting.png'), '--name', 'smoke-style', '--content', photos, '--out-dir', outDir];
     const stopped = await trainAndInterrupt([...args, '--steps', '1000']);
-    expect(stopped.stdout).toMatch(/content: 8 of your images/);
+    expect(stopped.stdout).toMatch(/content: 12 of your images \(1 video\(s\) sampled\)/); // 8 photos + 4 frames
     expect(stopped.stdout).toMatch(/step 1\/1000 .*content .*style .*left .*checkpoint .*ckpt\.pt/);
     expect(stopped.stdout).toMatch(/stopped \(Ctrl-C\) at step \d+; checkpoint saved/);
     // npm itself dies of the SIGINT (as in a terminal); train.mjs under it exits 130 after python saved
