@@ -1,19 +1,26 @@
 #!/bin/sh
 # Issue 12's long run: one realtime net per painting (single-style nets beat the shipped 9-style
-# net at equal steps per style, training/README.md "Recipe search"), with the search's deep-layer
-# recipe (style activation_3/5 + mixed0/1/2, content mixed0, painting at 384 px). Resumable: run
-# the same command again to continue (every argument is also kept in the checkpoint). Niced,
-# 1 thread, checkpoint every 3 min, a snapshot every 250 steps for the critic.
+# net at equal steps per style; training/README.md "Recipe search"). Two recipes:
+#   RECIPE=shallow256 (default): the shipped losses (style activation_1/3/5 + mixed0, content
+#                      activation_5, painting at 256 px), one painting per net;
+#   RECIPE=deep384:    style activation_3/5 + mixed0/1/2, content mixed0, painting at 384 px.
+# Resumable: run the same command again to continue (every argument is also kept in the
+# checkpoint). Niced, 1 thread, checkpoint every 3 min, a snapshot every 250 steps for the critic.
 #   sh training/long_run.sh starry-night [more ids...]     (from anywhere; ../shared beside the project)
-#   STEPS=5000 sh training/long_run.sh starry-night         (total steps per style; default 3000)
+#   STEPS=5000 RECIPE=deep384 sh training/long_run.sh starry-night   (total steps per style; default 3000)
 cd "$(dirname "$0")/.." || exit 1
 S=../shared/styles
+RECIPE=${RECIPE:-shallow256}
+case $RECIPE in
+  shallow256) LOSS="--style-layers activation_1 activation_3 activation_5 mixed0 --content-layer activation_5 --style-size 256" ;;
+  deep384) LOSS="--style-layers activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer mixed0 --style-size 384" ;;
+  *) echo "RECIPE must be shallow256 or deep384" >&2; exit 2 ;;
+esac
 for id in "$@"; do
   file=$(/usr/bin/python3 -c "import json,sys; print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id']==sys.argv[1]))" "$id") || exit 1
-  nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/long/$id" --styles "$S/$file" \
-    --tier realtime --mode full --smooth none \
-    --style-layers activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer mixed0 \
-    --style-size 384 --content-weight 1 --style-weight 10 --lr "${LR:-0.001}" \
+  # shellcheck disable=SC2086
+  nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/long/$RECIPE/$id" --styles "$S/$file" \
+    --tier realtime --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 --lr "${LR:-0.001}" \
     --steps "${STEPS:-3000}" --threads "${THREADS:-1}" --ckpt-minutes 3 --snapshot-every 250 --log-every 25 \
     || exit $?
 done
