@@ -7,7 +7,8 @@
 # Resumable: run the same command again to continue (every argument is also kept in the
 # checkpoint). Niced, 1 thread, checkpoint every 3 min, a snapshot every 250 steps for the critic.
 #   sh training/long_run.sh starry-night [more ids...]     (from anywhere; ../shared beside the project)
-#   STEPS=5000 RECIPE=deep384 sh training/long_run.sh starry-night   (total steps per style; default 3000)
+#   STEPS=3000 RECIPE=deep384 sh training/long_run.sh starry-night   (total steps per style; default 1000:
+#   the Starry Night runs plateaued on the critic by step 500-1000)
 cd "$(dirname "$0")/.." || exit 1
 S=../shared/styles
 RECIPE=${RECIPE:-shallow256}
@@ -21,6 +22,6 @@ for id in "$@"; do
   # shellcheck disable=SC2086
   nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/long/$RECIPE/$id" --styles "$S/$file" \
     --tier realtime --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 --lr "${LR:-0.001}" \
-    --steps "${STEPS:-3000}" --threads "${THREADS:-1}" --ckpt-minutes 3 --snapshot-every 250 --log-every 25 \
+    --steps "${STEPS:-1000}" --threads "${THREADS:-1}" --ckpt-minutes 3 --snapshot-every 250 --log-every 25 \
     || exit $?
 done
