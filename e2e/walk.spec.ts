@@ -224,7 +224,12 @@ test('the walk runs on WebGPU too (SwiftShader here) and gives the frames WASM g
   const frames: Record<string, Uint8ClampedArray[]> = {};
   for (const backend of ['wasm', 'webgpu'] as const) {
     await openWalk(page, backend);
-    if (await page.getByTestId('accept-licence').isVisible()) await page.getByTestId('accept-licence').click();
+    // The licence gate renders once the stored acceptance is read: wait for one of its two states
+    // rather than sampling it (an instant isVisible() raced it and left Run disabled).
+    const accept = page.getByTestId('accept-licence');
+    await expect(accept.or(page.getByTestId('licence-accepted')).first()).toBeVisible();
+    if (await accept.isVisible()) await accept.click();
+    await expect(page.getByTestId('licence-accepted')).toBeVisible();
     await page.getByTestId('frames').fill('4');
     await page.getByTestId('ping-pong').uncheck();
     const shaderF16 = await page.evaluate(async () => !!(await (navigator as Navigator & { gpu?: GPU }).gpu?.requestAdapter())?.features.has('shader-f16'));
