@@ -5,15 +5,11 @@
  * copied. Flicker is measured on the way: the running range the video uses against per-frame
  * min-max, relative to the input's own frame-to-frame change.
  */
-import { UserError } from '../../../lib/errors';
 import { fitHeight } from '../../../lib/pixels';
-import { GifTimeline, WHOLE_VIDEO, type Trim } from '../../../lib/timeline';
-import { FfmpegVideoWriter } from '../../../media/encode/ffmpeg-video';
-import { GifWriter } from '../../../media/encode/gif';
-import { VideoWriter, webCodecsCodec } from '../../../media/encode/video';
-import type { FrameWriter } from '../../../media/encode/writer';
-import type { FrameSpan, VideoSource } from '../../../media/frames';
+import { UserError } from '../../../lib/errors';
+import { GifTimeline, WHOLE_VIDEO } from '../../../lib/timeline';
 import { openVideo } from '../../../media/open';
+import { openWriter, readable } from '../../../media/pipeline';
 import type { WorkerContext } from '../../../workers/protocol';
 import { applyColormap } from '../colormap';
 import { finiteRange, normalise } from '../postprocess';
@@ -25,34 +21,6 @@ import { FrameChangeMeter, greyLevels, RangeChangeMeter, TemporalRange } from '.
 /** GIF frame rate and width: the depth GIF of a video (a colour map survives the 256-colour palette well). */
 const GIF = { fps: 10, width: 0 };
 
-// The next two mirror src/features/style/worker/video.ts: a feature may not import another, and the
-// shared media layer does not offer them yet (see the depth helper's report).
-
-/** Decoding errors mid-stream are nearly always a cut-off or damaged file; say so. */
-async function* readable<T>(frames: AsyncGenerator<T>, name: string): AsyncGenerator<T> {
-  try {
-    yield* frames;
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UserError(`"${name}" could not be decoded to the end (${detail}): the file looks damaged or truncated. Try the original file.`, { cause: error });
-  }
-}
-
-/** GIF, else the browser's VideoEncoder, else (or when the request forces it) ffmpeg.wasm; the source's audio kept. */
-async function openWriter(request: DepthVideoRequest, source: VideoSource, width: number, height: number, span: FrameSpan, trim: Trim): Promise<FrameWriter> {
-  if (request.format === 'gif') return new GifWriter(GIF);
-  const codec = request.encoder === 'ffmpeg' ? null : await webCodecsCodec(request.format, width, height);
-  if (codec) {
-    const audio = await source.audio();
-    return VideoWriter.create(request.format, codec, audio && { input: audio, trim: { start: span.first, end: trim.end } });
-  }
-  const seconds = Math.min(trim.end, source.info.duration) - span.first;
-  const fps = seconds > 0 ? span.count / seconds : 25;
-  const audio = { file: request.video, name: request.video.name, start: span.first, end: trim.end };
-  return FfmpegVideoWriter.create(request.appRoot, request.format, width, height, fps, audio);
-}
-
 export async function depthVideo(request: DepthVideoRequest, context: WorkerContext): Promise<DepthVideoResult> {
   const source = await openVideo(request.video, request.video.name, request.appRoot);
   try {
@@ -61,7 +29,7 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
     const trim = WHOLE_VIDEO;
     const span = await source.countFrames(trim);
     const { session, names, variant } = await openDepthSession(request, context);
-    const writer = await openWriter(request, source, size.width, size.height, span, trim);
+    const writer = await openWriter(request, GIF, source, size.width, size.height, span, trim);
     const range = new TemporalRange();
     const meters = { stable: new FrameChangeMeter(), perFrame: new FrameChangeMeter(), input: new FrameChangeMeter() };
     const ranges = { stable: new RangeChangeMeter(), perFrame: new RangeChangeMeter() };

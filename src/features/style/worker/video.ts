@@ -6,12 +6,9 @@
 import { UserError } from '../../../lib/errors';
 import { blendRgba, fitHeight } from '../../../lib/pixels';
 import { clampTrim, type Trim } from '../../../lib/timeline';
-import { FfmpegVideoWriter } from '../../../media/encode/ffmpeg-video';
-import { GifWriter } from '../../../media/encode/gif';
-import { VideoWriter, webCodecsCodec } from '../../../media/encode/video';
-import type { FrameWriter } from '../../../media/encode/writer';
-import type { FrameSpan, RgbaFrame, VideoSource } from '../../../media/frames';
+import type { RgbaFrame, VideoSource } from '../../../media/frames';
 import { openVideo } from '../../../media/open';
+import { openWriter, readable } from '../../../media/pipeline';
 import type { ModelEntry } from '../../../models/registry';
 import type { ModelSession } from '../../../runtime/sessions';
 import type { WorkerContext } from '../../../workers/protocol';
@@ -21,17 +18,6 @@ import type { PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleV
 import { GpuStyler } from './gpu-styler';
 import { stylise } from './stylise';
 
-/** Decoding errors mid-stream are nearly always a cut-off or damaged file; say so. */
-async function* readable<T>(frames: AsyncGenerator<T>, name: string): AsyncGenerator<T> {
-  try {
-    yield* frames;
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    const detail = error instanceof Error ? error.message : String(error);
-    throw new UserError(`"${name}" could not be decoded to the end (${detail}): the file looks damaged or truncated. Try the original file.`, { cause: error });
-  }
-}
-
 async function open(request: StyleVideoRequest | PreviewVideoRequest): Promise<VideoSource> {
   return openVideo(request.video, request.video.name, request.appRoot);
 }
@@ -40,20 +26,6 @@ async function open(request: StyleVideoRequest | PreviewVideoRequest): Promise<V
 function frameSize(source: VideoSource, height: number, model: ModelEntry): { width: number; height: number } {
   const multiple = model.io.multipleOf ?? 1;
   return fitHeight(source.info.width, source.info.height, height, multiple % 2 === 0 ? multiple : 2 * multiple);
-}
-
-/** GIF, else the browser's VideoEncoder, else (or when the request forces it) ffmpeg.wasm. */
-async function openWriter(request: StyleVideoRequest, source: VideoSource, width: number, height: number, span: FrameSpan, trim: Trim): Promise<FrameWriter> {
-  if (request.format === 'gif') return new GifWriter(request.gif);
-  const codec = request.encoder === 'ffmpeg' ? null : await webCodecsCodec(request.format, width, height);
-  if (codec) {
-    const audio = await source.audio();
-    return VideoWriter.create(request.format, codec, audio && { input: audio, trim: { start: span.first, end: trim.end } });
-  }
-  const seconds = Math.min(trim.end, source.info.duration) - span.first;
-  const fps = seconds > 0 ? span.count / seconds : 25;
-  const audio = { file: request.video, name: request.video.name, start: span.first, end: trim.end };
-  return FfmpegVideoWriter.create(request.appRoot, request.format, width, height, fps, audio);
 }
 
 /** The WebGPU route applies to WebCodecs frames that fit one tile; everything else goes through the CPU. */
@@ -98,7 +70,7 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
     const span = await source.countFrames(trim);
     const { handle: pending, variant } = getSession({ ...request, onProgress: context.onProgress });
     const handle = await pending;
-    const writer = await openWriter(request, source, size.width, size.height, span, trim);
+    const writer = await openWriter(request, request.gif, source, size.width, size.height, span, trim);
 
     const gpu = await gpuStyler(source, handle, request.model, size);
     const started = performance.now();
