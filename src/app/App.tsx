@@ -5,6 +5,7 @@ import { useAppStore, type InputFile } from '../state/store';
 import styles from './App.module.css';
 import { DropZone } from './components/DropZone';
 import { ErrorAlert } from './components/ErrorAlert';
+import { GalleryPanel } from '../gallery/GalleryPanel';
 import { JobBar } from './components/JobBar';
 import { ModelsPanel } from './components/ModelsPanel';
 import { UpdatePrompt } from './components/UpdatePrompt';
@@ -29,6 +30,7 @@ export function App() {
         <span className={styles.badge} title={gpu?.description}>
           Runs on {backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
         </span>
+        <GalleryPanel />
         <ModelsPanel />
       </header>
       <nav className={styles.tasks} aria-label="Task">
