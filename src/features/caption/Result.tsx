@@ -4,6 +4,7 @@ import { toUserMessage } from '../../lib/errors';
 import { showError } from '../../state/jobs';
 import type { InputFile } from '../../state/store';
 import styles from './Caption.module.css';
+import { ResultActions } from '../../app/components/ResultActions';
 import { altTextTag, fileNameFromCaption } from './export';
 import { editCaption, exportCaptions, removePhoto, useCaptionStore, type CaptionItem } from './state';
 
@@ -88,6 +89,7 @@ function Photo({ photo }: { photo: CaptionItem }) {
             </span>
           </div>
         )}
+        {captioned && !editing && <ResultActions task="caption" url={photo.previewUrl} fileName={photo.name} title={photo.text} caption={photo.text} settings={{ model: photo.model ?? '', edited: photo.edited }} />}
         {(photo.status === 'queued' || photo.status === 'failed' || photo.status === 'cancelled') && (
           <div className={styles.row}>
             <button type="button" className={styles.button} onClick={() => removePhoto(photo.id)}>

@@ -3,6 +3,7 @@ import { formatBytes } from '../../lib/progress';
 import type { InputFile } from '../../state/store';
 import type { DepthView } from './meta';
 import styles from './Result.module.css';
+import { ResultActions } from '../../app/components/ResultActions';
 import { setView, useDepthResult, useDepthStore, type Depth3dPayload, type DepthPhotoPayload, type DepthResult, type DepthVideoPayload } from './state';
 
 const VIEWS: Array<{ id: DepthView; label: string }> = [
@@ -63,6 +64,7 @@ function Photo({ input, result, payload }: { input: InputFile; result: DepthResu
           Download {result.fileName}
         </a>
       )}
+      <ResultActions task="depth" url={result.url} fileName={result.fileName} title={`Depth map of ${input.name}`} settings={{ colormap: payload.colormap, format: payload.format, model: payload.modelTitle }} />
     </div>
   );
 }
@@ -83,6 +85,7 @@ function Photo3d({ input, result, payload }: { input: InputFile; result: DepthRe
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
         Download {result.fileName}
       </a>
+      <ResultActions task="depth" url={result.url} fileName={result.fileName} title={`3D photo of ${input.name}`} settings={{ mode: '3d photo', format: payload.format, frames: payload.frames, model: payload.modelTitle }} />
     </div>
   );
 }
@@ -119,6 +122,7 @@ function Video({ input, result, payload }: { input: InputFile; result: DepthResu
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
         Download {result.fileName}
       </a>
+      <ResultActions task="depth" url={result.url} fileName={result.fileName} title={`Depth of ${input.name}`} settings={{ colormap: payload.colormap, format: payload.format, frames: payload.frames, model: payload.modelTitle }} />
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import { ResultActions } from '../../app/components/ResultActions';
 import { formatBytes } from '../../lib/progress';
 import type { InputFile } from '../../state/store';
 import styles from './Result.module.css';
-import { useStyleResult, type ImagePayload, type MorphPayload, type StyleResult } from './state';
+import { useStyleResult, useStyleStore, type ImagePayload, type MorphPayload, type StyleResult } from './state';
 import { VideoResult } from './VideoResult';
 
 function Morph({ input, result, payload }: { input: InputFile; result: StyleResult; payload: MorphPayload }) {
@@ -17,6 +18,7 @@ function Morph({ input, result, payload }: { input: InputFile; result: StyleResu
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
         Download {result.fileName}
       </a>
+      <ResultActions task="style" url={result.url} fileName={result.fileName} title={`${input.name}: style morph, ${payload.title}`} settings={{ morph: payload.title, frames: payload.frames, strength: useStyleStore.getState().strength }} />
     </div>
   );
 }
@@ -48,6 +50,7 @@ function Photo({ input, result, payload }: { input: InputFile; result: StyleResu
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
         Download {result.fileName}
       </a>
+      <ResultActions task="style" url={result.url} fileName={result.fileName} title={`${input.name} in the style of ${payload.styleTitle}`} settings={{ style: payload.styleTitle, model: payload.modelId, tier: useStyleStore.getState().tier, strength: useStyleStore.getState().strength, backend: payload.backend }} />
     </div>
   );
 }

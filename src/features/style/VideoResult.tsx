@@ -5,6 +5,7 @@ import { isJobRunning } from '../../state/jobs';
 import { useAppStore, type InputFile } from '../../state/store';
 import { startLivePreview, useStyleResult, useStyleStore, type StyleResult, type VideoPayload } from './state';
 import styles from './VideoResult.module.css';
+import { ResultActions } from '../../app/components/ResultActions';
 
 const DECODED_WITH: Record<DecoderPath, string> = { webcodecs: 'WebCodecs', ffmpeg: 'ffmpeg.wasm' };
 const CODEC_LABEL: Record<string, string> = { avc: 'H.264', vp9: 'VP9', vp8: 'VP8', av1: 'AV1', gif: 'GIF' };
@@ -93,6 +94,7 @@ function Result({ input, result: { url, fileName, payload: result } }: { input: 
       <a className={styles.download} data-testid="download" href={url} download={fileName}>
         Download {fileName}
       </a>
+      <ResultActions task="style" url={url} fileName={fileName} title={`${input.name} in the style of ${result.styleTitle}`} settings={{ style: result.styleTitle, format: result.format, frames: result.frames, width: result.width, height: result.height, strength: useStyleStore.getState().strength }} />
     </div>
   );
 }
@@ -108,6 +110,7 @@ export function VideoResult({ input }: { input: InputFile }) {
         <SourceVideo input={input} label={`Your video: ${input.name}`} />
         <figcaption className={styles.caption} data-testid="video-info" data-decoder={input.video.decoder}>
           {input.name}: {input.video.width}×{input.video.height}, {input.video.duration.toFixed(1)} s; will be decoded with {DECODED_WITH[input.video.decoder]}
+          {input.video.note ? `; ${input.video.note}` : ''}
         </figcaption>
       </figure>
       <LivePreview />

@@ -3,6 +3,7 @@ import { formatBytes, formatDuration } from '../../lib/progress';
 import { useAppStore } from '../../state/store';
 import { useWalkResult, useWalkStore } from './state';
 import styles from './Walk.module.css';
+import { ResultActions } from '../../app/components/ResultActions';
 
 export function WalkResultView() {
   const result = useWalkResult();
@@ -37,6 +38,13 @@ export function WalkResultView() {
       <a className={styles.button} data-testid="download" href={result.url} download={result.fileName}>
         Download {p.settings.format === 'mp4' ? 'MP4' : 'GIF'}
       </a>
+      <ResultActions
+        task="walk"
+        url={result.url}
+        fileName={result.fileName}
+        title={`A walk from “${p.settings.promptA}” to “${p.settings.promptB}”`}
+        settings={{ promptA: p.settings.promptA, promptB: p.settings.promptB, frames: p.frames, pingPong: p.settings.pingPong, seed: p.settings.seed, ...(p.settings.seedWalk ? { seedB: p.settings.seedB } : {}), format: p.settings.format, model: p.modelTitle }}
+      />
     </figure>
   );
 }
