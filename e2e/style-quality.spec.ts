@@ -9,6 +9,19 @@ test.skip(!qualityModel, 'the manifest has no quality-tier model');
 
 const [first, second] = [styleModels[0], styleModels[2]];
 
+/** Issue 12's rule, from the manifest's critic figures: Best quality is offered only where it beats Fast. */
+function bestBeatsFast(id: string): boolean {
+  const critic = styleModels.find((m) => m.id === id)?.recipe?.critic as { thisFile?: { style?: number }; qualityModel?: { style?: number } } | undefined;
+  const [fast, best] = [critic?.thisFile?.style, critic?.qualityModel?.style];
+  return typeof fast === 'number' && typeof best === 'number' && best < fast;
+}
+
+/**
+ * The quality path is tested with `?tiers=all` (Best quality offered for every style the quality model
+ * knows, whatever the critic says): today the critic gates it off for every shipped style.
+ */
+const ALL_TIERS = 'tiers=all';
+
 /** The quality model on onnxruntime-node with `shares` ({ style id: weight }) as its style weights. */
 function referenceQuality(image: DecodedImage, shares: Record<string, number>): Promise<DecodedImage> {
   const { styles, weightsInput } = qualityModel!.blend!;
@@ -31,7 +44,7 @@ function allowedMean(variant: string | null): number {
 
 async function styliseBest(page: Page, backend: string, png: Buffer, blendPercent?: number) {
   const studio = new Studio(page);
-  await studio.open(`backend=${backend}`);
+  await studio.open(`backend=${backend}&${ALL_TIERS}`);
   await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: png });
   await studio.chooseStyle(first.id);
   await page.getByTestId('tier-best').check();
@@ -84,7 +97,7 @@ test('WebGPU and WASM give the same best-quality result on a small image', async
 
 test('the Model choice is a labelled radio group, reachable by keyboard; Fast stays the default', async ({ page }) => {
   const studio = new Studio(page);
-  await studio.open('backend=wasm');
+  await studio.open(`backend=wasm&${ALL_TIERS}`);
   await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: smallPhoto(64, 48).png });
   await studio.chooseStyle(first.id);
   const fast = page.getByRole('radio', { name: 'Fast' });
@@ -97,4 +110,41 @@ test('the Model choice is a labelled radio group, reachable by keyboard; Fast st
   await studio.run();
   await studio.waitForResult();
   await expect(page.getByTestId('download')).toHaveAttribute('download', `small-${first.id}-hq.png`);
+});
+
+test('Best quality is offered only for styles where the critic says it beats Fast; otherwise disabled, with the reason', async ({ page }) => {
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: smallPhoto(64, 48).png });
+  const fast = page.getByRole('radio', { name: 'Fast' });
+  const best = page.getByRole('radio', { name: 'Best quality' });
+  const verdicts: Record<string, boolean> = {};
+  for (const id of qualityModel!.blend!.styles) {
+    await studio.chooseStyle(id);
+    verdicts[id] = bestBeatsFast(id);
+    if (verdicts[id]) {
+      await expect(best, id).toBeEnabled();
+      await expect(best, id).toHaveAccessibleDescription(/larger network/);
+    } else {
+      await expect(best, id).toBeDisabled();
+      await expect(fast, id).toBeChecked();
+      // both radios carry the reason, so a screen reader on Fast hears why Best is unavailable
+      await expect(fast, id).toHaveAccessibleDescription(/Best quality is not better than Fast for this style yet/);
+      await expect(page.locator('#tier-help')).toBeVisible();
+    }
+  }
+  // A style the critic gates off runs Fast, even after Best was picked for a style that offers it.
+  const gated = qualityModel!.blend!.styles.find((id) => !verdicts[id]);
+  test.skip(!gated, 'the critic offers Best quality for every style');
+  const offered = qualityModel!.blend!.styles.find((id) => verdicts[id]);
+  if (offered) {
+    await studio.chooseStyle(offered);
+    await best.check();
+  }
+  await studio.chooseStyle(gated!);
+  await expect(fast).toBeChecked();
+  await studio.run();
+  const result = await studio.waitForResult();
+  await expect(result).toHaveAttribute('data-model', gated!);
+  await expect(page.getByTestId('download')).toHaveAttribute('download', `small-${gated}.png`);
 });

@@ -4,9 +4,8 @@ import { appRoot } from '../../state/jobs';
 import { useAppStore } from '../../state/store';
 import { BlendOptions } from './BlendOptions';
 import { styleMeta } from './meta';
-import { qualityModel, styleModels } from './models';
+import { bestTierOffer, qualityModel, styleModels } from './models';
 import styles from './Options.module.css';
-import { hasBestTier } from './plan';
 import { setFormat, setStrength, updateVideo, useStyleStore } from './state';
 import { VideoOptions } from './VideoOptions';
 
@@ -26,7 +25,9 @@ function onGalleryKey(event: KeyboardEvent<HTMLDivElement>, ids: string[], curre
 function TierOptions({ styleId }: { styleId: string }) {
   const tier = useStyleStore((s) => s.tier);
   if (!qualityModel) return null;
-  const available = hasBestTier(qualityModel, styleId);
+  // Offered only where the critic says it beats Fast (issue 12); the note says why when it is not.
+  const offer = bestTierOffer(styleId);
+  const available = offer.offered;
   const choices = [
     { value: 'fast', label: 'Fast' },
     { value: 'best', label: 'Best quality' },
@@ -42,7 +43,7 @@ function TierOptions({ styleId }: { styleId: string }) {
               name="tier"
               value={c.value}
               data-testid={`tier-${c.value}`}
-              checked={tier === c.value}
+              checked={(available ? tier : 'fast') === c.value}
               disabled={c.value === 'best' && !available}
               aria-describedby="tier-help"
               onChange={() => useStyleStore.setState({ tier: c.value })}
@@ -52,9 +53,7 @@ function TierOptions({ styleId }: { styleId: string }) {
         ))}
       </div>
       <p className={styles.note} id="tier-help">
-        {available
-          ? 'Best quality runs a larger network (1.7 M parameters, about 9× the work): finer brush texture, slower. Videos always use Fast.'
-          : 'Best quality covers the built-in styles; this style runs on its own model.'}
+        {offer.reason}
       </p>
     </fieldset>
   );

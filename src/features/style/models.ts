@@ -15,6 +15,52 @@ export const blendModel: ModelEntry | undefined = blendModels.find((m) => (m.ble
 /** The quality-tier multi-style model: the "Best quality" choice for photos, if the manifest has one. */
 export const qualityModel: ModelEntry | undefined = blendModels.find((m) => m.blend?.tier === 'quality');
 
+/** Whether "Best quality" is offered for a style, and the sentence that says why (or why not). */
+export interface BestTierOffer {
+  offered: boolean;
+  reason: string;
+}
+
+export const BEST_OFFERED = 'Best quality runs a larger network (1.7 M parameters, about 9× the work): finer brush texture, slower. Videos always use Fast.';
+export const BEST_NOT_BETTER = 'Best quality is not better than Fast for this style yet, so it is not offered.';
+export const BEST_NOT_SCORED = 'Best quality has not been compared with Fast for this style yet, so it is not offered.';
+export const BEST_UNKNOWN_STYLE = 'Best quality covers the built-in styles; this style runs on its own model.';
+
+/** A style's critic figures (training/critic.py, in its manifest recipe): style distance to the painting, lower is closer. */
+export function criticStyleDistances(style: ModelEntry | undefined): { fast?: number; best?: number } {
+  const critic = style?.recipe?.critic as { thisFile?: { style?: unknown }; qualityModel?: { style?: unknown } } | undefined;
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  return { fast: num(critic?.thisFile?.style), best: num(critic?.qualityModel?.style) };
+}
+
+/** `?tiers=all` offers Best quality for every style the quality model knows, whatever the critic says (tests, comparisons). */
+export function allTiersRequested(): boolean {
+  return typeof location !== 'undefined' && new URLSearchParams(location.search).get('tiers') === 'all';
+}
+
+/**
+ * Issue 12's rule: Best quality must beat Fast on the critic, or it is not offered for that style.
+ * Offered only when the quality model knows the style and the style's recorded critic style distance
+ * for the quality model is lower than for its realtime file; missing figures count as not better.
+ */
+export function judgeBestTier(styleId: string, quality: ModelEntry | undefined, styles: ModelEntry[], all = false): BestTierOffer {
+  if (!quality?.blend?.styles.includes(styleId)) return { offered: false, reason: BEST_UNKNOWN_STYLE };
+  if (all) return { offered: true, reason: BEST_OFFERED };
+  const { fast, best } = criticStyleDistances(styles.find((m) => m.id === styleId));
+  if (fast === undefined || best === undefined) return { offered: false, reason: BEST_NOT_SCORED };
+  return best < fast ? { offered: true, reason: BEST_OFFERED } : { offered: false, reason: BEST_NOT_BETTER };
+}
+
+/** The app's verdict for `styleId`: the manifest's quality model and figures, and the page's `?tiers=all`. */
+export function bestTierOffer(styleId: string): BestTierOffer {
+  return judgeBestTier(styleId, qualityModel, styleModels, allTiersRequested());
+}
+
+/** The quality model when Best quality is offered for `styleId`, else nothing (the job then runs Fast). */
+export function offeredQualityModel(styleId: string): ModelEntry | undefined {
+  return bestTierOffer(styleId).offered ? qualityModel : undefined;
+}
+
 export const titleOf = (id: string): string => findModel(id)?.title ?? id;
 
 /** A dropped .onnx follows the same contract as the embedded style models. */

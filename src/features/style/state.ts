@@ -18,7 +18,7 @@ import { photoWorker, videoWorker } from '../../workers/client';
 import type { ModelRequest, Progress } from '../../workers/protocol';
 import { blendInputs, isBlend, morphMixes, morphSuffix, NO_BLEND, type BlendChoice } from './blend';
 import { meta, styleMeta } from './meta';
-import { blendModel, customStyleModel, findModel, qualityModel, styleModels, titleOf } from './models';
+import { blendModel, customStyleModel, findModel, offeredQualityModel, styleModels, titleOf } from './models';
 import { planImage, type StyleTier } from './plan';
 
 export interface VideoSettings {
@@ -196,7 +196,7 @@ async function runVideo(input: InputFile, model: ModelEntry, modelBytes: Uint8Ar
 
 async function runImage(input: InputFile, styleModel: ModelEntry, modelBytes: Uint8Array | undefined): Promise<void> {
   const { styleId, blend, tier, maxSide } = get();
-  const plan = planImage(styleId, blend, tier, { style: styleModel, blend: blendModel, quality: qualityModel, titleOf });
+  const plan = planImage(styleId, blend, tier, { style: styleModel, blend: blendModel, quality: offeredQualityModel(styleId), titleOf });
   await runAsJob('Reading image', async (signal) => {
     const value = await photoWorker.call(
       'styleImage',
