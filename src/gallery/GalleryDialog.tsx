@@ -122,7 +122,7 @@ export default function GalleryDialog({ onClose }: { onClose: () => void }) {
       </div>
       <p className={styles.note}>Results you keep stay in this browser on this device. Nothing is uploaded.</p>
       <p className={styles.note} data-testid="gallery-usage" data-bytes={usage.items} aria-live="polite">
-        {items.length} {items.length === 1 ? 'item' : 'items'}, {formatBytes(usage.items)}
+        {items.length} {items.length === 1 ? 'item' : 'items'}, {usage.items === 0 ? '0 KB' : formatBytes(usage.items)}
         {quota}
       </p>
       {error && (
