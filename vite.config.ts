@@ -45,7 +45,8 @@ function contentSecurityPolicy(): Plugin {
         "style-src 'self'",
         "img-src 'self' blob: data:",
         "media-src 'self' blob:",
-        `connect-src 'self' ${modelHosts().join(' ')}`.trim(),
+        // blob: lets the page read back its own results (a batch collects each one for the ZIP); only this origin's scripts can mint blob URLs.
+        `connect-src 'self' blob: ${modelHosts().join(' ')}`.trim(),
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

@@ -4,7 +4,8 @@ import { App } from './app/App';
 import './app/global.css';
 import { defaultTask, findTask } from './features/registry';
 import { chooseBackend, probeWebGpu } from './runtime/capabilities';
-import { appRoot, openFiles } from './state/actions';
+import { appRoot } from './state/actions';
+import { openMany } from './state/batch';
 import { useAppStore } from './state/store';
 import { onLaunchFiles, registerServiceWorker, takeSharedFiles } from './sw/register';
 
@@ -14,8 +15,8 @@ async function detectBackend(): Promise<void> {
   useAppStore.setState({ gpu, backend: chooseBackend(requested, gpu) });
 }
 
-/** Files from the OS or the share sheet go to the chosen task, as a drop would. */
-const openForTask = (files: FileList | File[]) => openFiles(files, findTask(useAppStore.getState().task));
+/** Files from the OS or the share sheet go to the chosen task, as a drop would (many photos: a batch). */
+const openForTask = (files: FileList | File[]) => openMany(files, findTask(useAppStore.getState().task));
 
 useAppStore.setState({ task: defaultTask.meta.id });
 void detectBackend();

@@ -1,14 +1,22 @@
 import { useEffect, useRef, useState } from 'react';
 import type { TaskDefinition } from '../../../features/types';
-import { openFiles } from '../../../state/actions';
+import { toUserMessage } from '../../../lib/errors';
+import { openMany } from '../../../state/batch';
+import { showError } from '../../../state/jobs';
 import { useAppStore } from '../../../state/store';
+import { droppedFiles } from './dropped';
+import { canReadClipboard, pastedFiles, readClipboardImage } from './paste';
 import styles from './style.module.css';
 
 function hasFiles(event: DragEvent): boolean {
   return Array.from(event.dataTransfer?.types ?? []).includes('Files');
 }
 
-/** The whole page accepts drops; the picker is the keyboard and screen-reader way in. */
+/**
+ * The whole page accepts drops (files and folders) and pastes; the pickers (one photo or many, or a
+ * folder) and the Paste button are the keyboard and screen-reader ways in. Two or more photos become
+ * a batch where the task can run one (src/state/batch.ts).
+ */
 export function DropZone({ task }: { task: TaskDefinition }) {
   const [dragging, setDragging] = useState(false);
   const input = useAppStore((s) => s.input);
@@ -37,37 +45,83 @@ export function DropZone({ task }: { task: TaskDefinition }) {
       e.preventDefault();
       depth = 0;
       setDragging(false);
-      if (e.dataTransfer?.files.length) void openFiles(e.dataTransfer.files, current.current);
+      if (!e.dataTransfer) return;
+      // Entries are taken now (the DataTransfer empties after this handler); folders are read after.
+      void droppedFiles(e.dataTransfer).then((files) => openMany(files, current.current));
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      const files = pastedFiles(e);
+      if (files.length === 0) return;
+      e.preventDefault();
+      void openMany(files, current.current);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);
     window.addEventListener('dragover', onOver);
     window.addEventListener('drop', onDrop);
+    window.addEventListener('paste', onPaste);
     return () => {
       window.removeEventListener('dragenter', onEnter);
       window.removeEventListener('dragleave', onLeave);
       window.removeEventListener('dragover', onOver);
       window.removeEventListener('drop', onDrop);
+      window.removeEventListener('paste', onPaste);
     };
   }, []);
 
+  const paste = async () => {
+    try {
+      await openMany([await readClipboardImage()], task);
+    } catch (error) {
+      showError(toUserMessage(error));
+    }
+  };
+
   return (
     <div className={input ? styles.compact : styles.zone}>
-      <label className={styles.picker}>
-        <input
-          type="file"
-          data-testid="file-input"
-          className="visually-hidden"
-          accept={accept}
-          onChange={(e) => {
-            if (e.target.files) void openFiles(e.target.files, task);
-            e.target.value = '';
-          }}
-        />
-        <span className={styles.button}>{input ? 'Choose another photo or video' : 'Choose a photo or video'}</span>
-      </label>
+      <div className={styles.pickers}>
+        <label className={styles.picker}>
+          <input
+            type="file"
+            data-testid="file-input"
+            className="visually-hidden"
+            accept={accept}
+            multiple
+            onChange={(e) => {
+              if (e.target.files) void openMany(Array.from(e.target.files), task);
+              e.target.value = '';
+            }}
+          />
+          <span className={styles.button}>{input ? 'Choose another photo or video' : 'Choose photos or a video'}</span>
+        </label>
+        <label className={styles.picker}>
+          <input
+            type="file"
+            data-testid="folder-input"
+            className="visually-hidden"
+            multiple
+            {...{ webkitdirectory: '' }}
+            onChange={(e) => {
+              if (e.target.files) void openMany(Array.from(e.target.files), task);
+              e.target.value = '';
+            }}
+          />
+          <span className={styles.secondary}>Choose a folder</span>
+        </label>
+        {canReadClipboard() && (
+          <button type="button" className={styles.secondary} data-testid="paste" onClick={() => void paste()}>
+            Paste
+          </button>
+        )}
+      </div>
       <p className={styles.hint}>
-        {input ? <>Current: <strong>{input.name}</strong></> : 'or drop it anywhere on this page. Photos: PNG, JPEG, WebP, any size. Videos: MP4, MOV, WebM, MKV, AVI and more, any length.'}
+        {input ? (
+          <>
+            Current: <strong>{input.name}</strong>
+          </>
+        ) : (
+          'or drop them anywhere on this page, or paste an image (Ctrl+V). Photos: PNG, JPEG, WebP, any size, one or many. Videos: MP4, MOV, WebM, MKV, AVI and more, any length.'
+        )}
       </p>
       {dragging && (
         <div className={styles.overlay} aria-hidden="true">
