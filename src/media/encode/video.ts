@@ -13,6 +13,7 @@ import {
   VideoSample,
   VideoSampleSource,
   WebMOutputFormat,
+  type AudioSampleSource,
   type Input,
   type VideoCodec,
 } from 'mediabunny';
@@ -46,20 +47,26 @@ export class VideoWriter implements FrameWriter {
     private readonly audioDone: Promise<boolean>,
     private readonly codec: VideoCodec,
     private readonly mimeType: string,
+    private readonly liveAudio: AudioSampleSource | null = null,
   ) {}
 
-  static async create(container: VideoContainer, codec: VideoCodec, audio: AudioSource | null): Promise<VideoWriter> {
+  /**
+   * `liveAudio`: audio the caller encodes as it arrives (a microphone), added to the same output
+   * while frames are added; closed by finish().
+   */
+  static async create(container: VideoContainer, codec: VideoCodec, audio: AudioSource | null, liveAudio: AudioSampleSource | null = null): Promise<VideoWriter> {
     const target = new BufferTarget();
     const format = container === 'mp4' ? new Mp4OutputFormat({ fastStart: 'in-memory' }) : new WebMOutputFormat();
     const output = new Output({ format, target });
     const video = new VideoSampleSource({ codec, quality: QUALITY_HIGH });
     output.addVideoTrack(video);
+    if (liveAudio) output.addAudioTrack(liveAudio);
     const conversion = audio ? await audioConversion(audio, output) : null;
     await output.start();
     // Runs alongside the video; the muxer interleaves the two.
-    const audioDone = conversion ? conversion.execute().then(() => true) : Promise.resolve(false);
+    const audioDone = conversion ? conversion.execute().then(() => true) : Promise.resolve(liveAudio !== null);
     audioDone.catch(() => undefined); // awaited in finish(); a cancelled job never gets there
-    return new VideoWriter(output, target, video, audioDone, codec, format.mimeType);
+    return new VideoWriter(output, target, video, audioDone, codec, format.mimeType, liveAudio);
   }
 
   async add(image: Rgba, timestamp: number, duration: number): Promise<void> {
@@ -74,6 +81,7 @@ export class VideoWriter implements FrameWriter {
 
   async finish(): Promise<EncodedVideo> {
     this.video.close();
+    this.liveAudio?.close();
     const hasAudio = await this.audioDone;
     await this.output.finalize();
     return { blob: new Blob([this.target.buffer!], { type: this.mimeType }), codec: this.codec, frames: this.frames, hasAudio };
