@@ -2,8 +2,10 @@ import { Suspense } from 'react';
 import { CameraButton } from '../features/camera';
 import { findTask, tasks } from '../features/registry';
 import { chooseTask } from '../state/actions';
+import { canBatch, useBatchStore } from '../state/batch';
 import { useAppStore, type InputFile } from '../state/store';
 import styles from './App.module.css';
+import { BatchView } from './components/Batch';
 import { DropZone } from './components/DropZone';
 import { ErrorAlert } from './components/ErrorAlert';
 import { GalleryPanel } from '../gallery/GalleryPanel';
@@ -18,6 +20,7 @@ export function App() {
   const task = findTask(useAppStore((s) => s.task));
   const input = useAppStore((s) => s.input);
   const { Options, Result } = task;
+  const batch = useBatchStore((s) => s.items.length > 0) && canBatch(task);
   // A task that takes typed text only (the latent walk) needs no file: no drop zone, and its result
   // view shows without one (it never reads `input`).
   const needsFile = task.meta.inputs.some((kind) => kind !== 'text');
@@ -54,6 +57,7 @@ export function App() {
       <main className={styles.main}>
         <section className={styles.panel} aria-label="Photo or video">
           {needsFile && <DropZone task={task} />}
+          {batch && <BatchView task={task} />}
           {/* A task may load its views lazily (React.lazy), so they stay out of the entry chunk. */}
           <Suspense fallback={null}>
             {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
@@ -63,8 +67,11 @@ export function App() {
           <Suspense fallback={<p className={styles.loading}>Loading {task.meta.label}…</p>}>
             <Options />
           </Suspense>
-          {/* Keyed: each task's useCanRun may call different hooks. */}
-          <JobBar key={task.meta.id} task={task} />
+          {/* On a phone the run button stays on screen (a bar fixed at the bottom), whatever the gallery's length. */}
+          <div className={styles.actionBar}>
+            {/* Keyed: each task's useCanRun may call different hooks. */}
+            <JobBar key={task.meta.id} task={task} />
+          </div>
         </aside>
       </main>
     </div>
