@@ -1,11 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import * as ort from 'onnxruntime-node';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { styleMeta } from '../src/features/style/meta';
 import { planarToRgba, rgbToPlanar, roundUpTo, type Rgba } from '../src/lib/pixels';
 import { planTiles, TileAccumulator } from '../src/lib/tiling';
+import { readGif } from '../src/media/encode/gif-reader';
 import { blendModel, referenceStylise, styleModels } from './reference';
 import { decodePng, encodePng, extractFrame, probeMedia, rgbDiff, sharedDir, smallPhoto, Studio, VideoStudio, type DecodedImage } from './studio';
 
@@ -166,4 +167,27 @@ test('a style morph GIF steps from the first style to the second and back', asyn
     expect(rgbDiff(frame(index), await referenceBlend(image, percent)).mean, `frame ${index}`).toBeLessThan(5);
   }
   expect(rgbDiff(frame(0), frame(10)).mean).toBeGreaterThan(10);
+  // One palette shared by every frame (no per-frame tables: smaller, no colour flicker), looping.
+  const gif = readGif(readFileSync(file));
+  expect([gif.frames.length, gif.loopCount, gif.globalPalette !== null]).toEqual([20, 0, true]);
+  expect(gif.frames.filter((f) => f.localPalette !== null)).toHaveLength(0);
+  // Ping-pong: frame 9 (90 % on the way up) is frame 11 (90 % on the way down), rendered once.
+  expect(rgbDiff(frame(9), frame(11)).max).toBe(0);
+});
+
+test('a style morph as MP4 without ping-pong: 11 H.264 frames from the first style to the second', async ({ page }) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: smallPhoto(64, 48).png });
+  await studio.chooseStyle(first);
+  await studio.blend(second, 50);
+  await page.getByTestId('morph-format-mp4').check();
+  await page.getByTestId('morph-ping-pong').uncheck();
+  await page.getByRole('button', { name: 'Make a style morph MP4' }).click();
+  await studio.waitForResult(60_000);
+  const { name, file } = await studio.saveDownload(test.info().outputPath());
+  expect(name).toBe(`small-${first}+${second}-morph.mp4`);
+  const facts = probeMedia(file);
+  expect([facts.videoCodec, facts.width, facts.height, facts.frames]).toEqual(['h264', 64, 48, 11]);
+  expect(rgbDiff(extractFrame(file, 0, 64, 48), extractFrame(file, 10, 64, 48)).mean).toBeGreaterThan(10);
 });

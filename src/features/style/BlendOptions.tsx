@@ -2,7 +2,7 @@ import { useAppStore } from '../../state/store';
 import { mixPercent, type BlendChoice } from './blend';
 import { blendModel, titleOf } from './models';
 import styles from './Options.module.css';
-import { runMorph, useStyleStore } from './state';
+import { runMorph, updateMorph, useStyleStore } from './state';
 
 function update(patch: Partial<BlendChoice>): void {
   useStyleStore.setState((s) => ({ blend: { ...s.blend, ...patch } }));
@@ -12,6 +12,7 @@ function update(patch: Partial<BlendChoice>): void {
 export function BlendOptions() {
   const styleId = useStyleStore((s) => s.styleId);
   const blend = useStyleStore((s) => s.blend);
+  const output = useStyleStore((s) => s.morph);
   const canMorph = useAppStore((s) => s.input !== null && s.job.status !== 'running');
   const known = blendModel?.blend?.styles ?? [];
   if (known.length === 0) return null;
@@ -62,12 +63,30 @@ export function BlendOptions() {
       <p className={styles.note} id="blend-mix-help">
         {withId ? `Share of ${titleOf(withId)}; 0% is ${titleOf(styleId)} alone. Applies on the next run.` : 'Pick a second style to mix in.'}
       </p>
-      <button type="button" className={styles.morph} data-testid="blend-morph" disabled={!withId || !canMorph} aria-describedby="style-morph-help" onClick={() => void runMorph()}>
-        Make a style morph GIF
-      </button>
-      <p className={styles.note} id="style-morph-help">
-        An animated GIF of the photo morphing from 0% to 100% of the second style and back (up to 512 px).
-      </p>
+      <fieldset className={styles.fieldset}>
+        <legend>Style morph</legend>
+        <div role="radiogroup" aria-label="Style morph output">
+          {(['gif', 'mp4'] as const).map((format) => (
+            <label key={format} className={styles.field}>
+              <span>
+                <input type="radio" name="morph-format" data-testid={`morph-format-${format}`} checked={output.format === format} onChange={() => updateMorph({ format })} />{' '}
+                {format === 'gif' ? 'GIF (one palette, no flicker)' : 'MP4 video'}
+              </span>
+            </label>
+          ))}
+        </div>
+        <label className={styles.field}>
+          <span>
+            <input type="checkbox" data-testid="morph-ping-pong" checked={output.pingPong} onChange={(e) => updateMorph({ pingPong: e.target.checked })} /> Ping-pong loop (there and back)
+          </span>
+        </label>
+        <button type="button" className={styles.morph} data-testid="blend-morph" disabled={!withId || !canMorph} aria-describedby="style-morph-help" onClick={() => void runMorph()}>
+          Make a style morph {output.format.toUpperCase()}
+        </button>
+        <p className={styles.note} id="style-morph-help">
+          The photo (up to 512 px) morphing from 0% to 100% of the second style{output.pingPong ? ' and back' : ''}, as {output.format === 'gif' ? 'an animated GIF' : 'an MP4 video'}.
+        </p>
+      </fieldset>
     </fieldset>
   );
 }

@@ -10,15 +10,19 @@ function Morph({ input, result, payload }: { input: InputFile; result: StyleResu
   return (
     <div className={styles.result}>
       <figure className={styles.figure} data-testid="result" data-backend={payload.backend}>
-        <img className={styles.image} src={result.url} alt={`${input.name} morphing from ${payload.title} and back`} />
+        {payload.format === 'mp4' ? (
+          <video className={styles.image} src={result.url} controls loop muted playsInline aria-label={`${input.name} morphing from ${payload.title}${payload.pingPong ? ' and back' : ''}`} />
+        ) : (
+          <img className={styles.image} src={result.url} alt={`${input.name} morphing from ${payload.title}${payload.pingPong ? ' and back' : ''}`} />
+        )}
         <figcaption className={styles.caption}>
-          {payload.width}×{payload.height} · style morph, {payload.title} · {payload.frames} frames · {payload.backend.toUpperCase()} · {formatBytes(payload.bytes)}
+          {payload.width}×{payload.height} · style morph, {payload.title} · {payload.frames} frames{payload.pingPong ? ' (ping-pong)' : ''} · {payload.format === 'mp4' ? `MP4 (${payload.codec})` : 'GIF, one palette'} · {payload.backend.toUpperCase()} · {formatBytes(payload.bytes)}
         </figcaption>
       </figure>
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
         Download {result.fileName}
       </a>
-      <ResultActions task="style" url={result.url} fileName={result.fileName} title={`${input.name}: style morph, ${payload.title}`} settings={{ morph: payload.title, frames: payload.frames, strength: useStyleStore.getState().strength }} />
+      <ResultActions task="style" url={result.url} fileName={result.fileName} title={`${input.name}: style morph, ${payload.title}`} settings={{ morph: payload.title, format: payload.format, pingPong: payload.pingPong, frames: payload.frames, strength: useStyleStore.getState().strength }} />
     </div>
   );
 }

@@ -35,11 +35,19 @@ export interface StyleMorphRequest extends ModelRequest {
   strength: number;
   frames: ExtraInput[][];
   frameMillis: number;
+  /** GIF (one palette shared by every frame) or MP4. */
+  format: 'gif' | 'mp4';
+  /** After the last mix, play the mixes back down (each is rendered once). */
+  pingPong: boolean;
 }
 
 export interface StyleMorphResult {
   blob: Blob;
+  /** "gif", "avc"... */
+  codec: string;
+  /** Frames in the output (ping-pong included), of `rendered` mixes through the model. */
   frames: number;
+  rendered: number;
   width: number;
   height: number;
   backend: Backend;

@@ -60,9 +60,16 @@ export interface ImagePayload {
   fileSuffix: string;
 }
 
-/** A style morph: an animated GIF of the photo going from one style to the other and back. */
-export interface MorphPayload {
+/** How a style morph is written: GIF (one palette) or MP4, and whether it plays back down again. */
+export interface MorphOutput {
+  format: 'gif' | 'mp4';
+  pingPong: boolean;
+}
+
+/** A style morph: a GIF or MP4 of the photo going from one style to the other (and back, ping-pong). */
+export interface MorphPayload extends MorphOutput {
   kind: 'morph';
+  codec: string;
   bytes: number;
   frames: number;
   width: number;
@@ -105,6 +112,8 @@ export interface StyleState {
   format: ImageFormat;
   video: VideoSettings;
   live: LivePreview;
+  /** The style morph's output choices. */
+  morph: MorphOutput;
 }
 
 export const idleLive: LivePreview = { status: 'idle', frames: 0, total: 0, framesPerSecond: 0, styleTitle: '' };
@@ -124,6 +133,7 @@ export const useStyleStore = create<StyleState>(() => ({
     gif: { fps: styleMeta.video.gifFps[0], width: styleMeta.video.gifWidths[0] },
   },
   live: idleLive,
+  morph: { format: 'gif', pingPong: true },
 }));
 
 const set = useStyleStore.setState;
@@ -235,11 +245,11 @@ async function runImage(input: InputFile, styleModel: ModelEntry, modelBytes: Ui
 /** Style morph: an animated GIF of the photo going from the chosen style to the blend's second style and back. */
 export async function runMorph(): Promise<void> {
   const { input } = shared();
-  const { styleId, blend, strength, maxSide: chosenSide } = get();
+  const { styleId, blend, strength, maxSide: chosenSide, morph: output } = get();
   const model = blendModel;
   if (!input || input.video || !model || !isBlend(model, styleId, { ...blend, mix: 1 })) return;
   const { steps, frameMillis, maxSide } = styleMeta.morph;
-  const frames = morphMixes(steps).map((mix) => blendInputs(model, styleId, { withId: blend.withId, mix }));
+  const frames = morphMixes(steps).slice(0, steps).map((mix) => blendInputs(model, styleId, { withId: blend.withId, mix }));
   const title = `${titleOf(styleId)} to ${titleOf(blend.withId)}`;
   await runAsJob('Reading image', async (signal) => {
     const value = await photoWorker.call(
@@ -252,14 +262,16 @@ export async function runMorph(): Promise<void> {
         strength,
         frames,
         frameMillis,
+        format: output.format,
+        pingPong: output.pingPong,
       },
       { signal, onProgress: progressReporter(meta.progressLabel) },
     );
     setResult({
       task: meta.id,
       url: URL.createObjectURL(value.blob),
-      fileName: outputFileName(input.name, morphSuffix(styleId, blend.withId), 'gif'),
-      payload: { kind: 'morph', bytes: value.blob.size, frames: value.frames, width: value.width, height: value.height, backend: value.backend, title },
+      fileName: outputFileName(input.name, morphSuffix(styleId, blend.withId), output.format),
+      payload: { kind: 'morph', ...output, codec: value.codec, bytes: value.blob.size, frames: value.frames, width: value.width, height: value.height, backend: value.backend, title },
     } satisfies StyleResult);
     return `Done: a ${value.frames}-frame style morph on ${value.backend.toUpperCase()}`;
   });
@@ -288,6 +300,10 @@ export function setStrength(strength: number): void {
 export function setFormat(format: ImageFormat): void {
   set({ format });
   void compose();
+}
+
+export function updateMorph(patch: Partial<MorphOutput>): void {
+  set((s) => ({ morph: { ...s.morph, ...patch } }));
 }
 
 export function updateVideo(patch: Partial<VideoSettings>): void {
