@@ -10,30 +10,21 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { CAPTIONS, captionCatalogueStandIn, CATALOGUE_ID, GREY_LEVELS } from '../scripts/make-caption-standins.mjs';
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { CDN_HOST as CDN, CORS, hubBrowser, notFound, sendBytes, startAppWithEntries, startHub } from './hub';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 20;
 const HUB_PORT = APP_PORT + 1;
-const CDN = 'cdn-lfs.hf.co';
 
-test.use({
-  ignoreHTTPSErrors: true,
-  launchOptions: {
-    executablePath: chromiumPath,
-    args: [...chromiumArgs, `--host-resolver-rules=MAP huggingface.co 127.0.0.1:${HUB_PORT}, MAP ${CDN} 127.0.0.1:${HUB_PORT}`],
-  },
-});
+test.use(hubBrowser(HUB_PORT));
 
 const standIn = captionCatalogueStandIn();
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -41,58 +32,23 @@ let hub: Server;
 let app: HttpServer;
 let hubRequests: string[] = [];
 
-function certificate(): { key: Buffer; cert: Buffer } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'clipmorph-caption-hub-'));
-  const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=huggingface.co', '-addext', `subjectAltName=DNS:huggingface.co,DNS:${CDN}`], { stdio: 'ignore' });
-  return { key: readFileSync(key), cert: readFileSync(cert) };
-}
-
-const cors = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'Range',
-  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
-  'Cross-Origin-Resource-Policy': 'cross-origin',
-};
-
-/** Like the hub: a pinned /resolve/ URL redirects to the content-addressed CDN object, which has CORS and ranges. */
-async function startHub(): Promise<Server> {
+test.beforeAll(async () => {
   const bySha = new Map(standIn.files.map((f) => [sha(f.bytes), f.bytes]));
   const byPath = new Map(Object.entries(standIn.urls).map(([url, bytes]) => [new URL(url).pathname, bytes]));
-  const server = createServer(certificate(), (req, res) => {
-    const host = (req.headers.host ?? '').split(':')[0];
-    const url = new URL(req.url ?? '/', `https://${host}`);
+  // Like the hub: a pinned /resolve/ URL redirects to the content-addressed CDN object, which has CORS and ranges.
+  hub = await startHub(HUB_PORT, (req, res, { host, url }) => {
     hubRequests.push(`${host}${url.pathname}`);
-    if (req.method === 'OPTIONS') return void (res.writeHead(204, cors), res.end());
     if (host === 'huggingface.co') {
       const bytes = byPath.get(url.pathname);
-      if (!bytes) return void (res.writeHead(404, cors), res.end());
-      res.writeHead(302, { ...cors, Location: `https://${CDN}/repos/clipmorph/${sha(bytes)}` });
+      if (!bytes) return notFound(res);
+      res.writeHead(302, { ...CORS, Location: `https://${CDN}/repos/clipmorph/${sha(bytes)}` });
       return void res.end();
     }
     const bytes = bySha.get(url.pathname.split('/').pop() ?? '');
-    if (!bytes) return void (res.writeHead(404, cors), res.end());
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    const start = range ? Number(range[1]) : 0;
-    const body = bytes.subarray(start);
-    res.writeHead(range ? 206 : 200, {
-      ...cors,
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': body.length,
-      'Accept-Ranges': 'bytes',
-      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
-    });
-    res.end(body);
+    if (!bytes) return notFound(res);
+    sendBytes(req, res, bytes);
   });
-  await new Promise<void>((resolve) => server.listen(HUB_PORT, '127.0.0.1', resolve));
-  return server;
-}
-
-test.beforeAll(async () => {
-  hub = await startHub();
-  const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
-  manifest.models.push(standIn.entry);
-  app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+  app = await startAppWithEntries(dist, APP_PORT, [standIn.entry]);
 });
 test.beforeEach(() => {
   hubRequests = [];

@@ -14,17 +14,16 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { DEPTH_ANYTHING_STANDIN, DEPTH_STANDINS } from '../scripts/make-depth-standins.mjs';
-import { startServer } from '../scripts/serve.mjs';
 import { colormapTable } from '../src/features/depth/colormap';
 import { normalise } from '../src/features/depth/postprocess';
 import { depthAnythingSize, preprocessDepthAnything } from '../src/features/depth/worker/preprocess';
 import { resizeBilinear } from '../src/features/depth/worker/resize';
+import { CORS, hubBrowser, notFound, startAppWithEntries, startHub } from './hub';
 import { probeMedia, sharedDir, smallPhoto } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
@@ -34,10 +33,7 @@ const HUB_PORT = APP_PORT + 1;
 
 test.skip(!existsSync(sharedDir), `the shared media folder (${sharedDir}) is absent`);
 
-test.use({
-  ignoreHTTPSErrors: true,
-  launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, `--host-resolver-rules=MAP huggingface.co 127.0.0.1:${HUB_PORT}`] },
-});
+test.use(hubBrowser(HUB_PORT));
 
 const REPO = 'clipmorph-test/depth-anything-v2-small-standin';
 /** Not a commit of any repository: the pin the stand-in's URL uses. */
@@ -107,28 +103,17 @@ let app: HttpServer;
 let tamper = false;
 let hubRequests = 0;
 
-/** The model manager's committed self-signed pair for huggingface.co (e2e/fixtures/models-hub/): no openssl needed. */
-function certificate(): { key: Buffer; cert: Buffer } {
-  const dir = path.join(import.meta.dirname, 'fixtures/models-hub');
-  return { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
-}
-
 test.beforeAll(async () => {
-  hub = createServer(certificate(), (req, res) => {
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Length, Accept-Ranges', 'Cross-Origin-Resource-Policy': 'cross-origin' };
-    if (req.method === 'OPTIONS') return void (res.writeHead(204, cors), res.end());
-    const bytes = served.get(new URL(req.url ?? '/', 'https://huggingface.co').pathname);
-    if (!bytes) return void (res.writeHead(404, cors), res.end());
+  hub = await startHub(HUB_PORT, (_req, res, { url }) => {
+    const bytes = served.get(url.pathname);
+    if (!bytes) return notFound(res);
     hubRequests++;
     const body = Buffer.from(bytes);
     if (tamper) body[body.length - 3] ^= 0xff; // a changed weight: same size, other sha256
-    res.writeHead(200, { ...cors, 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, 'Accept-Ranges': 'bytes' });
+    res.writeHead(200, { ...CORS, 'Content-Type': 'application/octet-stream', 'Content-Length': body.length, 'Accept-Ranges': 'bytes' });
     res.end(body);
   });
-  await new Promise<void>((resolve) => hub.listen(HUB_PORT, '127.0.0.1', resolve));
-  const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
-  manifest.models.push(entry, variantsEntry, midasEntry);
-  app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+  app = await startAppWithEntries(dist, APP_PORT, [entry, variantsEntry, midasEntry]);
 });
 
 test.afterAll(async () => {

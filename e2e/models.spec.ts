@@ -16,28 +16,19 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import path from 'node:path';
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { CDN_HOST as CDN, CORS, hubBrowser, startAppWithEntries, startHub } from './hub';
 import { encodePng } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 // Ports of its own, away from other sessions' E2E_PORT neighbours.
 const APP_PORT = Number(process.env.E2E_PORT ?? 4412) + 1002;
 const HUB_PORT = APP_PORT + 1;
-const CDN = 'cdn-lfs.hf.co';
 
-test.use({
-  ignoreHTTPSErrors: true,
-  launchOptions: {
-    executablePath: chromiumPath,
-    args: [...chromiumArgs, `--host-resolver-rules=MAP huggingface.co 127.0.0.1:${HUB_PORT}, MAP ${CDN} 127.0.0.1:${HUB_PORT}`],
-  },
-});
+test.use(hubBrowser(HUB_PORT));
 
 const standIn = makeCatalogueStandIn();
 const modelFile = standIn.files[0];
@@ -62,32 +53,16 @@ let app: HttpServer;
 let mode: HubMode = {};
 let hubLog: HubRequest[] = [];
 
-/** A committed self-signed pair (e2e/fixtures/models-hub/), so the test needs no openssl. */
-function certificate(): { key: Buffer; cert: Buffer } {
-  const dir = path.join(import.meta.dirname, 'fixtures/models-hub');
-  return { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
-}
-
-const cors = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Allow-Headers': 'Range',
-  'Access-Control-Expose-Headers': 'Content-Range, Content-Length, Accept-Ranges, ETag',
-  'Cross-Origin-Resource-Policy': 'cross-origin',
-};
-
-async function startHub(): Promise<Server> {
+async function startModelsHub(): Promise<Server> {
   const bySha = new Map(standIn.files.map((f) => [sha(f.bytes), f.bytes]));
   const byUrlPath = new Map(Object.entries(standIn.urls).map(([url, bytes]) => [new URL(url).pathname, bytes]));
-  const server = createServer(certificate(), (req, res) => {
-    const host = (req.headers.host ?? '').split(':')[0];
-    const url = new URL(req.url ?? '/', `https://${host}`);
+  return startHub(HUB_PORT, (req, res, { host, url }) => {
     const log: HubRequest = { host, path: url.pathname, range: req.headers.range, status: 0 };
     hubLog.push(log);
     const reply = (status: number, headers: Record<string, string | number> = {}) => {
       log.status = status;
-      res.writeHead(status, { ...cors, ...headers });
+      res.writeHead(status, { ...CORS, ...headers });
     };
-    if (req.method === 'OPTIONS') return void (reply(204), res.end());
     if (host === 'huggingface.co') {
       // Like the hub: a pinned /resolve/ URL redirects to the content-addressed CDN object.
       const bytes = byUrlPath.get(url.pathname);
@@ -125,15 +100,11 @@ async function startHub(): Promise<Server> {
     };
     pump();
   });
-  await new Promise<void>((resolve) => server.listen(HUB_PORT, '127.0.0.1', resolve));
-  return server;
 }
 
 test.beforeAll(async () => {
-  hub = await startHub();
-  const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
-  manifest.models.push(standIn.entry);
-  app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+  hub = await startModelsHub();
+  app = await startAppWithEntries(dist, APP_PORT, [standIn.entry]);
 });
 test.afterAll(async () => {
   hub?.close();

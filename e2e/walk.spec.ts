@@ -13,22 +13,18 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import path from 'node:path';
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { walkStandinFiles, type WalkStandinPath } from '../scripts/make-walk-standins.mjs';
-import { startServer } from '../scripts/serve.mjs';
 import { frameRgba, readGif } from '../src/media/encode/gif-reader';
+import { hubBrowser, notFound, sendBytes, startAppWithEntries, startHub } from './hub';
 import { probeMedia } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 30;
 const HUB_PORT = APP_PORT + 1;
 
-test.use({
-  ignoreHTTPSErrors: true,
-  launchOptions: { executablePath: chromiumPath, args: [...chromiumArgs, `--host-resolver-rules=MAP huggingface.co 127.0.0.1:${HUB_PORT}`] },
-});
+test.use(hubBrowser(HUB_PORT));
 
 const REPO = 'clipmorph-test/sd-turbo-ort-web-standin';
 /** Not a commit of any repository: the pin the stand-ins' URLs use. */
@@ -67,27 +63,15 @@ let hub: Server;
 let app: HttpServer;
 const requests: string[] = [];
 
-function certificate(): { key: Buffer; cert: Buffer } {
-  const dir = path.join(import.meta.dirname, 'fixtures/models-hub');
-  return { key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) };
-}
-
 test.beforeAll(async () => {
-  hub = createServer(certificate(), (req, res) => {
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Length, Accept-Ranges', 'Cross-Origin-Resource-Policy': 'cross-origin' };
-    if (req.method === 'OPTIONS') return void (res.writeHead(204, cors), res.end());
-    const pathname = new URL(req.url ?? '/', 'https://huggingface.co').pathname;
-    const prefix = `/${REPO}/resolve/${COMMIT}/`;
+  const prefix = `/${REPO}/resolve/${COMMIT}/`;
+  hub = await startHub(HUB_PORT, (req, res, { url: { pathname } }) => {
     const file = pathname.startsWith(prefix) ? files[pathname.slice(prefix.length) as WalkStandinPath] : undefined;
     requests.push(pathname);
-    if (!file) return void (res.writeHead(404, cors), res.end());
-    res.writeHead(200, { ...cors, 'Content-Type': 'application/octet-stream', 'Content-Length': file.byteLength });
-    res.end(Buffer.from(file));
+    if (!file) return notFound(res);
+    sendBytes(req, res, file);
   });
-  await new Promise<void>((resolve) => hub.listen(HUB_PORT, '127.0.0.1', resolve));
-  const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
-  manifest.models.push(entry('sd-turbo-standin', 'fp32'), entry('sd-turbo-fp16-standin', 'fp16'));
-  app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+  app = await startAppWithEntries(dist, APP_PORT, [entry('sd-turbo-standin', 'fp32'), entry('sd-turbo-fp16-standin', 'fp16')]);
 });
 
 test.afterAll(async () => {
