@@ -31,6 +31,8 @@ export interface VideoInfo {
   width: number;
   height: number;
   duration: number;
+  /** Something the user should know about what the result keeps (e.g. which of several audio tracks). */
+  note?: string;
 }
 
 export interface FrameSpan {

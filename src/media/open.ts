@@ -4,7 +4,7 @@ import { openWithFfmpeg } from './decode/ffmpeg';
 import { openWithWebCodecs } from './decode/webcodecs';
 
 export async function openVideo(file: Blob, name: string, appRoot: string): Promise<VideoSource> {
-  return (await openWithWebCodecs(file)) ?? (await openWithFfmpeg(file, name, appRoot));
+  return (await openWithWebCodecs(file, name)) ?? (await openWithFfmpeg(file, name, appRoot));
 }
 
 export async function probeVideo(file: File, appRoot: string): Promise<VideoInfo> {

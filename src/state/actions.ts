@@ -1,6 +1,6 @@
 /** What the UI can do whatever the task: open files, replace the input and the result, cancel, show errors. */
 import { toUserMessage, UserError } from '../lib/errors';
-import { isOnnx, looksLikeImage, looksLikeVideo, openVideoFile } from './input';
+import { isOnnx, mediaKind, openVideoFile } from './input';
 import { appRoot, cancelJob, showError } from './jobs';
 import { idleJob, useAppStore, type InputFile, type TaskResult } from './store';
 
@@ -49,9 +49,11 @@ export async function openFiles(files: FileList | File[], handlers: FileHandlers
   if (list.length === 0) return;
   try {
     for (const file of list) {
+      // The content decides (a video named .png is a video); empty, text and oversized files are refused here.
+      const kind = isOnnx(file) ? null : await mediaKind(file);
       if (isOnnx(file)) await openModel(file, handlers);
-      else if (await looksLikeVideo(file)) setInput(await openVideoFile(file));
-      else if (looksLikeImage(file)) await openImage(file);
+      else if (kind === 'video') setInput(await openVideoFile(file));
+      else if (kind === 'image') await openImage(file);
       else throw new UserError(`"${file.name}" is neither an image nor a video. Drop a photo (PNG, JPEG, WebP), a video (MP4, MOV, WebM, AVI...)${handlers.openModel ? ', or an .onnx model' : ''}.`);
     }
   } catch (error) {

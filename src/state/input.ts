@@ -1,4 +1,7 @@
 /** Inputs every task shares: recognising images, videos and model files, and probing videos before they replace anything. */
+import { UserError } from '../lib/errors';
+import { MAX_IMAGE_PIXELS } from '../media/decode/image';
+import { sniffBytes, type Sniffed } from '../media/sniff';
 import { videoWorker } from '../workers/client';
 import { appRoot, isJobRunning } from './jobs';
 import { idleJob, useAppStore, type InputFile } from './store';
@@ -33,6 +36,42 @@ async function isAnimatedGif(file: File): Promise<boolean> {
   } finally {
     decoder.close();
   }
+}
+
+/** The first bytes of a file: enough for every signature and image header `sniffBytes` reads. */
+export async function sniffFile(file: Blob): Promise<Sniffed> {
+  return sniffBytes(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
+}
+
+/**
+ * What a dropped file is, by its content first and its name or type only when the content says
+ * nothing (a video named .png is a video; a PNG named .mp4 is a photo). Refuses, before anything is
+ * decoded, what can only fail: empty files, text under a media name, and image headers claiming
+ * more pixels than memory holds (decoding 20000x20000 would need 1.6 GB). null: neither.
+ */
+export async function mediaKind(file: File): Promise<'image' | 'video' | null> {
+  const named = looksLikeImage(file) || VIDEO_EXTENSIONS.test(file.name) || file.type.startsWith('video/');
+  if (file.size === 0) {
+    throw new UserError(`"${file.name}" is empty (0 bytes): the download or copy that made it may not have finished. Try the original file.`);
+  }
+  const sniffed = await sniffFile(file);
+  if (sniffed.kind === 'text' && named && !/svg/i.test(file.type + file.name)) {
+    throw new UserError(
+      `"${file.name}" is not an image or a video: it holds text. Drop a photo (PNG, JPEG, WebP) or a video (MP4, MOV, WebM...).`,
+    );
+  }
+  if (sniffed.kind === 'image') {
+    const { width, height } = sniffed;
+    if (width && height && width * height > MAX_IMAGE_PIXELS) {
+      throw new UserError(
+        `"${file.name}" is ${width}x${height} pixels (${Math.round((width * height) / 1e6)} MP); the limit is ${MAX_IMAGE_PIXELS / 1e6} MP. Scale it down first (for example to 8000 pixels on the long side).`,
+      );
+    }
+    return sniffed.format === 'gif' && (await isAnimatedGif(new File([file], file.name, { type: 'image/gif' }))) ? 'video' : 'image';
+  }
+  if (sniffed.kind === 'video') return 'video';
+  if (await looksLikeVideo(file)) return 'video';
+  return looksLikeImage(file) ? 'image' : null;
 }
 
 /** Probes the file in the media worker, so a damaged video is refused before it replaces anything. */

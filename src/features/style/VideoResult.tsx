@@ -110,6 +110,7 @@ export function VideoResult({ input }: { input: InputFile }) {
         <SourceVideo input={input} label={`Your video: ${input.name}`} />
         <figcaption className={styles.caption} data-testid="video-info" data-decoder={input.video.decoder}>
           {input.name}: {input.video.width}×{input.video.height}, {input.video.duration.toFixed(1)} s; will be decoded with {DECODED_WITH[input.video.decoder]}
+          {input.video.note ? `; ${input.video.note}` : ''}
         </figcaption>
       </figure>
       <LivePreview />

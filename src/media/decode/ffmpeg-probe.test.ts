@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkDecodeArgs, parseFfmpegProbe, parseShowinfoTimes } from './ffmpeg-probe';
+import { audioOnly, chunkDecodeArgs, parseFfmpegProbe, parseShowinfoTimes, unknownVideoCodec } from './ffmpeg-probe';
 
 const AVI = `Input #0, avi, from '/in/source.avi':
   Duration: 00:00:02.00, start: 0.000000, bitrate: 1090 kb/s
@@ -15,10 +15,10 @@ const ROTATED_MOV = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from '/in/source.mov':
 
 describe('parseFfmpegProbe', () => {
   it('reads duration, size, frame rate and audio', () => {
-    expect(parseFfmpegProbe(AVI)).toEqual({ duration: 2, start: 0, width: 320, height: 240, fps: 25, hasAudio: true });
+    expect(parseFfmpegProbe(AVI)).toEqual({ duration: 2, start: 0, width: 320, height: 240, fps: 25, hasAudio: true, audioTracks: 1 });
   });
   it('makes pixels square and applies rotation', () => {
-    expect(parseFfmpegProbe(ROTATED_MOV)).toEqual({ duration: 10.01, start: 0, width: 480, height: 853, fps: 29.97, hasAudio: false });
+    expect(parseFfmpegProbe(ROTATED_MOV)).toEqual({ duration: 10.01, start: 0, width: 480, height: 853, fps: 29.97, hasAudio: false, audioTracks: 0 });
   });
   it('finds no video in a damaged file', () => {
     expect(parseFfmpegProbe("[mov,mp4,m4a,3gp,3g2,mj2 @ 0x1] moov atom not found\n/in/x.mov: Invalid data found when processing input")).toBeNull();
@@ -51,5 +51,25 @@ describe('chunkDecodeArgs', () => {
   });
   it('can be told not to seek (the retry when a seek found nothing)', () => {
     expect(chunkDecodeArgs({ ...base, from: 4, to: 6, seek: false })).not.toContain('-ss');
+  });
+});
+
+describe('what ffmpeg cannot decode', () => {
+  const UNKNOWN = `Input #0, avi, from '/in/source.avi':
+  Duration: 00:00:01.00, start: 0.000000, bitrate: 926 kb/s
+  Stream #0:0: Video: none (QQQQ / 0x51515151), none, 320x180, 906 kb/s, SAR 1:1 DAR 16:9, 50 fps, 50 tbr, 50 tbn`;
+  const AUDIO = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from '/in/source.mp4':
+  Duration: 00:00:01.02, start: 0.000000, bitrate: 39 kb/s
+  Stream #0:0[0x1](und): Audio: aac (LC) (mp4a / 0x6134706D), 48000 Hz, stereo, fltp, 32 kb/s (default)`;
+
+  it('names the FourCC of a video stream without a decoder', () => {
+    expect(unknownVideoCodec(UNKNOWN)).toBe('QQQQ');
+    expect(unknownVideoCodec(AVI)).toBeNull();
+  });
+
+  it('tells an audio-only file from a damaged video', () => {
+    expect(audioOnly(AUDIO)).toBe(true);
+    expect(audioOnly(AVI)).toBe(false);
+    expect(audioOnly('')).toBe(false);
   });
 });

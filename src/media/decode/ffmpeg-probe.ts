@@ -8,6 +8,7 @@ export interface FfmpegProbe {
   height: number;
   fps: number;
   hasAudio: boolean;
+  audioTracks: number;
 }
 
 function seconds(hms: string): number {
@@ -34,7 +35,19 @@ export function parseFfmpegProbe(log: string): FfmpegProbe | null {
     height: quarterTurn ? squareWidth : codedHeight,
     fps: fps ? Number(fps[1]) : 25,
     hasAudio: /Stream #\d+:\d+.*?: Audio: /.test(log),
+    audioTracks: log.match(/Stream #\d+:\d+.*?: Audio: /g)?.length ?? 0,
   };
+}
+
+/** The FourCC or name of a video stream ffmpeg found but has no decoder for ("Video: none (QQQQ / 0x...)"), or null. */
+export function unknownVideoCodec(log: string): string | null {
+  const match = /Stream #\d+:\d+.*?: Video: none(?: \(([^\s/)]+))?/.exec(log);
+  return match ? (match[1] ?? 'unknown') : null;
+}
+
+/** True when ffmpeg found audio streams and no video stream at all. */
+export function audioOnly(log: string): boolean {
+  return /Stream #\d+:\d+.*?: Audio: /.test(log) && !/Stream #\d+:\d+.*?: Video: /.test(log);
 }
 
 /** Frame start times (source timeline) from the `showinfo` filter's lines. */

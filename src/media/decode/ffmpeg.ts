@@ -9,22 +9,31 @@ import { UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
 import { lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, runFfmpeg as run } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
-import { chunkDecodeArgs, parseFfmpegProbe, planChunks, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
+import { audioNote, noVideoTrack } from './webcodecs';
+import { audioOnly, chunkDecodeArgs, parseFfmpegProbe, unknownVideoCodec, planChunks, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
 
 const MOUNT = '/in';
 
 export async function openWithFfmpeg(file: Blob, name: string, appRoot: string): Promise<VideoSource> {
   const ffmpeg = await loadFfmpeg(appRoot);
   const path = await mountFile(ffmpeg, file, name, MOUNT);
-  const probe = parseFfmpegProbe((await run(ffmpeg, ['-i', path])).log);
-  if (!probe) {
+  const { log } = await run(ffmpeg, ['-i', path]);
+  const probe = parseFfmpegProbe(log);
+  const unknownCodec = unknownVideoCodec(log);
+  if (!probe || unknownCodec) {
     await ffmpeg.unmount(MOUNT);
+    if (unknownCodec) {
+      throw new UserError(
+        `"${name}" uses a video codec this app cannot decode (${unknownCodec}). Convert it to MP4 (H.264) first, for example with HandBrake or ffmpeg.`,
+      );
+    }
+    if (audioOnly(log)) throw noVideoTrack(name);
     throw new UserError(
       `Could not read "${name}" as a video: it looks damaged or truncated (an interrupted download or copy?), or it is not a video. Try the original file, or re-save it as MP4.`,
     );
   }
   return {
-    info: { decoder: 'ffmpeg', width: probe.width, height: probe.height, duration: probe.duration },
+    info: { decoder: 'ffmpeg', width: probe.width, height: probe.height, duration: probe.duration, ...(probe.audioTracks > 1 ? { note: audioNote(probe.audioTracks, 1) } : {}) },
     countFrames: async (trim) => ({
       count: Math.max(1, Math.round((Math.min(trim.end, probe.duration) - trim.start) * probe.fps)),
       exact: false,

@@ -3,39 +3,62 @@
  * decodes. Returns null when either cannot handle the file, so the caller can fall back to ffmpeg.
  */
 import { ALL_FORMATS, BlobSource, CanvasSink, EncodedPacketSink, Input, VideoSampleSink, type InputVideoTrack } from 'mediabunny';
+import { UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
 import type { DecodedFrame, FrameSpan, RgbaFrame, VideoSource } from '../frames';
 
-export async function openWithWebCodecs(file: Blob): Promise<VideoSource | null> {
+export async function openWithWebCodecs(file: Blob, name = 'this file'): Promise<VideoSource | null> {
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
+  let audioOnly = false;
   try {
     const track = await input.getPrimaryVideoTrack();
     if (track && (await track.canDecode())) return await webCodecsSource(input, track);
+    audioOnly = !track && (await input.getAudioTracks()).length > 0;
   } catch {
     // Not a container mediabunny knows, or a damaged one: ffmpeg gets its chance and says which.
   }
   input.dispose();
+  if (audioOnly) throw noVideoTrack(name);
   return null;
+}
+
+export function noVideoTrack(name: string): UserError {
+  return new UserError(`"${name}" has no video track (only audio). Drop a video or a photo.`);
+}
+
+/** What the result will keep when a file holds several audio tracks, said in the video's caption. */
+export function audioNote(count: number, kept: number, isDefault = false): string | undefined {
+  if (count < 2) return undefined;
+  return `${count} audio tracks: ${kept === 1 ? 'the first' : `track ${kept}${isDefault ? ' (the default)' : ''}`} is kept`;
 }
 
 async function webCodecsSource(input: Input, track: InputVideoTrack): Promise<VideoSource> {
   const duration = await track.computeDuration();
+  const audioTracks = await input.getAudioTracks();
+  const primaryAudio = await input.getPrimaryAudioTrack();
+  const note = primaryAudio ? audioNote(audioTracks.length, audioTracks.indexOf(primaryAudio) + 1, (await primaryAudio.getDisposition()).default) : undefined;
   return {
-    info: { decoder: 'webcodecs', width: await track.getDisplayWidth(), height: await track.getDisplayHeight(), duration },
+    info: { decoder: 'webcodecs', width: await track.getDisplayWidth(), height: await track.getDisplayHeight(), duration, ...(note ? { note } : {}) },
     countFrames: (trim) => countFrames(track, trim),
     frames: (width, height, trim) => frames(track, width, height, trim),
     videoFrames: (trim) => videoFrames(track, trim),
-    audio: async () => ((await input.getPrimaryAudioTrack()) ? input : null),
+    audio: async () => (primaryAudio ? input : null),
     dispose: () => input.dispose(),
   };
 }
 
-/** Reads packet metadata only (no decoding), so counting a long video is quick. */
+/**
+ * Reads packet metadata only (no decoding), so counting a long video is quick. Packets before the
+ * first key frame (a stream cut mid-GOP, e.g. MPEG-TS) cannot be decoded and are not counted, so
+ * such a file is not reported as truncated.
+ */
 async function countFrames(track: InputVideoTrack, trim: Trim): Promise<FrameSpan> {
   let count = 0;
   let first = Infinity;
+  let keySeen = false;
   for await (const packet of new EncodedPacketSink(track).packets(undefined, undefined, { metadataOnly: true })) {
-    if (!inTrim(packet.timestamp, trim)) continue;
+    keySeen ||= packet.type === 'key';
+    if (!keySeen || !inTrim(packet.timestamp, trim)) continue;
     count++;
     first = Math.min(first, packet.timestamp);
   }

@@ -1,0 +1,25 @@
+export const sharedMedia: string;
+export function hugePngHeader(width: number, height: number): Buffer;
+export function hugeJpegHeader(jpeg: Uint8Array, width: number, height: number): Buffer;
+export type BadMediaExpect =
+  | { error: RegExp }
+  | { image: { width: number } }
+  | {
+      video: {
+        decoder?: 'webcodecs' | 'ffmpeg';
+        info?: string | RegExp;
+        width?: number;
+        height?: number;
+        frames?: number | [number, number];
+        runError?: RegExp;
+        audio?: boolean;
+        warning?: RegExp;
+      };
+    };
+export interface BadMediaCase {
+  name: string;
+  mime: string;
+  file: string;
+  expect: BadMediaExpect;
+}
+export function makeBadMedia(dir?: string): BadMediaCase[];
