@@ -11,6 +11,9 @@ import type * as Ort from 'onnxruntime-web';
 import { sha256Hex } from '../models/loader';
 import { loadVariantFiles, type VariantFile } from '../models/manager';
 import { pickVariant, type Backend, type ModelEntry, type ModelFile, type ModelVariant, type TensorSpec } from '../models/registry';
+import { removeStored } from '../models/store';
+import { UserError } from '../lib/errors';
+import { asGpuLost, gpuLostPromise, gpuWasLost, GpuLostError, watchDevice } from './gpu-lost';
 import { checkContract, createOrtSession, loadOrt, type CreateOptions, type GraphFiles, type OrtModule } from './ort';
 import { elementCount, type HostTensor, type OutputLocation, type TensorType } from './tensors';
 
@@ -99,7 +102,12 @@ export class ModelSession {
     }
     let results: Ort.InferenceSession.ReturnType;
     try {
-      results = options.outputs ? await this.session.run(ortFeeds, [...options.outputs]) : await this.session.run(ortFeeds);
+      if (this.backend === 'webgpu' && gpuWasLost()) throw new GpuLostError('lost before this run');
+      const running = options.outputs ? this.session.run(ortFeeds, [...options.outputs]) : this.session.run(ortFeeds);
+      // A lost device may leave the run pending forever: the loss itself ends the wait.
+      results = this.backend === 'webgpu' ? await Promise.race([running, gpuLostPromise]) : await running;
+    } catch (error) {
+      throw this.backend === 'webgpu' ? asGpuLost(error) : error;
     } finally {
       for (const tensor of created) tensor.dispose();
     }
@@ -235,6 +243,14 @@ function graphBytes(files: GraphFiles): number {
 async function openSession(key: string, request: GraphRequest): Promise<ModelSession> {
   const ort = await loadOrt(request.backend, request.appRoot);
   const session = await createOrtSession(request.backend, request.appRoot, request.files, request.options);
+  if (request.backend === 'webgpu') {
+    // ORT creates its device with the first WebGPU session; watch it for loss from then on.
+    try {
+      watchDevice((await ort.env.webgpu.device) as unknown as Parameters<typeof watchDevice>[0]);
+    } catch {
+      // no device to watch (older runtime): errors after a loss are still mapped by the worker loop
+    }
+  }
   const handle = new ModelSession(ort, session, request.backend, key, graphBytes(request.files));
   try {
     await request.warmUp?.(handle);
@@ -338,8 +354,19 @@ export function getSession(request: SessionRequest): { handle: Promise<ModelSess
       warmUp: async (s) => {
         // A user's own file is checked before anything runs, so a mismatch reads as such.
         if (request.modelBytes) checkContract(s.session, model.io.inputs.map((t) => t.name), model.io.outputs.map((t) => t.name));
-        if (request.warmUp === false) return;
-        await (request.warmUp ? request.warmUp(s) : defaultWarmUp(s, model));
+        if (request.modelBytes || model.embedded || request.graph) {
+          if (request.warmUp === false) return;
+          await (request.warmUp ? request.warmUp(s) : defaultWarmUp(s, model));
+          return;
+        }
+        // A downloaded catalogue graph (single-graph models: multi-graph ones declare one graph's
+        // contract only) that passed its sha256 but does not fit the task (the task's own warm-up
+        // binds it, else the manifest's names) is useless here: its files go, and the error says so.
+        await checkCatalogueModel(chosen, model, async () => {
+          if (!request.warmUp) checkContract(s.session, model.io.inputs.map((t) => t.name), model.io.outputs.map((t) => t.name));
+          if (request.warmUp === false) return;
+          await (request.warmUp ? request.warmUp(s) : defaultWarmUp(s, model));
+        });
       },
     });
     request.onProgress?.({ stage: 'load', done: 1, total: 1 });
@@ -386,4 +413,25 @@ function pickGraphFiles(loaded: VariantFile[], parts: ReturnType<typeof graphFil
     return { path: relativeTo(mainPath, f.path), data };
   });
   return externalData.length ? { graph, externalData } : { graph };
+}
+
+/** Allocation failures (JS or WASM heap): not the model's fault, so its files stay. */
+export function isMemoryError(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return /allocation failed|out of memory|\boom\b|failed to allocate|could not allocate|cannot allocate/i.test(text);
+}
+
+async function checkCatalogueModel(variant: ModelVariant, model: ModelEntry, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'CancelledError' || name === 'AbortError' || gpuWasLost() || isMemoryError(error)) throw error;
+    for (const file of variant.files ?? []) await removeStored(file).catch(() => undefined);
+    const detail = (error instanceof Error ? error.message : String(error)).replace(/^This model does not fit the task: /, '');
+    throw new UserError(
+      `The downloaded model "${model.title}" does not fit this task (${detail.replace(/\.$/, '')}). Its files were removed from this device: the app's model list names the wrong file. Pick another model.`,
+      { cause: error },
+    );
+  }
 }

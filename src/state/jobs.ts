@@ -35,7 +35,16 @@ export async function runAsJob(startDetail: string, work: (signal: AbortSignal) 
   running = controller;
   set({ error: null, job: { ...idleJob, status: 'running', detail: startDetail } });
   try {
-    const doneDetail = await work(controller.signal);
+    let doneDetail: string;
+    try {
+      doneDetail = await work(controller.signal);
+    } catch (error) {
+      if (!(error instanceof Error && error.name === 'GpuLostError') || useAppStore.getState().backend !== 'webgpu' || controller.signal.aborted) throw error;
+      // The GPU device was lost mid-job (its worker is already replaced): the rest of this visit runs
+      // on WASM, and the job starts again there rather than failing.
+      set({ backend: 'wasm', job: { ...idleJob, status: 'running', detail: 'The GPU stopped responding: starting again on WASM (CPU)' } });
+      doneDetail = `${await work(controller.signal)} (the GPU stopped responding, so this ran again on WASM)`;
+    }
     set({ job: { ...idleJob, status: 'done', fraction: 1, detail: doneDetail } });
   } catch (error) {
     if (isCancelled(error)) set({ job: { ...idleJob, status: 'cancelled', detail: 'Cancelled.' } });

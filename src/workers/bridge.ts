@@ -94,6 +94,11 @@ export class WorkerBridge<Methods> {
     this.pending.delete(reply.id);
     if (reply.type === 'result') call.resolve(reply.value);
     else call.reject(rebuildError(reply.name, reply.message));
+    if (reply.type === 'error' && reply.name === 'GpuLostError') {
+      // This worker's WebGPU device is gone for good: the next call starts a fresh worker.
+      this.stop(rebuildError(reply.name, reply.message));
+      return;
+    }
     if (this.pending.size === 0) this.idleTimer = setTimeout(() => this.stop(), this.idleMillis);
   }
 }

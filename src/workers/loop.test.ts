@@ -64,3 +64,16 @@ describe('joinMethods', () => {
     expect(() => joinMethods({ a: methods.double }, { a: methods.refuse })).toThrow(/two worker methods are named a/);
   });
 });
+
+describe('replyError', () => {
+  it('turns an allocation failure into a sentence that names the fix (a smaller processing size)', async () => {
+    const { replyError } = await import('./loop');
+    const reply = replyError(new RangeError('Array buffer allocation failed'));
+    expect(reply.name).toBe('UserError');
+    expect(reply.message).toMatch(/too large for the memory .*\(Array buffer allocation failed\)\. Choose a smaller processing size/);
+    expect(replyError(new Error("failed to allocate a buffer of size 4294967296")).name).toBe('UserError');
+    // Anything else passes through unchanged, and a UserError keeps its own words.
+    expect(replyError(new TypeError('x is undefined'))).toEqual({ name: 'TypeError', message: 'x is undefined' });
+    expect(replyError(new UserError('That photo is damaged.'))).toEqual({ name: 'UserError', message: 'That photo is damaged.' });
+  });
+});

@@ -4,7 +4,27 @@
  * error. Cancelling terminates the worker (an ORT run cannot be interrupted), so methods take no signal.
  * Written against a minimal port, not the worker global, so it is unit-tested in Node.
  */
+import { asGpuLost } from '../runtime/gpu-lost';
 import type { AnyWorkerMethod, ReplyMessage, WorkerContext } from './protocol';
+
+/** Allocation failures of the JS heap (typed arrays), ORT's arena or the WASM heap. */
+const MEMORY_ERROR = /allocation failed|out of memory|\boom\b|failed to allocate|could not allocate|cannot allocate|bad_alloc/i;
+
+/**
+ * What the user reads for an error: a frame too large for memory names the fix (a smaller processing
+ * size); anything after the GPU was lost becomes a GpuLostError (the page reruns the job on WASM).
+ */
+export function replyError(error: unknown): { name: string; message: string } {
+  const mapped = asGpuLost(error);
+  const e = mapped instanceof Error ? mapped : new Error(String(mapped));
+  if (e.name !== 'UserError' && e.name !== 'GpuLostError' && MEMORY_ERROR.test(`${e.name}: ${e.message}`)) {
+    return {
+      name: 'UserError',
+      message: `This photo or video frame is too large for the memory this device can give the app (${e.message}). Choose a smaller processing size (1024 or 512 px for photos, 720p or lower for videos) and try again.`,
+    };
+  }
+  return { name: e.name, message: e.message };
+}
 
 export interface Port {
   postMessage(message: ReplyMessage, transfer: Transferable[]): void;
@@ -39,8 +59,7 @@ export function serve(port: Port, methods: MethodTable): void {
       const value = await run(args as never, context);
       port.postMessage({ id, type: 'result', value }, transfer);
     } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      port.postMessage({ id, type: 'error', name: e.name, message: e.message }, []);
+      port.postMessage({ id, type: 'error', ...replyError(error) }, []);
     }
   };
 }
