@@ -9,3 +9,5 @@ export function startServer(options?: {
   /** Called after each response with the body bytes sent. */
   onServe?: (served: { path: string; status: number; bytes: number }) => void;
 }): Promise<Server>;
+/** The Content-Security-Policy of a built page's <meta> tag (sent as a header too), or null. */
+export function pagePolicy(html: string): string | null;

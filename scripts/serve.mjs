@@ -8,7 +8,7 @@
  * `files` (API only) serves given bytes at given paths below the base instead of the dist's files
  * (e.g. a test's models/manifest.json).
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,23 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
+
+/**
+ * The page's Content-Security-Policy, sent as a header too: the build writes it as a <meta> tag (so
+ * any static host enforces it), and a header is stronger (it applies before the first byte is parsed
+ * and cannot be pre-empted by anything injected above the tag).
+ */
+const CSP_META = /<meta[^>]+http-equiv="Content-Security-Policy"[^>]+content="([^"]+)"/i;
+export function pagePolicy(html) {
+  const match = CSP_META.exec(html);
+  return match ? match[1].replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&') : null;
+}
+
+function policyHeaders(file, body) {
+  if (!file.endsWith('.html')) return {};
+  const policy = pagePolicy((body ?? readFileSync(file)).toString('utf8'));
+  return policy ? { 'Content-Security-Policy': policy } : {};
+}
 
 export function startServer({ dir = 'dist', port = 4173, base = '/', isolation = true, files = {}, onServe } = {}) {
   const root = path.resolve(dir);
@@ -46,7 +63,7 @@ export function startServer({ dir = 'dist', port = 4173, base = '/', isolation =
     const override = files[url.slice(base.length)];
     if (override !== undefined) {
       const body = Buffer.from(override);
-      const headers = { 'Content-Type': MIME[path.extname(url)] ?? 'application/octet-stream', 'Content-Length': body.length, 'Cache-Control': 'no-cache' };
+      const headers = { 'Content-Type': MIME[path.extname(url)] ?? 'application/octet-stream', 'Content-Length': body.length, 'Cache-Control': 'no-cache', ...policyHeaders(url, body) };
       if (isolation) Object.assign(headers, isolationHeaders);
       res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
@@ -70,6 +87,7 @@ export function startServer({ dir = 'dist', port = 4173, base = '/', isolation =
       ETag: etag,
       'Last-Modified': stat.mtime.toUTCString(),
       'Accept-Ranges': 'bytes',
+      ...policyHeaders(file),
     };
     if (isolation) Object.assign(headers, isolationHeaders);
     if (req.headers['if-none-match'] === etag) {
