@@ -6,6 +6,7 @@ import { defaultTask, findTask } from './features/registry';
 import { chooseBackend, probeWebGpu } from './runtime/capabilities';
 import { appRoot } from './state/actions';
 import { openMany } from './state/batch';
+import { restoreSession } from './state/persist';
 import { useAppStore } from './state/store';
 import { onLaunchFiles, registerServiceWorker, takeSharedFiles } from './sw/register';
 
@@ -19,6 +20,8 @@ async function detectBackend(): Promise<void> {
 const openForTask = (files: FileList | File[]) => openMany(files, findTask(useAppStore.getState().task));
 
 useAppStore.setState({ task: defaultTask.meta.id });
+// Nothing lost on a reload: the last task and input come back (src/state/persist.ts).
+void restoreSession((id) => findTask(id).meta.id === id, (file) => openForTask([file]));
 void detectBackend();
 registerServiceWorker(appRoot());
 onLaunchFiles((files) => void openForTask(files));

@@ -12,6 +12,7 @@ import { encodeImage } from '../../media/encode/image';
 import type { DecoderPath } from '../../media/frames';
 import type { Backend, ModelEntry } from '../../models/registry';
 import { setResult } from '../../state/actions';
+import { persistSettings } from '../../state/persist';
 import { appRoot, isJobRunning, progressReporter, runAsJob, showError } from '../../state/jobs';
 import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../state/store';
 import { photoWorker, videoWorker } from '../../workers/client';
@@ -139,6 +140,14 @@ export const useStyleStore = create<StyleState>(() => ({
 const set = useStyleStore.setState;
 const get = useStyleStore.getState;
 const shared = useAppStore.getState;
+
+// The style, tier, strength, size and formats survive a reload (a dropped model's bytes do not).
+persistSettings(
+  useStyleStore,
+  'style',
+  (s) => ({ styleId: s.styleId === 'custom' ? undefined : s.styleId, tier: s.tier, strength: s.strength, maxSide: s.maxSide, format: s.format, video: { format: s.video.format, height: s.video.height, gif: s.video.gif } }),
+  (saved, s) => ({ ...(saved as Partial<StyleState>), styleId: typeof saved.styleId === 'string' && findModel(saved.styleId) ? saved.styleId : s.styleId, video: { ...s.video, ...(saved.video as Partial<VideoSettings>) } }),
+);
 
 // A new input starts with the whole video and no live preview of the old one.
 useAppStore.subscribe((state, previous) => {
