@@ -1,0 +1,205 @@
+/**
+ * Faults in the middle of a job (issue 16): the WebGPU device lost, memory running out, cancel at
+ * several points, and a reload: each ends in a finished result or a clear sentence, the worker that
+ * failed is replaced, and the next job works.
+ *
+ * The faults are made by the test, inside the real worker (Playwright evaluates in it), with nothing
+ * in the app's code that exists only for tests: `GPUDevice.destroy()` on ORT's own device, and a
+ * Float32Array constructor that refuses large allocations as an exhausted heap does.
+ */
+import { expect, test, type Page, type Worker } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { decodePng, encodePng, Studio } from './studio';
+
+/** A synthetic photo (no shared media needed). */
+function gradientPng(width: number, height: number): Buffer {
+  const data = new Uint8Array(width * height * 4);
+  for (let i = 0; i < width * height; i++) data.set([(i % width) % 256, Math.floor(i / width) % 256, (i * 7) % 256, 255], i * 4);
+  return encodePng({ data, width, height });
+}
+
+/** The app's task workers (not ORT's own thread workers, which may be blocked in Atomics.wait and never answer). */
+function taskWorkers(page: Page): Worker[] {
+  return page.workers().filter((w) => /\/task\.worker[^/]*\.js$/.test(w.url()));
+}
+
+/** The page's task worker called `name` ('photo' or 'video'), once it runs. */
+async function taskWorker(page: Page, name: string): Promise<Worker> {
+  let found: Worker | undefined;
+  await expect
+    .poll(async () => {
+      for (const w of taskWorkers(page)) if ((await w.evaluate(() => self.name).catch(() => null)) === name) found = w;
+      return found !== undefined;
+    })
+    .toBe(true);
+  return found!;
+}
+
+/** Names of the task workers alive now. */
+async function liveWorkers(page: Page): Promise<string[]> {
+  const names = await Promise.all(taskWorkers(page).map((w) => w.evaluate(() => self.name).catch(() => null)));
+  return names.filter((n): n is string => n !== null).sort();
+}
+
+test('the WebGPU device lost in the middle of a photo job: the job finishes on WASM, and the next one too', async ({ page }) => {
+  const studio = new Studio(page);
+  await studio.open('backend=webgpu');
+  await expect(page.getByText('Runs on WebGPU')).toBeVisible();
+  await studio.chooseFile({ name: 'tiny.png', mimeType: 'image/png', buffer: gradientPng(40, 24) });
+  await studio.run();
+  await studio.waitForResult(150_000);
+  await expect(page.getByText(/Done in [\d.]+ s on WEBGPU/)).toBeVisible();
+  const first = decodePng((await studio.download()).bytes);
+
+  // ORT's device is destroyed at its next command encoder: inside the next run, mid-job.
+  const photo = await taskWorker(page, 'photo');
+  await photo.evaluate(() => {
+    const proto = GPUDevice.prototype as GPUDevice & { __armed?: boolean };
+    const create = proto.createCommandEncoder;
+    proto.__armed = true;
+    proto.createCommandEncoder = function (this: GPUDevice, ...args: Parameters<GPUDevice['createCommandEncoder']>) {
+      if ((proto as { __armed?: boolean }).__armed) {
+        (proto as { __armed?: boolean }).__armed = false;
+        this.destroy();
+      }
+      return create.apply(this, args);
+    };
+  });
+  await studio.run();
+  await studio.waitForResult(150_000);
+  await expect(page.getByText(/on WASM \(the GPU stopped responding, so this ran again on WASM\)/)).toBeVisible();
+  await expect(page.getByText('Runs on WASM (CPU)')).toBeVisible();
+  await expect(studio.error()).toHaveCount(0);
+  const second = decodePng((await studio.download()).bytes);
+  expect([second.width, second.height]).toEqual([40, 24]);
+  // The same model on the other backend: the same picture within rounding.
+  let worst = 0;
+  for (let i = 0; i < first.data.length; i++) if (i % 4 !== 3) worst = Math.max(worst, Math.abs(first.data[i] - second.data[i]));
+  expect(worst).toBeLessThanOrEqual(3);
+  // The worker whose device was lost was replaced, not reused.
+  expect(await photo.evaluate(() => 1).catch(() => 'closed')).toBe('closed');
+
+  await studio.run();
+  await studio.waitForResult();
+  await expect(page.getByText(/^Done in [\d.]+ s on WASM$/)).toBeVisible();
+});
+
+test('a frame too large for memory says so and suggests a smaller processing size; the smaller one works', async ({ page }) => {
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: gradientPng(48, 32) });
+  await studio.run();
+  await studio.waitForResult();
+  // From now on the photo worker's heap refuses any float buffer over 3 M values (12 MB).
+  const photo = await taskWorker(page, 'photo');
+  await photo.evaluate(() => {
+    const Native = Float32Array;
+    (self as unknown as { Float32Array: unknown }).Float32Array = new Proxy(Native, {
+      construct(target, args: unknown[]) {
+        if (typeof args[0] === 'number' && args[0] > 3_000_000) throw new RangeError('Array buffer allocation failed');
+        return Reflect.construct(target, args) as object;
+      },
+    });
+  });
+  await studio.chooseFile({ name: 'big.png', mimeType: 'image/png', buffer: gradientPng(1600, 1200) });
+  await page.getByLabel('Original').check();
+  await studio.run();
+  await expect(studio.error()).toContainText('too large for the memory this device can give the app (Array buffer allocation failed)');
+  await expect(studio.error()).toContainText('Choose a smaller processing size');
+  await expect(page.getByTestId('progress')).toHaveCount(0);
+
+  await page.getByLabel('512 px').check();
+  await studio.run();
+  await studio.waitForResult();
+  await expect(studio.error()).toHaveCount(0);
+  const out = decodePng((await studio.download()).bytes);
+  expect([out.width, out.height]).toEqual([512, 384]);
+});
+
+test('cancel at several points of a photo and a video job ends the worker each time; the next jobs work', async ({ page }, info) => {
+  const clip = info.outputPath('clip.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x90:rate=25:duration=1.2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-y', clip]);
+  // Task workers that ended (a worker cancelled before it answered has no name to read: count them all).
+  let ended = 0;
+  page.on('worker', (w) => {
+    if (/\/task\.worker[^/]*\.js$/.test(w.url())) w.on('close', () => ended++);
+  });
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'wide.png', mimeType: 'image/png', buffer: gradientPng(1600, 1100) });
+  await page.getByLabel('Original').check();
+
+  // Photo, 1: at once (the worker is still starting and loading the model).
+  await studio.run();
+  await page.getByTestId('cancel').click();
+  await expect(page.getByText('Cancelled.')).toBeVisible();
+  await expect.poll(() => ended).toBe(1);
+  // Photo, 2: between tiles.
+  await studio.run();
+  await expect(page.getByText(/Stylising: tile \d+ of \d+/)).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('cancel').click();
+  await expect(page.getByText('Cancelled.')).toBeVisible();
+  await expect.poll(() => ended).toBe(2);
+  expect(await liveWorkers(page)).not.toContain('photo');
+
+  // Video, 1: while the model starts; 2: between frames.
+  await studio.chooseFile(clip);
+  await expect(page.getByTestId('video-info')).toBeVisible({ timeout: 60_000 });
+  await studio.run();
+  await page.getByTestId('cancel').click();
+  await expect(page.getByText('Cancelled.')).toBeVisible();
+  await expect.poll(() => ended).toBe(3);
+  await studio.run();
+  await expect(page.getByText(/frame [1-9]\d* of 30/)).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('cancel').click();
+  await expect(page.getByText('Cancelled.')).toBeVisible();
+  await expect.poll(() => ended).toBe(4);
+  // Every cancelled job's worker is gone: no task worker is left running.
+  expect(await liveWorkers(page)).toEqual([]);
+
+  // And the next jobs work: the whole clip, then a photo.
+  await studio.run();
+  await studio.waitForResult();
+  await expect(page.getByText(/Done: 30 frames/)).toBeVisible();
+  await studio.chooseFile({ name: 'small.png', mimeType: 'image/png', buffer: gradientPng(64, 40) });
+  await studio.run();
+  await studio.waitForResult();
+  expect(decodePng((await studio.download()).bytes).width).toBe(64);
+  // One worker per kind at most, however many jobs were cancelled.
+  expect((await liveWorkers(page)).filter((n) => n === 'photo')).toHaveLength(1);
+  expect((await liveWorkers(page)).filter((n) => n === 'video').length).toBeLessThanOrEqual(1);
+});
+
+test('nothing lost on a reload: the photo, the task and the style settings come back', async ({ page }) => {
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  const png = gradientPng(96, 64);
+  await studio.chooseFile({ name: 'kept.png', mimeType: 'image/png', buffer: png });
+  await expect(page.getByAltText(/Your photo: kept.png/)).toBeVisible();
+  const second = page.locator('[data-testid^=style-]').nth(1);
+  const styleId = (await second.getAttribute('data-testid'))!.replace('style-', '');
+  await second.click();
+  await page.getByLabel('1024 px').check();
+  await page.getByTestId('format-webp').check();
+  await page.locator('#strength').fill('40');
+
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
+  await expect(page.getByAltText(/Your photo: kept.png/)).toBeVisible();
+  await expect(page.getByTestId(`style-${styleId}`)).toHaveAttribute('aria-checked', 'true');
+  await expect(page.getByLabel('1024 px')).toBeChecked();
+  await expect(page.getByTestId('format-webp')).toBeChecked();
+  await expect(page.locator('output[for=strength]')).toHaveText('40%');
+  // The task survives too.
+  await page.getByTestId('task-depth').click();
+  await page.reload();
+  await expect(page.getByTestId('task-depth')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByAltText(/Your photo: kept.png/)).toBeVisible();
+  await page.getByTestId('task-style').click();
+  // The restored photo is the same bytes: it runs and names the download after it.
+  await studio.run();
+  await studio.waitForResult();
+  const { name, bytes } = await studio.download();
+  expect(name).toBe(`kept-${styleId}.webp`);
+  expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
+});
