@@ -1,0 +1,82 @@
+/**
+ * Issue 18, a studio that fits a phone: at 390x844, once a photo is loaded, the file picker, the
+ * run button are on the first screen, the style strip is one short scroll away (never past the
+ * whole gallery), and nothing overflows sideways. LAYOUT_DOCS=1 also writes docs/layout-phone.png,
+ * docs/layout-phone-styles.png and docs/layout-desktop.png (1366x900).
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { mediaPath, sharedDir, Studio } from './studio';
+
+test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
+
+const docs = process.env.LAYOUT_DOCS ? path.resolve(import.meta.dirname, '..', 'docs') : null;
+
+async function expectNoAxeViolations(page: Page) {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Wholly inside the first screen (page not scrolled), and the topmost thing at its centre: not hidden under another element. */
+async function expectOnFirstScreen(page: Page, locator: Locator, viewport: { width: number; height: number }) {
+  const box = await locator.boundingBox();
+  expect(box, 'element is rendered').not.toBeNull();
+  expect(box!.y).toBeGreaterThanOrEqual(0);
+  expect(box!.y + box!.height).toBeLessThanOrEqual(viewport.height);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width);
+  const onTop = await locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+    return hit !== null && (el === hit || el.contains(hit) || hit.contains(el) || (el.closest('label')?.contains(hit) ?? false));
+  });
+  expect(onTop, 'not covered by another element').toBe(true);
+}
+
+test('phone 390x844: picker and run button on the first screen once a photo is loaded, style strip one short scroll away; then desktop 1366x900', async ({ page }) => {
+  const phone = { width: 390, height: 844 };
+  await page.setViewportSize(phone);
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(mediaPath('starry_in.png'));
+  await expect(page.getByText('Current:')).toContainText('starry_in.png');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForLoadState('networkidle');
+
+  await expectOnFirstScreen(page, page.getByTestId('run'), phone);
+  await expect(page.getByTestId('run')).toBeEnabled();
+  await expectOnFirstScreen(page, page.locator('label', { has: page.getByTestId('file-input') }), phone);
+  // The gallery is one horizontal strip: short, and its first styles in view without scrolling the page.
+  const gallery = page.getByRole('radiogroup', { name: 'Style', exact: true });
+  const strip = (await gallery.boundingBox())!;
+  expect(strip.height).toBeLessThan(180);
+  expect(await gallery.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+  // The whole strip ends within a short scroll (the photo sits above it), never two screens down.
+  expect(strip.y + strip.height).toBeLessThan(phone.height * 1.3);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+  if (docs) await page.screenshot({ path: path.join(docs, 'layout-phone.png') });
+  // One short scroll brings the strip into view; the run button stays where it was.
+  await gallery.evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
+  expect(await page.evaluate(() => window.scrollY)).toBeLessThan(phone.height / 2);
+  await expectOnFirstScreen(page, gallery.getByRole('radio').first(), phone);
+  await expectOnFirstScreen(page, page.getByTestId('run'), phone);
+  if (docs) await page.screenshot({ path: path.join(docs, 'layout-phone-styles.png') });
+
+  // Choose a style and run, with no scroll in between: the job runs from the fixed bar.
+  await gallery.getByRole('radio').nth(1).click();
+  await expect(gallery.getByRole('radio').nth(1)).toHaveAttribute('aria-checked', 'true');
+  await studio.run();
+  await studio.waitForResult();
+  await expectOnFirstScreen(page, page.getByTestId('run'), phone);
+  await expectNoAxeViolations(page);
+
+  // Desktop: two columns, the whole gallery and the run button on one screen.
+  const desktop = { width: 1366, height: 900 };
+  await page.setViewportSize(desktop);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await expectOnFirstScreen(page, page.getByTestId('run'), desktop);
+  await expectOnFirstScreen(page, gallery.getByRole('radio').last(), desktop);
+  await expectNoAxeViolations(page);
+  if (docs) await page.screenshot({ path: path.join(docs, 'layout-desktop.png') });
+});
