@@ -7,7 +7,10 @@ because small input changes flip textures). Frames: the first --frames frames at
 to 456x256 (the app's video figure in README.md).
 
     /usr/bin/python3 training/flicker.py --shipped [--json training/flicker-shipped.json]
-    /usr/bin/python3 training/flicker.py --ckpt training/runs/x/ckpt.pt
+    /usr/bin/python3 training/flicker.py --ckpt training/runs/x/ckpt.pt [--sheet x.jpg]
+
+--sheet: one row per model (the input first): frames 40 and 41 and their difference x4, so the
+flicker can be seen as well as counted.
 """
 import argparse
 import json
@@ -44,6 +47,25 @@ def flicker(outs, xs):
     return round(change(outs) / change(xs), 3)
 
 
+def sheet_row(seq, t=40):
+    from PIL import Image
+    pil = lambda f: Image.fromarray((f[0].permute(1, 2, 0).clamp(0, 1) * 255).round().byte().numpy())  # noqa: E731
+    return [pil(seq[t]), pil(seq[t + 1]), pil(((seq[t + 1] - seq[t]).abs() * 4).clamp(0, 1))]
+
+
+def save_sheet(rows, out):
+    from PIL import Image, ImageDraw
+    label_h = 16
+    im = Image.new("RGB", (W * 3, (H + label_h) * len(rows)), "white")
+    d = ImageDraw.Draw(im)
+    for r, (label, tiles) in enumerate(rows):
+        y = r * (H + label_h)
+        d.text((4, y + 2), label, fill="black")
+        for c, t in enumerate(tiles):
+            im.paste(t, (c * W, y + label_h))
+    im.save(out, quality=85) if out.endswith(".jpg") else im.save(out, optimize=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--video", default=CLIPS[0])
@@ -53,11 +75,13 @@ def main():
     p.add_argument("--ckpt", nargs="*", help="checkpoints (each style of each)")
     p.add_argument("--json")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--sheet", help="frames 40/41 and their difference x4, one row per model (.jpg or .png)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     xs = frames(a.video, a.frames)
     result = {"video": os.path.basename(a.video), "frames": len(xs), "size": f"{W}x{H}",
               "inputChange": round(change(xs), 5)}
+    rows = [(f"input frames 40, 41, |difference| x4 (input change {result['inputChange']:.3f})", sheet_row(xs))]
     if a.shipped:
         from export_onnx import run_ort
         models = json.load(open(os.path.join(a.models_dir, "manifest.json")))["models"]
@@ -69,7 +93,7 @@ def main():
             print(m["id"], result[m["id"]], flush=True)
     for path in a.ckpt or []:
         from train import load_checkpoint
-        net, args, _ = load_checkpoint(path)
+        net, args, state = load_checkpoint(path)
         for i in range(net.config["n_styles"]):
             w = torch.eye(net.config["n_styles"])[i:i + 1]
             with torch.no_grad():
@@ -77,6 +101,9 @@ def main():
             key = f"{path}#{os.path.basename(args['styles'][i])}"
             result[key] = flicker(outs, xs)
             print(key, result[key], flush=True)
+            rows.append((f"{os.path.basename(os.path.dirname(path))} step {state['step']}: flicker {result[key]:.2f}", sheet_row(outs)))
+    if a.sheet:
+        save_sheet(rows, a.sheet)
     if a.json:
         with open(a.json, "w") as f:
             json.dump(result, f, indent=1)

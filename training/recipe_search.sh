@@ -17,8 +17,8 @@ run() {  # name, painting, extra train.py args...
 }
 mkdir -p training/runs/search
 ONLY="$*"
-# wait for a training run already going (one at a time on this machine)
-while pgrep -f "training/train.py" > /dev/null; do sleep 20; done
+# one search run at a time besides the background long run: WAIT_PID=<pid> waits for that process first
+if [ -n "$WAIT_PID" ]; then while kill -0 "$WAIT_PID" 2>/dev/null; do sleep 20; done; fi
 # starting point (DESIGN.md "Known facts"): deeper style layers, content mixed0, painting at 384 px
 run deep384-c1      starrynight.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1
 # "add your own style" (issue 12 part 5): only the new style's norms on the shipped realtime blend
@@ -31,6 +31,8 @@ run deep384-c2-m1   starrynight.jpg $DEEP --content-layer mixed1 --style-size 38
 run deeper384-c1    starrynight.jpg --style-layers activation_5 mixed0 mixed1 mixed2 mixed3 --content-layer mixed1 --style-size 384 --content-weight 1
 run deep384-c1-kand kandinsky.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1
 run shipped256-kand kandinsky.jpg --content-layer activation_5 --style-size 256 --content-weight 1
+# learning-rate schedule: the shipped losses, lr 2e-3 decayed linearly to 2e-4 by the last step
+run shipped256-lrdecay starrynight.jpg --content-layer activation_5 --style-size 256 --content-weight 1 --lr 0.002 --lr-end 0.0002
 run deep384-c1-crop256 starrynight.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1 --size 256 --crop-min 192 --crop-max 384
 # the user path end to end, timed: npm run train's defaults (norm mode) on 30 photos
 if [ -z "$ONLY" ] || case " $ONLY " in *" npm-default "*) true ;; *) false ;; esac; then
