@@ -6,9 +6,11 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { blendModel, styleModels } from './reference';
-import { decodePng, rgbDiff, sharedDir, smallPhoto, Studio } from './studio';
+import { decodePng, rgbDiff, sharedDir, smallPhoto, Studio, VideoStudio } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 
@@ -217,4 +219,32 @@ test('a style morph GIF is kept as an animated GIF; Clear all asks first; an int
   await expect(page.getByTestId('gallery-usage')).toContainText('0 items, 0 KB');
   await expect(gallery.getByTestId('gallery-clear')).toBeDisabled();
   await expect.poll(blobKeys).toEqual([]);
+});
+
+test('a stylised video is kept as a video: its thumbnail is its first frame, and it plays from the gallery', async ({ page }) => {
+  const clip = path.join(test.info().outputPath(), 'clip.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=10:duration=1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-y', clip]);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(clip);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseStyle(styleModels[0].id);
+  await studio.chooseFormat('mp4');
+  await studio.run();
+  await studio.waitForResult();
+  const name = await page.getByTestId('download').getAttribute('download');
+  await expect(page.getByTestId('copy-image')).toHaveCount(0); // a video is not copied as a still
+  await page.getByTestId('gallery-keep').click();
+  await expect(page.getByTestId('gallery-keep')).toHaveAttribute('data-state', 'kept');
+  const gallery = await openGallery(page);
+  const item = gallery.getByTestId('gallery-item');
+  await expect(item).toHaveAttribute('data-file', name!);
+  await expect(item).toContainText('video');
+  await expect(item).toContainText('format: mp4');
+  await expect.poll(() => item.locator('img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await item.getByRole('button', { name: `Open ${name}` }).click();
+  const video = page.getByTestId('gallery-preview').locator('video');
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.duration)).toBeCloseTo(1, 0);
+  await gallery.getByTestId('gallery-delete').click();
+  await expect(gallery.getByTestId('gallery-item')).toHaveCount(0);
 });
