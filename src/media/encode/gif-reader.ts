@@ -2,7 +2,9 @@
  * A small GIF reader: the structure (screen, global and local colour tables, loop block, frame
  * delays) and the LZW-decoded pixels of each frame. Written for tests that must check what the GIF
  * writer made (frame count, size, loop flag, one palette, pixels), and small enough to read.
- * Interlaced frames and disposal are reported, not composited: our writer never makes them.
+ * Interlaced frames are reported, not de-interlaced: our writer never makes them. `frameRgba`
+ * composites what a viewer shows: a frame's transparent pixels keep what the frames before left
+ * (disposal 0/1; disposal 2 clears the frame's area to the background before the next one).
  */
 
 export interface GifFrame {
@@ -13,6 +15,8 @@ export interface GifFrame {
   /** From the graphic control block, in milliseconds (GIF stores 1/100 s). */
   delayMs: number;
   disposal: number;
+  /** The graphic control block's transparent colour index, or null without one. */
+  transparentIndex: number | null;
   interlaced: boolean;
   /** The frame's own colour table, or null when it uses the global one. */
   localPalette: number[][] | null;
@@ -61,14 +65,14 @@ export function readGif(bytes: Uint8Array): GifFile {
   u8(); // pixel aspect
   const globalPalette = packed & 0x80 ? table(1 << ((packed & 7) + 1)) : null;
   const gif: GifFile = { width, height, globalPalette, loopCount: null, frames: [] };
-  let control = { delayMs: 0, disposal: 0 };
+  let control: { delayMs: number; disposal: number; transparentIndex: number | null } = { delayMs: 0, disposal: 0, transparentIndex: null };
   for (;;) {
     const block = u8();
     if (block === 0x3b) return gif; // trailer
     if (block === 0x21) {
       const label = u8();
       const data = subBlocks();
-      if (label === 0xf9) control = { delayMs: (data[1] | (data[2] << 8)) * 10, disposal: (data[0] >> 2) & 7 };
+      if (label === 0xf9) control = { delayMs: (data[1] | (data[2] << 8)) * 10, disposal: (data[0] >> 2) & 7, transparentIndex: data[0] & 1 ? data[3] : null };
       else if (label === 0xff && String.fromCharCode(...data.subarray(0, 11)) === 'NETSCAPE2.0') {
         // The application block's data is the 11-byte identifier, then a sub-block [1, count lo, count hi].
         gif.loopCount = data[12] | (data[13] << 8);
@@ -85,7 +89,7 @@ export function readGif(bytes: Uint8Array): GifFile {
     const minCodeSize = u8();
     const indices = lzwDecode(subBlocks(), minCodeSize, w * h);
     gif.frames.push({ left, top, width: w, height: h, ...control, interlaced: (flags & 0x40) !== 0, localPalette, indices });
-    control = { delayMs: 0, disposal: 0 };
+    control = { delayMs: 0, disposal: 0, transparentIndex: null };
   }
 }
 
@@ -150,19 +154,59 @@ export function lzwDecode(data: Uint8Array, minCodeSize: number, pixels: number)
   return out;
 }
 
-/** A frame as RGBA (full frames only: what our writer makes), through its local or the global table. */
+/** Frame `index` as a viewer shows it (RGBA, screen size), compositing the frames before it. */
 export function frameRgba(gif: GifFile, index: number): Uint8ClampedArray {
-  const frame = gif.frames[index];
-  const palette = frame.localPalette ?? gif.globalPalette;
-  if (!palette) throw new Error(`GIF frame ${index} has no colour table`);
-  const out = new Uint8ClampedArray(frame.width * frame.height * 4);
-  const { indices } = frame;
-  for (let p = 0; p < indices.length; p++) {
-    const colour = palette[indices[p]] ?? [0, 0, 0];
-    out[p * 4] = colour[0];
-    out[p * 4 + 1] = colour[1];
-    out[p * 4 + 2] = colour[2];
-    out[p * 4 + 3] = 255;
+  const screen = new Uint8ClampedArray(gif.width * gif.height * 4);
+  for (let i = 3; i < screen.length; i += 4) screen[i] = 255;
+  for (let f = 0; f <= index; f++) {
+    const frame = gif.frames[f];
+    const palette = frame.localPalette ?? gif.globalPalette;
+    if (!palette) throw new Error(`GIF frame ${f} has no colour table`);
+    const { indices, transparentIndex } = frame;
+    for (let y = 0; y < frame.height; y++) {
+      for (let x = 0; x < frame.width; x++) {
+        const k = indices[y * frame.width + x];
+        if (k === transparentIndex) continue;
+        const sx = frame.left + x;
+        const sy = frame.top + y;
+        if (sx >= gif.width || sy >= gif.height) continue;
+        const colour = palette[k] ?? [0, 0, 0];
+        const o = (sy * gif.width + sx) * 4;
+        screen[o] = colour[0];
+        screen[o + 1] = colour[1];
+        screen[o + 2] = colour[2];
+      }
+    }
+    if (f < index && frame.disposal === 2) {
+      for (let y = frame.top; y < Math.min(gif.height, frame.top + frame.height); y++) {
+        for (let x = frame.left; x < Math.min(gif.width, frame.left + frame.width); x++) screen.fill(0, (y * gif.width + x) * 4, (y * gif.width + x) * 4 + 3);
+      }
+    }
+  }
+  return screen;
+}
+
+/** Every frame as a viewer shows it, in one pass (frameRgba for each index, without recompositing). */
+export function framesRgba(gif: GifFile): Uint8ClampedArray[] {
+  const out: Uint8ClampedArray[] = [];
+  const single: GifFile = { ...gif, frames: [] };
+  let screen: Uint8ClampedArray | null = null;
+  for (const [i, frame] of gif.frames.entries()) {
+    // Composite this frame over the last screen: a one-frame GIF whose "previous" state is `screen`.
+    single.frames = [frame];
+    const next = frameRgba(single, 0);
+    if (screen && i > 0) {
+      const { indices, transparentIndex } = frame;
+      const prevDisposal = gif.frames[i - 1].disposal;
+      for (let p = 0; p < indices.length; p++) {
+        if (indices[p] !== transparentIndex) continue;
+        const o = p * 4;
+        if (prevDisposal === 2) next.fill(0, o, o + 3);
+        else next.set(screen.subarray(o, o + 3), o);
+      }
+    }
+    out.push(next);
+    screen = next;
   }
   return out;
 }

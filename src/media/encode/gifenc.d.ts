@@ -7,7 +7,7 @@ declare module 'gifenc' {
      * `repeat` is -1, the loop block (0 = forever). A later frame with a `palette` gets it as a
      * local table; without one it uses the global table.
      */
-    writeFrame(index: Uint8Array, width: number, height: number, options: { palette?: Palette; delay: number; repeat?: number }): void;
+    writeFrame(index: Uint8Array, width: number, height: number, options: { palette?: Palette; delay: number; repeat?: number; transparent?: boolean; transparentIndex?: number; dispose?: number }): void;
     finish(): void;
     bytes(): Uint8Array;
   }
