@@ -175,7 +175,48 @@ test('paints the camera live: style and strength change without a restart, fps, 
   expect(states.every((s) => s.endsWith(':ended'))).toBe(true);
 });
 
-test('a refused camera permission gets a clear message, and nothing runs', async ({ baseURL }) => {
+test('with two cameras, Switch releases the one in use and opens the other by its id', async ({ page }) => {
+  // The fake device is one camera: a second one is listed, and asking for it by id gets the fake stream.
+  await page.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const asked: string[] = [];
+    const streams: MediaStream[] = [];
+    Object.assign(window, { __asked: asked, __streams: streams });
+    const enumerate = devices.enumerateDevices.bind(devices);
+    devices.enumerateDevices = async () => {
+      const list = await enumerate();
+      const back = { kind: 'videoinput', deviceId: 'back-camera', label: 'Back camera', groupId: 'b', toJSON: () => ({}) } as MediaDeviceInfo;
+      return [...list, back];
+    };
+    const getUserMedia = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = async (constraints) => {
+      const video = constraints?.video as MediaTrackConstraints | undefined;
+      const id = (video?.deviceId as ConstrainDOMStringParameters | undefined)?.exact as string | undefined;
+      asked.push(id ?? 'default');
+      const stream = await getUserMedia(id === 'back-camera' ? { video: true } : constraints);
+      streams.push(stream);
+      return stream;
+    };
+  });
+  await page.goto('./?backend=wasm');
+  await page.getByTestId('camera').click();
+  await page.getByTestId('camera-start').click();
+  const toggle = page.getByTestId('camera-switch');
+  await expect(toggle).toHaveText('Switch to Back camera');
+  await toggle.click();
+  await expect(page.getByTestId('camera-stop')).toBeVisible();
+  const state = () =>
+    page.evaluate(() => {
+      const w = window as unknown as { __asked: string[]; __streams: MediaStream[] };
+      return { asked: w.__asked, tracks: w.__streams.map((s) => s.getVideoTracks()[0].readyState) };
+    });
+  await expect.poll(state).toEqual({ asked: ['default', 'back-camera'], tracks: ['ended', 'live'] });
+  await expect(toggle).not.toHaveText('Switch to Back camera'); // now offers the first camera again
+  await page.getByTestId('camera-stop').click();
+  await expect.poll(state).toEqual({ asked: ['default', 'back-camera'], tracks: ['ended', 'ended'] });
+});
+
+test('a refused camera permission, and a device with no camera, get clear messages, and nothing runs', async ({ baseURL }) => {
   // Its own browser: no fake UI, so the permission prompt is answered "deny".
   const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, ...fakeCamera, '--deny-permission-prompts'] });
   try {
@@ -191,5 +232,16 @@ test('a refused camera permission gets a clear message, and nothing runs', async
     await expect(page.getByTestId('camera-output')).toBeHidden();
   } finally {
     await browser.close();
+  }
+  // No fake device: this machine has no camera at all.
+  const bare = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs, '--use-fake-ui-for-media-stream'] });
+  try {
+    const page = await bare.newPage({ baseURL });
+    await page.goto('./?backend=wasm');
+    await page.getByTestId('camera').click();
+    await page.getByTestId('camera-start').click();
+    await expect(page.getByTestId('camera-error')).toContainText('No camera was found on this device');
+  } finally {
+    await bare.close();
   }
 });

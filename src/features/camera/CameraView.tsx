@@ -160,13 +160,15 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
     c.dataset.frames = String(Number(c.dataset.frames ?? 0) + 1);
     c.dataset.backend = result.backend;
     c.dataset.inferMs = result.inferMillis.toFixed(0);
+    c.dataset.onGpu = String(result.onGpu);
     meter.current.tick(performance.now());
   }, []);
 
-  const stopCamera = useCallback(async () => {
+  /** `closing`: the view goes away, so a clip being recorded is downloaded rather than lost with it. */
+  const stopCamera = useCallback(async (closing = false) => {
     unwatch.current?.();
     unwatch.current = null;
-    if (recording.current) await finishRecording();
+    if (recording.current) await finishRecording(closing);
     stopStream(stream.current); // every track stopped: the camera light goes off
     stream.current = null;
     if (video.current) video.current.srcObject = null;
@@ -190,6 +192,11 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
     async (wanted?: string) => {
       setError(null);
       setStatus('starting');
+      // Switching: the old camera is released first (many phones cannot open the back camera while the front one is open).
+      unwatch.current?.();
+      unwatch.current = null;
+      stopStream(stream.current);
+      stream.current = null;
       let media: MediaStream;
       try {
         media = await openCamera(wanted);
@@ -198,11 +205,9 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
         setError(cameraErrorMessage(reason));
         return;
       }
-      stopStream(stream.current);
-      unwatch.current?.();
       stream.current = media;
       const track = media.getVideoTracks()[0];
-      setDeviceId(track?.getSettings().deviceId ?? wanted);
+      setDeviceId(wanted ?? track?.getSettings().deviceId);
       setCameras(await listCameras()); // labels and the full list are known once permission is granted
       const v = video.current!;
       v.srcObject = media;
@@ -226,7 +231,7 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
   }, [status]);
 
   // Closing the view (or leaving the page) stops everything.
-  useEffect(() => () => void stopCamera(), [stopCamera]);
+  useEffect(() => () => void stopCamera(true), [stopCamera]);
 
   const takeSnapshot = useCallback(() => {
     const c = canvas.current;
@@ -276,7 +281,7 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
     }
   }
 
-  async function finishRecording() {
+  async function finishRecording(download_ = false) {
     const active = recording.current;
     if (!active) return;
     recording.current = null;
@@ -286,10 +291,12 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
     try {
       const value = await cameraWorker.call('cameraRecordStop', {});
       const fileName = cameraFileName(new Date(), useCameraStore.getState(), active.format);
+      const url = URL.createObjectURL(value.blob);
+      if (download_) return download(url, fileName);
       setClip((old) => {
         if (old) URL.revokeObjectURL(old.url);
         const sound = value.hasAudio ? 'with sound' : 'no sound';
-        return { url: URL.createObjectURL(value.blob), fileName, detail: `${value.frames} frames, ${value.seconds.toFixed(1)} s, ${sound}, ${Math.max(1, Math.round(value.blob.size / 1024))} KB` };
+        return { url, fileName, detail: `${value.frames} frames, ${value.seconds.toFixed(1)} s, ${sound}, ${Math.max(1, Math.round(value.blob.size / 1024))} KB` };
       });
     } catch (reason) {
       if (!isCancelled(reason)) setError(`The recording could not be finished: ${toUserMessage(reason)}`);
