@@ -1,18 +1,28 @@
 /** "Gallery" in the header: how many results are kept on this device, and the dialog that shows them. */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { loadGallery, useGallery } from './state';
 import styles from './Gallery.module.css';
 
-// The grid loads only when it opens; the button needs just the count.
+// The grid, and the store itself, load after the first paint: nothing of IndexedDB in the entry chunk.
 const GalleryDialog = lazy(() => import('./GalleryDialog'));
 
 export function GalleryPanel() {
   const [open, setOpen] = useState(false);
+  const [count, setCount] = useState(0);
   const opener = useRef<HTMLButtonElement>(null);
-  const count = useGallery((s) => s.items.length);
   useEffect(() => {
+    let unsubscribe = () => {};
+    let live = true;
     // At startup: open the database, sweep what an interrupted keep left, count the items.
-    loadGallery().catch(() => undefined);
+    void import('./state').then(({ loadGallery, useGallery }) => {
+      if (!live) return;
+      setCount(useGallery.getState().items.length);
+      unsubscribe = useGallery.subscribe((s) => setCount(s.items.length));
+      loadGallery().catch(() => undefined);
+    });
+    return () => {
+      live = false;
+      unsubscribe();
+    };
   }, []);
   return (
     <>
