@@ -1,6 +1,5 @@
 import { Suspense } from 'react';
-import { CameraButton } from '../features/camera';
-import { findTask, tasks } from '../features/registry';
+import { CameraButton, findTask, tasks } from '../features/registry';
 import { chooseTask } from '../state/actions';
 import { canBatch, useBatchStore } from '../state/batch';
 import { useAppStore, type InputFile } from '../state/store';

@@ -19,6 +19,12 @@ type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: 
 /** Every task's worker methods, as one map: the protocol between the page and the task worker. */
 export type TaskMethods = Intersection<MethodsOf<(typeof tasks)[number]>>;
 
+/**
+ * Tools that are not tasks (no input file, no Run): each is a header button that opens its own view.
+ * Listed here so the shell reaches them through the registry, as it reaches tasks.
+ */
+export { CameraButton } from './camera';
+
 export const defaultTask: TaskDefinition = tasks[0];
 
 /** The task with `id`, or the first task for an unknown id. */
