@@ -67,6 +67,37 @@ test('a trimmed stretch of ski.mov becomes a GIF with source timing and a size e
   console.log(`ski.mov 2-4 s GIF: ${await result.locator('figcaption').textContent()}; estimate: ${await page.getByTestId('gif-estimate').textContent()}`);
 });
 
+test('Best quality for a video is opt-in, shows a measured time estimate first, and writes every frame', async ({ page }, info) => {
+  test.setTimeout(180_000); // the quality net on 5 frames at 456x256 on two shared cores
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm&tiers=all'); // offered whatever the critic says (models.ts allTiersRequested)
+  await studio.chooseFile(ski);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseHeight(256);
+  await studio.chooseFormat('mp4');
+  await studio.trim(0, 0.2); // 5 frames
+  const best = page.getByTestId('video-best');
+  const estimate = page.getByTestId('video-estimate');
+  await expect(best).not.toBeChecked(); // opt-in
+  await expect(estimate).toHaveAttribute('data-status', 'idle');
+  await best.check();
+  await expect(estimate).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(estimate).toContainText(/About \d+ (s|min \d+ s) for 5 frames \([\d.]+ s a frame\), timed on the first frame at 456×256 on WASM/);
+  const text = (await estimate.textContent()) ?? '';
+  const perFrame = Number(/\(([\d.]+) s a frame\)/.exec(text)?.[1]);
+  expect(perFrame).toBeGreaterThan(0.1); // the quality net, not the realtime one (~0.1 s here)
+  const started = Date.now();
+  await studio.run();
+  const result = await studio.waitForResult(150_000);
+  const seconds = (Date.now() - started) / 1000;
+  await expect(result).toContainText('best quality');
+  const { name, file } = await studio.saveDownload(info.outputPath());
+  expect(name).toBe(`ski-${defaultStyle}-hq.mp4`);
+  expect(probeMedia(file)).toMatchObject({ videoCodec: 'h264', width: 456, height: 256, frames: 5 });
+  expectStylised(file, 2, 456, 256);
+  console.log(`Best quality video: estimate "${text}", job ${seconds.toFixed(1)} s (Run to download)`);
+});
+
 test('frames.webm goes through WebCodecs to WebM', async ({ page }, info) => {
   const studio = new VideoStudio(page);
   await studio.open('backend=wasm');

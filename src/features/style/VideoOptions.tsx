@@ -1,10 +1,58 @@
+import { useEffect } from 'react';
 import { formatBytes } from '../../lib/progress';
 import { fitHeight } from '../../lib/pixels';
 import { clampTrim, estimateGifBytes, gifFrameCount, WHOLE_VIDEO } from '../../lib/timeline';
 import { useAppStore } from '../../state/store';
 import { styleMeta } from './meta';
+import { bestTierOffer } from './models';
 import styles from './Options.module.css';
 import { updateVideo as update, useStyleStore } from './state';
+import { bestVideoPlan, requestEstimate, useVideoEstimate } from './videoEstimate';
+
+/**
+ * Opt-in "Best quality" for a video: the quality-tier model on every frame, several times slower
+ * than Fast, so the job's time is measured on the first frame and shown before Run.
+ */
+function BestQualityOption() {
+  const input = useAppStore((s) => s.input);
+  const styleId = useStyleStore((s) => s.styleId);
+  const video = useStyleStore((s) => s.video);
+  const estimate = useVideoEstimate();
+  const offer = bestTierOffer(styleId);
+  const available = bestVideoPlan(styleId) !== null;
+  const chosen = video.best && available;
+  const { start, end } = video.trim;
+  useEffect(() => {
+    if (chosen && input?.video) requestEstimate(input, styleId, video.height, { start, end });
+  }, [chosen, input, styleId, video.height, start, end]);
+  return (
+    <fieldset className={styles.fieldset}>
+      <legend>Quality</legend>
+      <div className={styles.row}>
+        <label className={styles.radio}>
+          <input
+            type="checkbox"
+            data-testid="video-best"
+            checked={chosen}
+            disabled={!available}
+            aria-describedby="video-best-help"
+            onChange={(e) => update({ best: e.target.checked })}
+          />
+          Best quality (much slower)
+        </label>
+      </div>
+      <p className={styles.note} id="video-best-help" data-testid="video-estimate" data-status={chosen ? estimate.status : 'idle'} aria-live="polite">
+        {!available
+          ? offer.reason
+          : !chosen
+            ? 'Runs the larger network on every frame: finer strokes, several times slower than Fast. The time it takes is measured on the first frame before you start.'
+            : estimate.status === 'done' || estimate.status === 'failed'
+              ? estimate.text
+              : 'Timing the first frame…'}
+      </p>
+    </fieldset>
+  );
+}
 
 const HEIGHT_LABEL = (height: number) => (height === 0 ? 'Original' : `${height}p`);
 const FPS_LABEL = (fps: number) => (fps === 0 ? 'Source' : `${fps} fps`);
@@ -34,6 +82,7 @@ export function VideoOptions() {
 
   return (
     <>
+      <BestQualityOption />
       <fieldset className={styles.fieldset}>
         <legend>Processing size (height)</legend>
         <div className={styles.row}>

@@ -21,7 +21,7 @@ export interface BestTierOffer {
   reason: string;
 }
 
-export const BEST_OFFERED = 'Best quality runs a larger network (1.7 M parameters, about 9× the work): finer brush texture, slower. Videos always use Fast.';
+export const BEST_OFFERED = 'Best quality runs a larger network (1.7 M parameters, about 9× the work): finer brush texture, slower. For a video, opt in under Quality: the time it will take is measured first.';
 export const BEST_NOT_BETTER = 'Best quality is not better than Fast for this style yet, so it is not offered.';
 export const BEST_NOT_SCORED = 'Best quality has not been compared with Fast for this style yet, so it is not offered.';
 export const BEST_UNKNOWN_STYLE = 'Best quality covers the built-in styles; this style runs on its own model.';

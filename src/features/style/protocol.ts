@@ -4,6 +4,7 @@ import type { Rgba } from '../../lib/pixels';
 import type { Trim } from '../../lib/timeline';
 import type { GifOptions } from '../../media/encode/gif';
 import type { DecoderPath } from '../../media/frames';
+import type { PipelineStats } from '../../media/pipeline';
 import type { Backend } from '../../models/registry';
 import type { ExtraInput } from '../../runtime/ort';
 import type { ModelRequest } from '../../workers/protocol';
@@ -64,6 +65,10 @@ export interface StyleVideoRequest extends ModelRequest {
   gif: GifOptions;
   /** "ffmpeg" skips the browser's VideoEncoder (URL ?encoder=ffmpeg), to use or test the fallback. */
   encoder: 'auto' | 'ffmpeg';
+  /** The model's inputs besides the frame (the quality model's style weights, "Best quality"). */
+  extraInputs?: ExtraInput[];
+  /** "serial" runs decode, model and encode strictly in turn (URL ?pipeline=serial), for comparison. */
+  pipeline?: 'overlapped' | 'serial';
 }
 
 export interface StyleVideoResult {
@@ -86,6 +91,34 @@ export interface StyleVideoResult {
   variant: string;
   /** Set when the job finished but the user should know something went wrong (a truncated file). */
   warning?: string;
+  /** Time per stage (CPU route only). */
+  timing?: PipelineStats;
+}
+
+/** Best quality for a video: the time the whole job will take, measured on its first frames first. */
+export interface EstimateVideoRequest extends ModelRequest {
+  video: File;
+  height: number;
+  trim: Trim;
+  extraInputs?: ExtraInput[];
+  /** Frames to time after one warm-up run (default 1). */
+  sample?: number;
+}
+
+export interface EstimateVideoResult {
+  /** Frames the job will run through the model. */
+  frames: number;
+  width: number;
+  height: number;
+  /** Median model time per frame over the timed frames (after the warm-up run). */
+  modelMillis: number;
+  /** Decode, conversions and encode per frame, measured on the same frames. */
+  overheadMillis: number;
+  /** Session start and its first run: paid once, before this estimate (the job reuses the session). */
+  startMillis: number;
+  /** Paid once per job: opening the video, indexing its frames, decoding the first frame. */
+  setupMillis: number;
+  backend: Backend;
 }
 
 /** Live preview: the first seconds stylised straight onto a canvas the page handed over. */
@@ -109,4 +142,5 @@ export interface StyleMethods {
   styleMorph(request: StyleMorphRequest): StyleMorphResult;
   styleVideo(request: StyleVideoRequest): StyleVideoResult;
   previewVideo(request: PreviewVideoRequest): PreviewVideoResult;
+  estimateVideo(request: EstimateVideoRequest): EstimateVideoResult;
 }

@@ -21,6 +21,7 @@ import { blendInputs, isBlend, morphMixes, morphSuffix, NO_BLEND, type BlendChoi
 import { meta, styleMeta } from './meta';
 import { blendModel, customStyleModel, findModel, offeredQualityModel, styleModels, titleOf } from './models';
 import { planImage, type StyleTier } from './plan';
+import { bestVideoPlan, estimateSettled } from './videoEstimate';
 
 export interface VideoSettings {
   format: VideoFormat;
@@ -28,6 +29,8 @@ export interface VideoSettings {
   height: number;
   trim: Trim;
   gif: GifOptions;
+  /** Opt-in: the quality-tier model on every frame, its time measured first (videoEstimate.ts). */
+  best: boolean;
 }
 
 export interface LivePreview {
@@ -132,6 +135,7 @@ export const useStyleStore = create<StyleState>(() => ({
     height: styleMeta.video.height,
     trim: WHOLE_VIDEO,
     gif: { fps: styleMeta.video.gifFps[0], width: styleMeta.video.gifWidths[0] },
+    best: false,
   },
   live: idleLive,
   morph: { format: 'gif', pingPong: true },
@@ -186,27 +190,32 @@ export async function runStyle(input: InputFile): Promise<void> {
 async function runVideo(input: InputFile, model: ModelEntry, modelBytes: Uint8Array | undefined): Promise<void> {
   await runAsJob('Opening video', async (signal) => {
     const { video, strength, styleId } = get();
+    const best = video.best ? bestVideoPlan(styleId) : null;
+    if (best) await estimateSettled(); // the estimate's run and the job's share the worker's session
+    const query = new URLSearchParams(location.search);
     const value = await videoWorker.call(
       'styleVideo',
       {
-        ...modelRequest(model, modelBytes),
+        ...(best ? modelRequest(best.model) : modelRequest(model, modelBytes)),
+        extraInputs: best?.extraInputs,
+        pipeline: query.get('pipeline') === 'serial' ? 'serial' : 'overlapped',
         video: input.file,
         height: video.height,
         trim: video.trim,
         strength,
         format: video.format,
         gif: video.gif,
-        encoder: new URLSearchParams(location.search).get('encoder') === 'ffmpeg' ? 'ffmpeg' : 'auto',
+        encoder: query.get('encoder') === 'ffmpeg' ? 'ffmpeg' : 'auto',
       },
       { signal, onProgress: progressReporter(meta.progressLabel) },
     );
-    const { blob, warning, ...facts } = value;
+    const { blob, warning, timing: _timing, ...facts } = value;
     if (warning) showError(warning);
     setResult({
       task: meta.id,
       url: URL.createObjectURL(blob),
-      fileName: outputFileName(input.name, styleId === 'custom' ? 'custom-style' : styleId, video.format),
-      payload: { kind: 'video', ...facts, format: video.format, bytes: blob.size, styleTitle: model.title },
+      fileName: outputFileName(input.name, best ? best.fileSuffix : styleId === 'custom' ? 'custom-style' : styleId, video.format),
+      payload: { kind: 'video', ...facts, format: video.format, bytes: blob.size, styleTitle: best ? `${model.title}, best quality` : model.title },
     } satisfies StyleResult);
     const audio = video.format === 'gif' ? '' : facts.hasAudio ? ', with the original audio' : ', no audio';
     return `Done: ${facts.frames} frames at ${facts.framesPerSecond.toFixed(1)} fps on ${facts.backend.toUpperCase()}${audio}`;

@@ -1,15 +1,16 @@
 /**
  * Worker-side depth video: decode -> depth model -> temporally stable normalisation -> colour map ->
- * encode, one frame at a time through the same shared media layer as style videos (mediabunny +
- * WebCodecs, ffmpeg.wasm fallback), so memory stays bounded whatever the length and the audio is
- * copied. Flicker is measured on the way: the running range the video uses against per-frame
+ * encode through the same shared media layer as style videos (mediabunny + WebCodecs, ffmpeg.wasm
+ * fallback) and the same overlapped runner (media/pipeline.ts: decoding ahead of and encoding behind
+ * the model, bounded queues), so memory stays bounded whatever the length and the audio is copied. Flicker is measured on the way: the running range the video uses against per-frame
  * min-max, relative to the input's own frame-to-frame change.
  */
 import { fitHeight } from '../../../lib/pixels';
 import { UserError } from '../../../lib/errors';
 import { GifTimeline, WHOLE_VIDEO } from '../../../lib/timeline';
 import { openVideo } from '../../../media/open';
-import { openWriter, readable } from '../../../media/pipeline';
+import type { RgbaFrame } from '../../../media/frames';
+import { openWriter, readable, runOverlapped } from '../../../media/pipeline';
 import type { WorkerContext } from '../../../workers/protocol';
 import { applyColormap } from '../colormap';
 import { finiteRange, normalise } from '../postprocess';
@@ -40,27 +41,41 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
     let done = 0;
     let outputEnd = 0;
     context.onProgress({ stage: 'frames', done, total: span.count });
-    for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
-      const timestamp = frame.timestamp - span.first;
-      if (gifSlots && !gifSlots.accept(timestamp)) {
+    const progress = () => context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
+    const frames = readable(source.frames(size.width, size.height, trim), request.video.name);
+    await runOverlapped({
+      source: (async function* () {
+        for await (const frame of frames) {
+          if (gifSlots && !gifSlots.accept(frame.timestamp - span.first)) {
+            done++;
+            progress();
+            continue;
+          }
+          yield frame;
+        }
+      })(),
+      pre: (frame: RgbaFrame) => frame,
+      model: async (frame: RgbaFrame) => ({ frame, ...(await estimateDepth(session, names, request.kind, frame.image)) }),
+      // The running range and the meters see frames in order: one loop runs this stage.
+      post: ({ frame, map }) => {
+        const running = range.update(map.data);
+        const own = finiteRange(map.data);
+        const stable = normalise(map.data, running);
+        meters.stable.add(stable);
+        meters.perFrame.add(normalise(map.data, own));
+        ranges.stable.add(running);
+        ranges.perFrame.add(own);
+        meters.input.add(greyLevels(frame.image));
+        return { frame, image: applyColormap(stable, map.width, map.height, request.colormap) };
+      },
+      sink: async ({ frame, image }) => {
+        const timestamp = frame.timestamp - span.first;
+        await writer.add(image, timestamp, frame.duration);
+        outputEnd = timestamp + frame.duration;
         done++;
-        context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
-        continue;
-      }
-      const { map } = await estimateDepth(session, names, request.kind, frame.image);
-      const running = range.update(map.data);
-      const own = finiteRange(map.data);
-      const stable = normalise(map.data, running);
-      meters.stable.add(stable);
-      meters.perFrame.add(normalise(map.data, own));
-      ranges.stable.add(running);
-      ranges.perFrame.add(own);
-      meters.input.add(greyLevels(frame.image));
-      await writer.add(applyColormap(stable, map.width, map.height, request.colormap), timestamp, frame.duration);
-      outputEnd = timestamp + frame.duration;
-      done++;
-      context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
-    }
+        progress();
+      },
+    });
     if (done === 0) throw new UserError('The video holds no frames that could be read.');
     const warning =
       span.exact && done < span.count

@@ -5,8 +5,8 @@ import { meta } from '../meta';
 import type { StyleMethods } from '../protocol';
 import { styleImage } from './image';
 import { styleMorph } from './morph';
-import { previewVideo, styleVideo } from './video';
+import { estimateVideo, previewVideo, styleVideo } from './video';
 
-const methods: WorkerImpl<StyleMethods> = { styleImage, styleMorph, styleVideo, previewVideo };
+const methods: WorkerImpl<StyleMethods> = { styleImage, styleMorph, styleVideo, previewVideo, estimateVideo };
 
 export const worker: TaskWorker = { task: meta.id, methods };

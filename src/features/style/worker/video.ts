@@ -1,24 +1,26 @@
 /**
- * Worker-side pipeline for a video: decode -> style model -> encode, one frame at a time. Each
- * stage awaits the next (the encoder's backpressure, then the model, then the decoder), so at
- * most a few frames exist at once, whatever the video's length.
+ * Worker-side pipeline for a video: decode -> style model -> encode. On the CPU route the three
+ * overlap (media/pipeline.ts runOverlapped): frame n+1 is decoded and converted and frame n-1 blended
+ * and encoded while the model runs on frame n, with bounded queues between them, so at most a few
+ * frames exist at once whatever the video's length. The WebGPU route is one pass on the GPU per frame.
  */
 import { UserError } from '../../../lib/errors';
-import { blendRgba, fitHeight } from '../../../lib/pixels';
-import { clampTrim, type Trim } from '../../../lib/timeline';
+import { blendRgba, fitHeight, planarToRgba, rgbToPlanar, type Planar, type Rgba } from '../../../lib/pixels';
+import { clampTrim } from '../../../lib/timeline';
 import type { RgbaFrame, VideoSource } from '../../../media/frames';
 import { openVideo } from '../../../media/open';
-import { openWriter, readable } from '../../../media/pipeline';
+import { openWriter, readable, runOverlapped, type PipelineStats } from '../../../media/pipeline';
 import type { ModelEntry } from '../../../models/registry';
+import type { ExtraInput } from '../../../runtime/ort';
 import type { ModelSession } from '../../../runtime/sessions';
 import type { WorkerContext } from '../../../workers/protocol';
 import { getSession } from '../../../runtime/sessions';
 import { styleMeta } from '../meta';
-import type { PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleVideoResult } from '../protocol';
+import type { EstimateVideoRequest, EstimateVideoResult, PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleVideoResult } from '../protocol';
 import { GpuStyler } from './gpu-styler';
-import { stylise } from './stylise';
+import { stylise, tileCount } from './stylise';
 
-async function open(request: StyleVideoRequest | PreviewVideoRequest): Promise<VideoSource> {
+async function open(request: StyleVideoRequest | PreviewVideoRequest | EstimateVideoRequest): Promise<VideoSource> {
   return openVideo(request.video, request.video.name, request.appRoot);
 }
 
@@ -35,30 +37,41 @@ async function gpuStyler(source: VideoSource, handle: ModelSession, model: Model
   return GpuStyler.create(handle, model, size.width, size.height);
 }
 
-/** Stylised, strength-blended frames at `size`, on the GPU route when there is one. */
-async function* stylisedFrames(
-  source: VideoSource,
-  gpu: GpuStyler | null,
-  handle: ModelSession,
-  request: StyleVideoRequest,
-  size: { width: number; height: number },
-  trim: Trim,
-): AsyncGenerator<RgbaFrame> {
-  if (gpu && source.videoFrames) {
-    try {
-      for await (const decoded of readable(source.videoFrames(trim), request.video.name)) {
-        const image = await gpu.stylise(decoded.frame, decoded.quarterTurns, request.strength);
-        yield { image, timestamp: decoded.timestamp, duration: decoded.duration };
+/** A frame on its way through the CPU route: the decoded pixels, and the model's input or output. */
+interface InFlight {
+  frame: RgbaFrame;
+  planar?: Planar;
+  stylised?: Rgba;
+}
+
+/**
+ * The CPU route's per-frame stages. A frame that fits one tile (every processing height up to
+ * 1024 px wide) has its conversions outside the model stage, so they overlap the model; a larger
+ * one runs the tiled stylise() whole in the model stage.
+ */
+function cpuStages(handle: ModelSession, model: ModelEntry, size: { width: number; height: number }, strength: number, extraInputs: readonly ExtraInput[]) {
+  const inputName = model.io.inputs[0].name;
+  const outputName = model.io.outputs[0].name;
+  const multiple = model.io.multipleOf ?? 1;
+  const whole = tileCount(size.width, size.height, handle.backend) === 1 && size.width % multiple === 0 && size.height % multiple === 0;
+  const extras = Object.fromEntries(extraInputs.map((t) => [t.name, { type: 'float32' as const, dims: t.dims, data: t.data }]));
+  return {
+    pre: (item: InFlight): InFlight => (whole ? { ...item, planar: rgbToPlanar(item.frame.image) } : item),
+    model: async (item: InFlight): Promise<InFlight> => {
+      if (!item.planar) return { frame: item.frame, stylised: await stylise(handle, model, item.frame.image, undefined, extraInputs) };
+      const { data, width, height } = item.planar;
+      const outputs = await handle.run({ [inputName]: { type: 'float32', dims: [1, 3, height, width], data }, ...extras }, { outputs: [outputName] });
+      const output = outputs[outputName].data;
+      if (!(output instanceof Float32Array) || output.length !== data.length) {
+        throw new Error(`model returned ${output.length} ${outputs[outputName].type} values for a ${width}x${height} RGB input`);
       }
-    } finally {
-      gpu.dispose();
-    }
-    return;
-  }
-  for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
-    const stylised = await stylise(handle, request.model, frame.image);
-    yield { ...frame, image: blendRgba(frame.image, stylised, request.strength) };
-  }
+      return { frame: item.frame, planar: { data: output, channels: 3, width, height } };
+    },
+    post: (item: InFlight): RgbaFrame => {
+      const stylised = item.stylised ?? planarToRgba(item.planar as Planar, item.frame.image);
+      return { ...item.frame, image: blendRgba(item.frame.image, stylised, strength) };
+    },
+  };
 }
 
 export async function styleVideo(request: StyleVideoRequest, context: WorkerContext): Promise<StyleVideoResult> {
@@ -76,13 +89,39 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
     const started = performance.now();
     let done = 0;
     let outputEnd = 0;
-    context.onProgress({ stage: 'frames', done, total: span.count });
-    for await (const frame of stylisedFrames(source, gpu, handle, request, size, trim)) {
+    const write = async (frame: RgbaFrame) => {
       const timestamp = frame.timestamp - span.first;
       await writer.add(frame.image, timestamp, frame.duration);
       outputEnd = timestamp + frame.duration;
       done++;
       context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
+    };
+    context.onProgress({ stage: 'frames', done, total: span.count });
+    let timing: PipelineStats | undefined;
+    if (gpu && source.videoFrames) {
+      // One pass on the GPU: the decoder's VideoFrame is closed by the source once the next is pulled.
+      try {
+        for await (const decoded of readable(source.videoFrames(trim), request.video.name)) {
+          const image = await gpu.stylise(decoded.frame, decoded.quarterTurns, request.strength);
+          await write({ image, timestamp: decoded.timestamp, duration: decoded.duration });
+        }
+      } finally {
+        gpu.dispose();
+      }
+    } else {
+      const stages = cpuStages(handle, request.model, size, request.strength, request.extraInputs ?? []);
+      const frames = readable(source.frames(size.width, size.height, trim), request.video.name);
+      timing = await runOverlapped<InFlight, InFlight, InFlight, RgbaFrame>({
+        source: (async function* () {
+          for await (const frame of frames) yield { frame };
+        })(),
+        ...stages,
+        sink: write,
+        depth: 2,
+        serial: request.pipeline === 'serial',
+      });
+      // Read by bench/ (the worker's console reaches Playwright): where the time went, per stage.
+      console.debug(`clipmorph:video-timing ${JSON.stringify({ ...timing, width: size.width, height: size.height })}`);
     }
     if (done === 0) throw new UserError('The chosen range holds no frames. Widen the trim, or clear it to use the whole video.');
     // The index promised more frames than the data held: a file cut short after its index.
@@ -103,6 +142,71 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
       framesPerSecond: done / elapsed,
       backend: handle.backend,
       variant,
+      timing,
+    };
+  } finally {
+    source.dispose();
+  }
+}
+
+/**
+ * Times the job before it runs ("Best quality" for a video): one warm-up frame, then `sample` frames
+ * through the same stages, model time and the rest measured apart. The caller multiplies by the
+ * frame count (estimate.ts).
+ */
+export async function estimateVideo(request: EstimateVideoRequest, context: WorkerContext): Promise<EstimateVideoResult> {
+  const opened = performance.now();
+  const source = await open(request);
+  try {
+    const size = frameSize(source, request.height, request.model);
+    const trim = clampTrim(request.trim.start, request.trim.end, source.info.duration);
+    const span = await source.countFrames(trim);
+    let setupMillis = performance.now() - opened;
+    const { handle: pending } = getSession({ ...request, onProgress: context.onProgress });
+    const handle = await pending;
+    const stages = cpuStages(handle, request.model, size, 1, request.extraInputs ?? []);
+    const sample = Math.max(1, request.sample ?? 1);
+    const models: number[] = [];
+    const overheads: number[] = [];
+    let startMillis = 0;
+    let runs = 0;
+    let last: RgbaFrame | null = null;
+    const frames = readable(source.frames(size.width, size.height, trim), request.video.name);
+    // The same frame again when the clip is shorter than the sample: speed does not depend on content.
+    while (runs < sample + 1) {
+      const t0 = performance.now();
+      const next = await frames.next();
+      if (next.done && !last) break;
+      const frame: RgbaFrame = next.done ? (last as RgbaFrame) : next.value;
+      last = frame;
+      const prepared = stages.pre({ frame });
+      const t1 = performance.now();
+      const output = await stages.model(prepared);
+      const t2 = performance.now();
+      stages.post(output);
+      const t3 = performance.now();
+      if (runs === 0) {
+        startMillis = t3 - opened;
+        setupMillis += t1 - t0; // the decoder's first frame
+      } else {
+        models.push(t2 - t1);
+        overheads.push(t1 - t0 + (t3 - t2));
+      }
+      runs++;
+      context.onProgress({ stage: 'frames', done: runs, total: sample + 1 });
+    }
+    await frames.return(undefined);
+    if (runs === 0) throw new UserError('The chosen range holds no frames. Widen the trim, or clear it to use the whole video.');
+    const median = (values: number[]) => (values.length ? [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] : startMillis);
+    return {
+      frames: span.count,
+      width: size.width,
+      height: size.height,
+      modelMillis: median(models),
+      overheadMillis: median(overheads),
+      startMillis,
+      setupMillis,
+      backend: handle.backend,
     };
   } finally {
     source.dispose();
