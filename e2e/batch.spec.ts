@@ -78,6 +78,17 @@ test('a batch of 5 photos, one damaged: 4 results, one clear error, and a ZIP of
   for (let i = 0; i < input.data.length; i += 4) for (let c = 0; c < 3; c++) diff += Math.abs(input.data[i + c] - result.data[i + c]);
   expect(diff / (side * side * 3)).toBeGreaterThan(10);
   expect(decodePng(entries.get('starry_in-the-scream-2.png')!).width).toBe(64);
+
+  // Run it again and cancel at once: the photo under way and all after it stop, none is left waiting.
+  await page.getByTestId('batch-run').click();
+  await page.getByTestId('batch-cancel').click();
+  await expect(page.getByTestId('batch-status')).toContainText('the rest cancelled');
+  // Small photos go fast, so how many finished first varies; what holds: from the first cancelled one on, all are cancelled.
+  const statuses = await batch.getByTestId('batch-item').evaluateAll((items) => items.map((i) => i.getAttribute('data-status')));
+  const first = statuses.indexOf('cancelled');
+  expect(first).toBeGreaterThanOrEqual(0);
+  expect(statuses.slice(first)).toEqual(statuses.slice(first).map(() => 'cancelled'));
+  await expect(page.getByTestId('batch-run')).toBeEnabled();
 });
 
 test('dropping several photos makes a batch; one photo still opens as the input', async ({ page }) => {

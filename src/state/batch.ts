@@ -69,6 +69,9 @@ export async function openMany(list: FileList | File[], task: TaskDefinition): P
 }
 
 export function loadBatch(photos: File[], skipped = 0): void {
+  // The batch replaces the single photo on show (and stops a job running on it).
+  cancelJob();
+  clearInput();
   files = photos;
   results = [];
   set({ ...empty, skipped, items: photos.map((f) => ({ name: f.name, status: 'waiting' })) });
@@ -78,12 +81,17 @@ function update(index: number, patch: Partial<BatchItem>): void {
   set((s) => ({ items: s.items.map((item, i) => (i === index ? { ...item, ...patch } : item)) }));
 }
 
-/** Puts `file` in as the shared input, as opening it would (its old result goes). */
-function showInput(file: File): void {
+function clearInput(): void {
   const previous = shared.getState().input;
   if (previous) URL.revokeObjectURL(previous.previewUrl);
   clearResult();
-  shared.setState({ input: { file, name: file.name, previewUrl: URL.createObjectURL(file), video: null }, error: null, job: idleJob });
+  shared.setState({ input: null, error: null, job: idleJob });
+}
+
+/** Puts `file` in as the shared input, as opening it would (its old result goes). */
+function showInput(file: File): void {
+  clearInput();
+  shared.setState({ input: { file, name: file.name, previewUrl: URL.createObjectURL(file), video: null } });
 }
 
 /** One photo through the task; resolves with its encoded result or rejects with the reason it failed. */
@@ -91,7 +99,11 @@ async function runOne(task: TaskDefinition, file: File, signal: AbortSignal): Pr
   showInput(file);
   await task.run(shared.getState().input!);
   const { job, result, error } = shared.getState();
-  if (signal.aborted || job.status === 'cancelled') throw new CancelledError();
+  if (signal.aborted || job.status === 'cancelled') {
+    // Cancel in the job bar (or a new file, or another task) stops the whole batch, not one photo.
+    controller?.abort(new CancelledError());
+    throw new CancelledError();
+  }
   if (job.status !== 'done' || !result || result.task !== task.meta.id || !result.url) {
     throw new UserError(error ?? `${task.meta.label} made no result for "${file.name}".`);
   }
@@ -124,13 +136,8 @@ export async function runBatch(task: TaskDefinition): Promise<void> {
     controller = null;
     set({ running: false });
     // A photo that could not be read is not left on show as the input.
-    const last = files.length > 0 ? get().items[get().items.length - 1] : null;
-    if (last && last.status !== 'done' && shared.getState().input?.file === files[files.length - 1]) {
-      const input = shared.getState().input;
-      if (input) URL.revokeObjectURL(input.previewUrl);
-      clearResult();
-      shared.setState({ input: null, job: idleJob });
-    }
+    const shown = files.indexOf(shared.getState().input?.file as File);
+    if (shown >= 0 && get().items[shown]?.status === 'failed') clearInput();
   }
 }
 
