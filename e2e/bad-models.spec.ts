@@ -112,7 +112,8 @@ let wrong: ReturnType<typeof wrongContractEntry>;
 
 test.beforeAll(async ({}, info) => {
   wrong = wrongContractEntry(info.outputPath('models'));
-  served = new Map([...Object.entries(standIn.urls), [wrong.url, wrong.bytes]].map(([u, b]) => [new URL(u).pathname, Buffer.from(b)]));
+  const files: Array<[string, Uint8Array]> = [...Object.entries(standIn.urls), [wrong.url, wrong.bytes]];
+  served = new Map(files.map(([u, b]) => [new URL(u).pathname, Buffer.from(b)]));
   hub = await startHub();
   const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
   manifest.models.push(standIn.entry, wrong.entry);
