@@ -66,6 +66,8 @@ export async function loadGallery(): Promise<void> {
 /** Keeps a result on this device, with a thumbnail; resolves once it is listed. */
 export async function keepInGallery(item: Omit<NewGalleryItem, 'thumbnail'>): Promise<GalleryRecord> {
   const thumbnail = await makeThumbnail(item.blob);
+  // Kept means kept: ask the browser not to evict this site's storage under pressure (best effort).
+  void navigator.storage?.persist?.().catch(() => false);
   const g = await gallery();
   const record = await g.keep({ ...item, thumbnail });
   await refresh(g);
