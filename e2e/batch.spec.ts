@@ -6,7 +6,9 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { downscaleArea } from '../src/lib/pixels';
 import { decodePng, encodePng, mediaPath, readPng, sharedDir, Studio } from './studio';
 
@@ -91,7 +93,7 @@ test('a batch of 5 photos, one damaged: 4 results, one clear error, and a ZIP of
   await expect(page.getByTestId('batch-run')).toBeEnabled();
 });
 
-test('dropping several photos makes a batch; one photo still opens as the input', async ({ page }) => {
+test('dropping several photos or picking a folder makes a batch; one photo still opens as the input', async ({ page }) => {
   const studio = new Studio(page);
   await studio.open('backend=wasm');
   const png = photo('sketch_in.png', 32);
@@ -104,6 +106,18 @@ test('dropping several photos makes a batch; one photo still opens as the input'
   await expect(page.getByTestId('batch-item')).toHaveText([/a\.png/, /b\.png/, /c\.png/]);
   await page.getByTestId('batch-clear').click();
   await expect(page.getByTestId('batch')).toHaveCount(0);
+
+  // A picked folder (webkitdirectory), nested, with a file that is not a photo.
+  const folder = mkdtempSync(path.join(tmpdir(), 'clipmorph-folder-'));
+  mkdirSync(path.join(folder, 'day 2'));
+  writeFileSync(path.join(folder, 'one.png'), png);
+  writeFileSync(path.join(folder, 'day 2', 'two.png'), png);
+  writeFileSync(path.join(folder, 'notes.txt'), 'not a photo');
+  await page.getByTestId('folder-input').setInputFiles(folder);
+  await expect(page.getByTestId('batch-item')).toHaveCount(2);
+  await expect(page.getByTestId('batch-status')).toContainText('1 other file left out');
+  rmSync(folder, { recursive: true });
+  await page.getByTestId('batch-clear').click();
   await studio.dropFile('single.png', 'image/png', png);
   await expect(page.getByText('Current:')).toContainText('single.png');
   await expect(page.getByTestId('batch')).toHaveCount(0);
