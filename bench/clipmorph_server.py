@@ -38,6 +38,11 @@ def onnx_weights(path):
 
     model = onnx.load(path)
     inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    base = os.path.join(os.path.dirname(path), "blend.rt.fp32.onnx")
+    if any(p.key == "clipmorph.subpixel_upsample" for p in model.metadata_props) and os.path.exists(base):
+        # scripts/optimize-style-graphs.py turned the upsample convs into 2x2 sub-pixel convs (same names); a
+        # style's conv weights are the blend net's (styles differ only in their norms), so take those.
+        inits.update({i.name: numpy_helper.to_array(i) for i in onnx.load(base).graph.initializer if ".conv." in i.name})
     pairs = [[inits[n.input[1]], inits[n.input[2]]] for n in model.graph.node
              if n.op_type in ("Conv", "InstanceNormalization") and n.input[1] in inits]
     convs = [w for w, _ in pairs if w.ndim == 4]
