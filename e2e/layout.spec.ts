@@ -20,7 +20,7 @@ async function expectNoAxeViolations(page: Page) {
 }
 
 /** Wholly inside the first screen (page not scrolled), and the topmost thing at its centre: not hidden under another element. */
-async function expectOnFirstScreen(page: Page, locator: Locator, viewport: { width: number; height: number }) {
+async function expectOnFirstScreen(locator: Locator, viewport: { width: number; height: number }) {
   const box = await locator.boundingBox();
   expect(box, 'element is rendered').not.toBeNull();
   expect(box!.y).toBeGreaterThanOrEqual(0);
@@ -44,9 +44,9 @@ test('phone 390x844: picker and run button on the first screen once a photo is l
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForLoadState('networkidle');
 
-  await expectOnFirstScreen(page, page.getByTestId('run'), phone);
+  await expectOnFirstScreen(page.getByTestId('run'), phone);
   await expect(page.getByTestId('run')).toBeEnabled();
-  await expectOnFirstScreen(page, page.locator('label', { has: page.getByTestId('file-input') }), phone);
+  await expectOnFirstScreen(page.locator('label', { has: page.getByTestId('file-input') }), phone);
   // The gallery is one horizontal strip: short, and its first styles in view without scrolling the page.
   const gallery = page.getByRole('radiogroup', { name: 'Style', exact: true });
   const strip = (await gallery.boundingBox())!;
@@ -59,8 +59,8 @@ test('phone 390x844: picker and run button on the first screen once a photo is l
   // One short scroll brings the strip into view; the run button stays where it was.
   await gallery.evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
   expect(await page.evaluate(() => window.scrollY)).toBeLessThan(phone.height / 2);
-  await expectOnFirstScreen(page, gallery.getByRole('radio').first(), phone);
-  await expectOnFirstScreen(page, page.getByTestId('run'), phone);
+  await expectOnFirstScreen(gallery.getByRole('radio').first(), phone);
+  await expectOnFirstScreen(page.getByTestId('run'), phone);
   if (docs) await page.screenshot({ path: path.join(docs, 'layout-phone-styles.png') });
 
   // Choose a style and run, with no scroll in between: the job runs from the fixed bar.
@@ -68,15 +68,15 @@ test('phone 390x844: picker and run button on the first screen once a photo is l
   await expect(gallery.getByRole('radio').nth(1)).toHaveAttribute('aria-checked', 'true');
   await studio.run();
   await studio.waitForResult();
-  await expectOnFirstScreen(page, page.getByTestId('run'), phone);
+  await expectOnFirstScreen(page.getByTestId('run'), phone);
   await expectNoAxeViolations(page);
 
   // Desktop: two columns, the whole gallery and the run button on one screen.
   const desktop = { width: 1366, height: 900 };
   await page.setViewportSize(desktop);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await expectOnFirstScreen(page, page.getByTestId('run'), desktop);
-  await expectOnFirstScreen(page, gallery.getByRole('radio').last(), desktop);
+  await expectOnFirstScreen(page.getByTestId('run'), desktop);
+  await expectOnFirstScreen(gallery.getByRole('radio').last(), desktop);
   await expectNoAxeViolations(page);
   if (docs) await page.screenshot({ path: path.join(docs, 'layout-desktop.png') });
 });
