@@ -1,16 +1,18 @@
-import { Suspense } from 'react';
+import { lazy, Suspense } from 'react';
 import { CameraButton, findTask, tasks } from '../features/registry';
 import { chooseTask } from '../state/actions';
 import { canBatch, useBatchStore } from '../state/batch';
 import { useAppStore, type InputFile } from '../state/store';
 import styles from './App.module.css';
-import { BatchView } from './components/Batch';
 import { DropZone } from './components/DropZone';
 import { ErrorAlert } from './components/ErrorAlert';
 import { GalleryPanel } from '../gallery/GalleryPanel';
 import { JobBar } from './components/JobBar';
 import { ModelsPanel } from './components/ModelsPanel';
 import { UpdatePrompt } from './components/UpdatePrompt';
+
+// Loaded when a batch is first opened, out of the entry chunk.
+const BatchView = lazy(() => import('./components/Batch').then((m) => ({ default: m.BatchView })));
 
 /** The shell, built from the task registry: a switcher button per task, then the chosen task's input, result and settings. */
 export function App() {
@@ -56,7 +58,11 @@ export function App() {
       <main className={styles.main}>
         <section className={styles.panel} aria-label="Photo or video">
           {needsFile && <DropZone task={task} />}
-          {batch && <BatchView task={task} />}
+          {batch && (
+            <Suspense fallback={null}>
+              <BatchView task={task} />
+            </Suspense>
+          )}
           {/* A task may load its views lazily (React.lazy), so they stay out of the entry chunk. */}
           <Suspense fallback={null}>
             {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
