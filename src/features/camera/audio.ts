@@ -28,9 +28,50 @@ export class AudioClock {
   }
 }
 
-/** Starts sending chunks to `onChunk`; `startedAt` (performance.now()) is the recording's zero. */
-export function tapMicrophone(track: MediaStreamTrack, startedAt: number, onChunk: (chunk: AudioChunk) => void): MicrophoneTap {
+/**
+ * Gathers small chunks (a microphone gives ~10 ms at a time: 100 messages a second) into runs of at
+ * least `seconds`, so the worker gets a few messages a second instead; `flush` sends what is left.
+ */
+export class ChunkBatcher {
+  private parts: AudioChunk[] = [];
+  private frames = 0;
+
+  constructor(
+    private readonly send: (chunk: AudioChunk) => void,
+    private readonly seconds = 0.1,
+  ) {}
+
+  add(chunk: AudioChunk): void {
+    const last = this.parts[this.parts.length - 1];
+    if (last && (last.channels !== chunk.channels || last.sampleRate !== chunk.sampleRate)) this.flush();
+    this.parts.push(chunk);
+    this.frames += chunk.data.length / chunk.channels;
+    if (this.frames >= this.seconds * chunk.sampleRate) this.flush();
+  }
+
+  flush(): void {
+    const parts = this.parts;
+    if (parts.length === 0) return;
+    const { channels, sampleRate, timestamp } = parts[0];
+    const total = this.frames;
+    const data = new Float32Array(total * channels);
+    let offset = 0;
+    for (const part of parts) {
+      const n = part.data.length / channels;
+      for (let c = 0; c < channels; c++) data.set(part.data.subarray(c * n, (c + 1) * n), c * total + offset);
+      offset += n;
+    }
+    this.parts = [];
+    this.frames = 0;
+    this.send({ data, channels, sampleRate, timestamp });
+  }
+}
+
+/** Starts sending chunks (about 100 ms each) to `onChunk`; `startedAt` (performance.now()) is the recording's zero. */
+export function tapMicrophone(track: MediaStreamTrack, startedAt: number, send: (chunk: AudioChunk) => void): MicrophoneTap {
   const clock = new AudioClock(startedAt);
+  const batcher = new ChunkBatcher(send);
+  const onChunk = (chunk: AudioChunk) => batcher.add(chunk);
   const Processor = (globalThis as { MediaStreamTrackProcessor?: ProcessorConstructor }).MediaStreamTrackProcessor;
   const settings = track.getSettings();
   if (Processor) {
@@ -52,6 +93,7 @@ export function tapMicrophone(track: MediaStreamTrack, startedAt: number, onChun
     return {
       stop: () => {
         stopped = true;
+        batcher.flush();
         void reader.cancel().catch(() => undefined);
       },
     };
@@ -71,6 +113,7 @@ export function tapMicrophone(track: MediaStreamTrack, startedAt: number, onChun
   node.connect(context.destination); // a ScriptProcessor runs only when connected; its output is silence
   return {
     stop: () => {
+      batcher.flush();
       node.disconnect();
       source.disconnect();
       void context.close();

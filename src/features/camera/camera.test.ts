@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AudioClock } from './audio';
+import { AudioClock, ChunkBatcher } from './audio';
 import { cameraFileName, liveStyles, timeStamp } from './state';
 import { cameraErrorMessage, nextCamera, videoInputs } from './stream';
 
@@ -63,5 +63,31 @@ describe('AudioClock', () => {
 
   it('never stamps before the recording started', () => {
     expect(new AudioClock(1000).stamp(4800, 48_000, 1010)).toBe(0);
+  });
+});
+
+describe('ChunkBatcher', () => {
+  it('joins 10 ms chunks into 100 ms runs, channel by channel, stamped with the first one', () => {
+    const sent: Array<{ data: Float32Array; timestamp: number }> = [];
+    const batcher = new ChunkBatcher((chunk) => sent.push(chunk), 0.1);
+    // Stereo, 480 frames each: channel 0 holds the chunk index, channel 1 its negative.
+    for (let k = 0; k < 12; k++) {
+      const data = new Float32Array(960);
+      data.fill(k, 0, 480);
+      data.fill(-k, 480);
+      batcher.add({ data, channels: 2, sampleRate: 48_000, timestamp: k * 0.01 });
+    }
+    expect(sent).toHaveLength(1);
+    const [run] = sent;
+    expect(run.timestamp).toBe(0);
+    expect(run.data.length).toBe(2 * 4800);
+    expect([run.data[0], run.data[479], run.data[480], run.data[4799]]).toEqual([0, 0, 1, 9]);
+    expect([run.data[4800], run.data[4800 + 480], run.data[9599]]).toEqual([-0, -1, -9]);
+    batcher.flush(); // the last two chunks
+    expect(sent).toHaveLength(2);
+    expect(sent[1].timestamp).toBeCloseTo(0.1, 9);
+    expect(sent[1].data.length).toBe(2 * 960);
+    batcher.flush();
+    expect(sent).toHaveLength(2); // nothing left
   });
 });
