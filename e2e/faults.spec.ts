@@ -126,7 +126,7 @@ test('cancel at several points of a photo and a video job ends the worker each t
   });
   const studio = new Studio(page);
   await studio.open('backend=wasm');
-  await studio.chooseFile({ name: 'wide.png', mimeType: 'image/png', buffer: gradientPng(1600, 1100) });
+  await studio.chooseFile({ name: 'wide.png', mimeType: 'image/png', buffer: gradientPng(1200, 800) });
   await page.getByLabel('Original').check();
 
   // Photo, 1: at once (the worker is still starting and loading the model).
@@ -202,4 +202,53 @@ test('nothing lost on a reload: the photo, the task and the style settings come 
   const { name, bytes } = await studio.download();
   expect(name).toBe(`kept-${styleId}.webp`);
   expect(bytes.subarray(8, 12).toString('latin1')).toBe('WEBP');
+});
+
+test('closing the tab while a result is being kept in the gallery leaves no half-written entry', async ({ context }) => {
+  const page = await context.newPage();
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'keep.png', mimeType: 'image/png', buffer: gradientPng(640, 480) });
+  await studio.run();
+  await studio.waitForResult();
+  await page.getByTestId('gallery-keep').click();
+  await page.close(); // at once: the blob or its record may be mid-write
+
+  const next = await context.newPage();
+  await new Studio(next).open('backend=wasm');
+  await next.getByTestId('open-gallery').click();
+  await expect(next.getByTestId('gallery')).toBeVisible();
+  /** The gallery's database as stored: every blob's size, every record's id and size. */
+  const stored = () =>
+    next.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const r = indexedDB.open('clipmorph-gallery');
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      const all = <T,>(store: string) =>
+        new Promise<{ keys: IDBValidKey[]; values: T[] }>((resolve) => {
+          const tx = db.transaction(store);
+          const keys = tx.objectStore(store).getAllKeys();
+          const values = tx.objectStore(store).getAll();
+          tx.oncomplete = () => resolve({ keys: keys.result, values: values.result as T[] });
+        });
+      const blobs = await all<Blob>('blobs');
+      const items = await all<{ id: string; bytes: number }>('items');
+      db.close();
+      return {
+        blobs: Object.fromEntries(blobs.keys.map((k, i) => [String(k), blobs.values[i].size])),
+        items: items.values.map((v) => ({ id: v.id, bytes: v.bytes })),
+      };
+    });
+  // After the start-up sweep: every record has its whole blob, and no blob is left without a record.
+  await expect
+    .poll(async () => {
+      const { blobs, items } = await stored();
+      return items.every((i) => blobs[i.id] === i.bytes) && Object.keys(blobs).length === items.length;
+    })
+    .toBe(true);
+  const { items } = await stored();
+  await expect(next.getByTestId('gallery-item')).toHaveCount(items.length);
+  console.log(`gallery after a tab closed mid-keep: ${items.length} whole item(s), no orphan`);
 });
