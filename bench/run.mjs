@@ -25,9 +25,10 @@ const GROUPS = {
   server: () => import('./groups/server.mjs'),
   memory: () => import('./groups/memory.mjs'),
   int8: () => import('./groups/int8.mjs'),
+  overlap: () => import('./groups/overlap.mjs'),
 };
 const NEEDS_PAGE = ['latency', 'tuning', 'gif', 'int8'];
-const NEEDS_APP = ['cold', 'video', 'memory'];
+const NEEDS_APP = ['cold', 'video', 'memory', 'overlap'];
 
 const { values } = parseArgs({
   options: {
@@ -38,6 +39,8 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'video-frames': { type: 'string', default: '25,5' },
     'video-runs': { type: 'string', default: '2' },
+    'overlap-frames': { type: 'string', default: '24,6' },
+    'overlap-runs': { type: 'string', default: '2' },
     report: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -47,6 +50,8 @@ if (values.help) {
   [--all-styles] (time every style, not one per tier/variant) [--no-build] (reuse bench/.tmp builds)
   [--video-frames 25,5] (frames of ski.mov for the realtime,quality tiers in the video/server groups)
   [--video-runs 2] (timed jobs per row in the video/server groups, after a warm-up)
+  [--overlap-frames 24,6] (frames of ski.mov for the overlap group: pipeline-only and realtime, quality at 456x256; half for quality at 852x480)
+  [--overlap-runs 2] (timed rounds per row in the overlap group, serial and overlapped alternating)
   [--report] (only re-render BENCHMARKS.md from bench/results.json and bench/findings.md)`);
   process.exit(0);
 }
@@ -64,6 +69,8 @@ const args = {
   allStyles: values['all-styles'],
   videoFrames: { realtime: realtimeFrames, quality: qualityFrames ?? realtimeFrames },
   videoRuns: Number(values['video-runs']),
+  overlapFrames: (([realtime, quality]) => ({ realtime, quality: quality ?? realtime }))(values['overlap-frames'].split(',').map(Number)),
+  overlapRuns: Number(values['overlap-runs']),
 };
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 

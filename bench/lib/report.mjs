@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { benchDir, median } from './common.mjs';
 
-const ORDER = ['latency', 'tuning', 'int8', 'video', 'server', 'memory', 'cold', 'gif'];
+const ORDER = ['latency', 'tuning', 'int8', 'video', 'overlap', 'server', 'memory', 'cold', 'gif'];
 const fmt = (v, digits = 1) => (v == null || Number.isNaN(v) ? '–' : typeof v === 'number' ? v.toFixed(digits) : String(v));
 const kib = (bytes) => (bytes == null ? '–' : `${(bytes / 1024).toFixed(1)} KiB`);
 
@@ -66,6 +66,18 @@ const render = {
       ) + notes(g)
     );
   },
+  overlap: (g) =>
+    table(
+      ['tier', 'model', 'size', 'frames', 'serial fps', 'overlapped fps', 'model-only fps', 'overlapped / model-only (goal ≥ 0.9)', 'serial / model-only', 'overlapped / serial', 'loop fps serial / overlapped', 'model share of the overlapped loop', 'ms per frame serial: decode, pre, model, post, encode', 'same, overlapped', 'max frames in flight'],
+      g.rows.map((r) => {
+        const ms = (mode) => ['decode', 'pre', 'model', 'post', 'sink'].map((k) => fmt(r.msPerFrame[k][mode], 0)).join(', ');
+        return [r.tier, r.model, `${r.width}×${r.height}`, r.frames, fmt(r.serialFps, 2), fmt(r.overlappedFps, 2), fmt(r.modelOnlyFps, 2), `**${fmt(r.overlappedOverModel, 2)}**`, fmt(r.serialOverModel, 2), fmt(r.speedup, 2), `${fmt(r.serialLoopFps, 2)} / ${fmt(r.overlappedLoopFps, 2)}`, fmt((r.msPerFrame.model.overlapped * r.overlappedLoopFps) / 1000, 2), ms('serial'), ms('overlapped'), r.maxInFlight];
+      }),
+    ) +
+    (g.rows.some((r) => r.estimate)
+      ? `\n\nBest quality estimates (shown before Run) against the timed overlapped job: ${g.rows.filter((r) => r.estimate).map((r) => `${r.width}×${r.height}: "${r.estimate.text}" → ${fmt(r.estimate.actualSeconds, 1)} s measured (estimate / actual ${fmt(r.estimate.seconds / r.estimate.actualSeconds, 2)})`).join('; ')}.\n`
+      : '') +
+    notes(g),
   server: (g) =>
     table(
       ['tier', 'style', 'frames', 'size', 'fps (extract+infer+encode)', 'inference-only fps', 'ffmpeg extract + encode ms/frame', 'weights'],
@@ -131,6 +143,13 @@ function summary(groups) {
   for (const r of groups.video?.rows ?? []) {
     const serverFps = serverFpsFor(r, groups.server?.rows ?? []);
     if (serverFps) rows.push([`Video end to end, ours (${r.path === 'ffmpeg' ? 'ffmpeg.wasm' : 'WebCodecs'} decode) / original server, ${r.tier} tier${r.style.includes('stand-in') ? ' (stand-in weights)' : ''}, ${r.width}×${r.height}`, `**${fmt(r.fps / serverFps, 2)}×** (${fmt(r.fps, 2)} vs ${fmt(serverFps, 2)} fps)`]);
+  }
+  for (const r of groups.overlap?.rows ?? []) {
+    if (r.tier === 'pipeline only') {
+      rows.push([`Video pipeline alone (tiny model), overlapped / serial, ${r.width}×${r.height}`, `**${fmt(r.speedup, 2)}×** (${fmt(r.overlappedFps, 2)} vs ${fmt(r.serialFps, 2)} fps)`]);
+      continue;
+    }
+    rows.push([`Video end to end, overlapped / model-only fps (WASM, ${r.tier}${r.tier === 'quality' ? ', Best quality' : ''}, ${r.width}×${r.height}; goal ≥ 0.9)`, `**${fmt(r.overlappedOverModel, 2)}×** (${fmt(r.overlappedFps, 2)} vs ${fmt(r.modelOnlyFps, 2)} fps; serial ${fmt(r.serialOverModel, 2)}×)`]);
   }
   if (groups.memory?.growth) rows.push(['Peak browser memory, 60 s / 30 s 1080p clip (PSS)', `**${fmt(groups.memory.growth.pssPeak60over30, 2)}×** (peak ${groups.memory.rows.at(-1).peakMiB.pss} MiB)`]);
   if (groups.cold?.firstImageMs) rows.push(['Cold start: navigation → first stylised image; JS before first interaction; entry chunk gzip', `${fmt(groups.cold.firstImageMs, 0)} ms; ${kib(groups.cold.initialJsBytes)}; ${kib(groups.cold.entry?.gzipBytes)}`]);
