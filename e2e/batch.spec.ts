@@ -54,6 +54,8 @@ test('a batch of 5 photos, one damaged: 4 results, one clear error, and a ZIP of
   await expectNoAxeViolations(page);
 
   await page.getByTestId('batch-run').click();
+  // Overall progress with the time left, while it runs.
+  await expect(page.getByTestId('batch-progress')).toHaveAttribute('aria-valuetext', /^\d of 5 photos · about \d+ s left$/);
   await expect(page.getByTestId('batch-status')).toHaveText('4 of 5 photos done, 1 failed.', { timeout: 150_000 });
   await expect(batch.locator('[data-testid=batch-item][data-status=done]')).toHaveCount(4);
   const errors = batch.getByTestId('batch-error');
