@@ -96,6 +96,9 @@ async function diffFromCamera(page: Page): Promise<number> {
 
 test('paints the camera live: style and strength change without a restart, fps, snapshot, clip with sound, tracks ended on stop, axe', async ({ page }) => {
   test.setTimeout(120_000);
+  const t0 = Date.now();
+  const phases: string[] = [];
+  const mark = (name: string) => phases.push(`${name} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   await watchStreams(page);
   await page.goto('./?backend=wasm');
   await page.getByTestId('camera').click();
@@ -107,6 +110,7 @@ test('paints the camera live: style and strength change without a restart, fps, 
 
   await page.getByTestId('camera-start').click();
   await expect.poll(() => paintedFrames(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+  mark('3 frames');
   const output = page.getByTestId('camera-output');
   expect([await output.evaluate((c: HTMLCanvasElement) => c.width), await output.evaluate((c: HTMLCanvasElement) => c.height)]).toEqual([SIZE.width, SIZE.height]);
   await expect(output).toHaveAttribute('data-backend', 'wasm');
@@ -126,6 +130,7 @@ test('paints the camera live: style and strength change without a restart, fps, 
   expect(painted).toBeGreaterThan(20);
   expect(plain).toBeLessThan(6); // the same still picture, resized by two different paths
   await page.getByTestId('camera-strength').fill('1');
+  mark('strength');
 
   // Another style, live: the picture changes with it.
   const styles = await page.getByTestId('camera-style').locator('option').evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
@@ -145,11 +150,13 @@ test('paints the camera live: style and strength change without a restart, fps, 
   const shift = Math.max(...first.map((v, i) => Math.abs(v - second[i])));
   console.log(`camera: mean colour ${first.map((v) => v.toFixed(0))} (${styles[0]}) -> ${second.map((v) => v.toFixed(0))} (${styles[1]})`);
   expect(shift).toBeGreaterThan(8);
+  mark('style switch');
 
   // axe, with the camera live.
   const { violations } = await new AxeBuilder({ page }).include('[data-testid=camera-view]').withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
+  mark('axe');
   // Snapshot: a PNG at the processing size, named like every other download.
   const snapshotDownload = page.waitForEvent('download');
   await page.getByTestId('camera-snapshot').click();
@@ -164,6 +171,7 @@ test('paints the camera live: style and strength change without a restart, fps, 
   await expect(page.getByTestId('camera-record')).toHaveAttribute('aria-pressed', 'true');
   const recordFrom = await paintedFrames(page);
   await expect.poll(() => paintedFrames(page), { timeout: 30_000 }).toBeGreaterThan(recordFrom + 3);
+  mark('recorded');
   await page.getByTestId('camera-record').click();
   const clipLink = page.getByTestId('camera-clip-download');
   await expect(clipLink).toBeVisible({ timeout: 30_000 });
@@ -185,6 +193,8 @@ test('paints the camera live: style and strength change without a restart, fps, 
   const states = await page.evaluate(() => (window as unknown as { __streams: MediaStream[] }).__streams.flatMap((s) => s.getTracks().map((t) => `${t.kind}:${t.readyState}`)));
   expect(states).toEqual(expect.arrayContaining(['video:ended', 'audio:ended']));
   expect(states.every((s) => s.endsWith(':ended'))).toBe(true);
+  mark('stopped');
+  console.log(`camera phases: ${phases.join(', ')}`);
 });
 
 test('with two cameras, Switch releases the one in use and opens the other by its id', async ({ page }) => {

@@ -90,12 +90,19 @@ async function paint(request: CameraFrameRequest, frame: ImageBitmap, context: W
 }
 
 let recorder: ClipRecorder | null = null;
-/** Recorder calls (frames, audio, stop) run one after another, in the order they arrived. */
-let recording: Promise<unknown> = Promise.resolve();
-function inOrder<T>(work: () => Promise<T>): Promise<T> {
-  const next = recording.then(work, work);
-  recording = next.catch(() => undefined);
-  return next;
+/**
+ * Frames and microphone runs go to the recorder on two separate chains, each in arrival order: the
+ * muxer interleaves the two tracks, so an audio run waiting for video must not hold the next frame
+ * back (one chain for both slowed recording with sound to half the frame rate here).
+ */
+let videoChain: Promise<unknown> = Promise.resolve();
+let audioChain: Promise<unknown> = Promise.resolve();
+/** The first failure of either chain, reported when the recording stops. */
+let recordError: unknown = null;
+function after(chain: Promise<unknown>, work: () => Promise<unknown>): Promise<unknown> {
+  return chain.then(work).catch((error: unknown) => {
+    recordError ??= error;
+  });
 }
 let framesPerSecond = 15;
 
@@ -109,7 +116,10 @@ async function cameraFrame(request: CameraFrameRequest, context: WorkerContext):
     const { recordAt } = request;
     if (recordAt !== undefined && recorder) {
       const active = recorder;
-      await inOrder(() => active.add(painted.image, recordAt));
+      // At most one frame waits for the encoder: this frame's model run overlapped the last one's encode.
+      const previous = videoChain;
+      videoChain = after(previous, () => active.add(painted.image, recordAt));
+      await previous;
     }
     const ctx = surface(painted.image.width, painted.image.height);
     ctx.putImageData(new ImageData(painted.image.data as Uint8ClampedArray<ArrayBuffer>, painted.image.width, painted.image.height), 0, 0);
@@ -123,6 +133,7 @@ async function cameraFrame(request: CameraFrameRequest, context: WorkerContext):
 
 async function cameraRecordStart(request: RecordStartRequest) {
   if (recorder) throw new UserError('A recording is already running.');
+  recordError = null;
   const started = await ClipRecorder.start({ ...request, fps: framesPerSecond });
   recorder = started.recorder;
   return started.result;
@@ -131,7 +142,8 @@ async function cameraRecordStart(request: RecordStartRequest) {
 async function cameraAudio(request: AudioChunk) {
   const active = recorder;
   if (!active) return false;
-  await inOrder(() => active.addAudio(request));
+  audioChain = after(audioChain, () => active.addAudio(request));
+  await audioChain;
   return true;
 }
 
@@ -139,7 +151,9 @@ async function cameraRecordStop() {
   const active = recorder;
   if (!active) throw new UserError('No recording is running.');
   recorder = null;
-  return inOrder(() => active.stop());
+  await Promise.all([videoChain, audioChain]);
+  if (recordError) throw recordError;
+  return active.stop();
 }
 
 export const cameraMethods: WorkerImpl<CameraMethods> = { cameraFrame, cameraRecordStart, cameraAudio, cameraRecordStop };
