@@ -6,6 +6,9 @@ import { videoWorker } from '../workers/client';
 import { appRoot, isJobRunning } from './jobs';
 import { idleJob, useAppStore, type InputFile } from './store';
 
+/** A probing worker silent this long is stuck (it beats every 0.5 s while it works) and is terminated. */
+export const PROBE_SILENCE_MS = 8000;
+
 const set = useAppStore.setState;
 const get = useAppStore.getState;
 
@@ -79,10 +82,20 @@ export async function openVideoFile(file: File): Promise<InputFile> {
   // Probing may load ffmpeg.wasm (tens of MB on a first visit): say what is happening meanwhile.
   const opening = `Opening ${file.name}…`;
   if (!isJobRunning()) set({ job: { ...idleJob, detail: opening } });
+  // The worker beats while it probes; silence means a demuxer is stuck in a loop on a damaged file.
+  let lastBeat = Date.now();
+  const watchdog = setInterval(() => {
+    if (Date.now() - lastBeat < PROBE_SILENCE_MS) return;
+    clearInterval(watchdog);
+    videoWorker.stop(
+      new UserError(`"${file.name}" could not be opened: reading it got stuck, so the file looks damaged. Try the original file, or re-save it as MP4.`),
+    );
+  }, 1000);
   try {
-    const video = await videoWorker.call('probeVideo', { appRoot: appRoot(), video: file });
+    const video = await videoWorker.call('probeVideo', { appRoot: appRoot(), video: file }, { onProgress: () => (lastBeat = Date.now()) });
     return { file, name: file.name, previewUrl: URL.createObjectURL(file), video };
   } finally {
+    clearInterval(watchdog);
     if (get().job.detail === opening) set({ job: idleJob });
   }
 }

@@ -14,7 +14,7 @@ import type { CoreMethods, WorkerImpl } from './protocol';
 declare const self: DedicatedWorkerGlobalScope;
 
 const core: WorkerImpl<CoreMethods> = {
-  probeVideo: async (request) => probeVideo(request.video, request.appRoot),
+  probeVideo: async (request, context) => probeVideo(request.video, request.appRoot, () => context.onProgress({ stage: 'load', done: 0, total: 0 })),
 };
 
 serve(self as unknown as Port, joinMethods(core, taskMethods));

@@ -2,7 +2,7 @@
  * Fast path: mediabunny demuxes (MP4/MOV, WebM/MKV, MPEG-TS, ...) and the browser's VideoDecoder
  * decodes. Returns null when either cannot handle the file, so the caller can fall back to ffmpeg.
  */
-import { ALL_FORMATS, BlobSource, CanvasSink, EncodedPacketSink, Input, VideoSampleSink, type InputVideoTrack } from 'mediabunny';
+import { ALL_FORMATS, BlobSource, CanvasSink, EncodedPacketSink, Input, VideoSampleSink, type InputAudioTrack, type InputVideoTrack } from 'mediabunny';
 import { UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
 import type { DecodedFrame, FrameSpan, RgbaFrame, VideoSource } from '../frames';
@@ -35,8 +35,13 @@ export function audioNote(count: number, kept: number, isDefault = false): strin
 async function webCodecsSource(input: Input, track: InputVideoTrack): Promise<VideoSource> {
   const duration = await track.computeDuration();
   const audioTracks = await input.getAudioTracks();
-  const primaryAudio = await input.getPrimaryAudioTrack();
-  const note = primaryAudio ? audioNote(audioTracks.length, audioTracks.indexOf(primaryAudio) + 1, (await primaryAudio.getDisposition()).default) : undefined;
+  const primaryAudio = await readableAudio(input);
+  const note =
+    audioTracks.length > 0 && !primaryAudio
+      ? 'its audio track is damaged and is left out'
+      : primaryAudio
+        ? audioNote(audioTracks.length, audioTracks.indexOf(primaryAudio) + 1, (await primaryAudio.getDisposition()).default)
+        : undefined;
   return {
     info: { decoder: 'webcodecs', width: await track.getDisplayWidth(), height: await track.getDisplayHeight(), duration, ...(note ? { note } : {}) },
     countFrames: (trim) => countFrames(track, trim),
@@ -45,6 +50,23 @@ async function webCodecsSource(input: Input, track: InputVideoTrack): Promise<Vi
     audio: async () => (primaryAudio ? input : null),
     dispose: () => input.dispose(),
   };
+}
+
+/**
+ * The audio track the output will copy, or null when there is none or its index is damaged (then
+ * the video is still processed, without sound, and the caption says so). Reads packet metadata only.
+ */
+async function readableAudio(input: Input): Promise<InputAudioTrack | null> {
+  try {
+    const track = await input.getPrimaryAudioTrack();
+    if (!track) return null;
+    await track.getDecoderConfig();
+    await track.computeDuration();
+    for await (const _packet of new EncodedPacketSink(track).packets(undefined, undefined, { metadataOnly: true }));
+    return track;
+  } catch {
+    return null;
+  }
 }
 
 /**
