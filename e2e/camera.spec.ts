@@ -159,7 +159,7 @@ test('paints the camera live: style and strength change without a restart, fps, 
   mark('axe');
   // Snapshot: a PNG at the processing size, named like every other download.
   const snapshotDownload = page.waitForEvent('download');
-  await page.getByTestId('camera-snapshot').click();
+  await page.getByTestId('snapshot').click();
   const snap = await snapshotDownload;
   expect(snap.suggestedFilename()).toMatch(new RegExp(`^camera-\\d{4}-\\d{2}-\\d{2}-\\d{6}-${styles[1]}\\.png$`));
   const png = decodePng(readFileSync(await snap.path()));
@@ -167,12 +167,12 @@ test('paints the camera live: style and strength change without a restart, fps, 
 
   // A clip with sound (the fake microphone), about 2 s.
   await page.getByTestId('camera-sound').check();
-  await page.getByTestId('camera-record').click();
-  await expect(page.getByTestId('camera-record')).toHaveAttribute('aria-pressed', 'true');
+  await page.getByTestId('record').click();
+  await expect(page.getByTestId('record')).toHaveAttribute('aria-pressed', 'true');
   const recordFrom = await paintedFrames(page);
   await expect.poll(() => paintedFrames(page), { timeout: 30_000 }).toBeGreaterThan(recordFrom + 3);
   mark('recorded');
-  await page.getByTestId('camera-record').click();
+  await page.getByTestId('record').click();
   const clipLink = page.getByTestId('camera-clip-download');
   await expect(clipLink).toBeVisible({ timeout: 30_000 });
   const clipDownload = page.waitForEvent('download');

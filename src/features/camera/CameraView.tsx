@@ -355,13 +355,13 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
             Switch to {nextOne.label}
           </button>
         )}
-        <button type="button" data-testid="camera-snapshot" disabled={!live} onClick={takeSnapshot}>
+        <button type="button" data-testid="snapshot" disabled={!live} onClick={takeSnapshot}>
           Snapshot (PNG)
         </button>
         <button
           type="button"
           className={isRecording ? styles.recording : undefined}
-          data-testid="camera-record"
+          data-testid="record"
           disabled={!live}
           aria-pressed={isRecording}
           onClick={() => void (isRecording ? finishRecording() : startRecording())}
