@@ -51,6 +51,8 @@ test('a batch of 5 photos, one damaged: 4 results, one clear error, and a ZIP of
   await expect(batch.getByTestId('batch-item')).toHaveCount(5);
   await studio.chooseStyle('the-scream');
   await expect(page.getByTestId('batch-status')).toContainText('5 photos ready');
+  // One Run on screen: the batch's (the single-photo job bar waits until there is a photo of its own).
+  await expect(page.getByTestId('run')).toHaveCount(0);
   await expectNoAxeViolations(page);
 
   await page.getByTestId('batch-run').click();

@@ -72,11 +72,14 @@ export function App() {
           <Suspense fallback={<p className={styles.loading}>Loading {task.meta.label}…</p>}>
             <Options />
           </Suspense>
-          {/* On a phone the run button stays on screen (a bar fixed at the bottom), whatever the gallery's length. */}
-          <div className={styles.actionBar}>
-            {/* Keyed: each task's useCanRun may call different hooks. */}
-            <JobBar key={task.meta.id} task={task} />
-          </div>
+          {/* On a phone the run button stays on screen (a bar fixed at the bottom), whatever the gallery's length.
+              A batch waiting to run has its own Run (no single photo to run yet). */}
+          {!(batch && !input) && (
+            <div className={styles.actionBar}>
+              {/* Keyed: each task's useCanRun may call different hooks. */}
+              <JobBar key={task.meta.id} task={task} />
+            </div>
+          )}
         </aside>
       </main>
     </div>
