@@ -70,7 +70,8 @@ async function stylisedFrames(seconds, height) {
   }
   const bytes = readFileSync(cache);
   const frames = [];
-  for (let o = 0; o + frameBytes <= bytes.length; o += frameBytes) frames.push({ width, height, data: new Uint8ClampedArray(bytes.buffer, bytes.byteOffset + o, frameBytes) });
+  // Each frame in its own buffer, as the app's frames are (gifenc reads a view's whole underlying buffer).
+  for (let o = 0; o + frameBytes <= bytes.length; o += frameBytes) frames.push({ width, height, data: new Uint8ClampedArray(bytes.subarray(o, o + frameBytes)) });
   return frames;
 }
 
@@ -101,8 +102,9 @@ const configs = JSON.parse(process.env.GIF_CONFIGS ?? 'null') ?? [
   ['per-frame palettes, exact', { palette: 'per-frame', transparency: false, lossy: -1 }],
   ['shared palette (refined), exact, no transparency', { palette: 'shared', transparency: false, lossy: -1 }],
   ['shared palette (refined) + transparency, exact LZW', { lossy: -1 }],
-  ['auto (new default): shared palette + transparency + lossy LZW 4', {}],
-  ['auto, smaller: transparency 6 + lossy LZW 6', { tolerance: 6, lossy: 6 }],
+  ['shared palette (refined) + transparency 4 + lossy LZW 4', { tolerance: 4, lossy: 4 }],
+  ['auto (new default): shared palette (refined) + transparency 8 + lossy LZW 12', {}],
+  ['auto + transparency 10 + lossy LZW 16 (smaller still)', { tolerance: 10, lossy: 16 }],
   ['auto + bayer dither', { dither: 'bayer' }],
   ['auto + blue-noise dither', { dither: 'blue-noise' }],
 ];

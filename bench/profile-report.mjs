@@ -85,7 +85,7 @@ function gifSection(file) {
 const args = process.argv.slice(2);
 const gifAt = args.indexOf('--gif');
 const gifFile = gifAt >= 0 ? args[gifAt + 1] : null;
-const profiles = args.filter((a, i) => a !== '--gif' && i !== gifAt + 1);
+const profiles = args.filter((a, i) => a !== '--gif' && (gifAt < 0 || i !== gifAt + 1));
 const summary = [];
 for (const file of profiles) {
   const s = profileSection(file);

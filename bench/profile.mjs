@@ -51,6 +51,19 @@ self.onmessage = async ({ data: m }) => {
       ort.env.wasm.proxy = false;
       ort.env.logLevel = 'error';
       self.postMessage({ id: m.id, ok: true, isolated: self.crossOriginIsolated });
+    } else if (m.op === 'open') {
+      const bytes = new Uint8Array(await (await fetch(m.url)).arrayBuffer());
+      sessions.set(m.url, await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3 }));
+      self.postMessage({ id: m.id, ok: true });
+    } else if (m.op === 'time') {
+      const session = sessions.get(m.url);
+      const f = { [session.inputNames[0]]: new ort.Tensor('float32', input(m.size), [1, 3, m.size, m.size]) };
+      if (session.inputNames.includes('style_weights')) { const w = new Float32Array(8); w[0] = 1; f.style_weights = new ort.Tensor('float32', w, [1, 8]); }
+      const t = performance.now();
+      const out = await session.run(f);
+      const ms = performance.now() - t;
+      for (const v of Object.values(out)) v.dispose();
+      self.postMessage({ id: m.id, ok: true, ms });
     } else if (m.op === 'profile') {
       const bytes = new Uint8Array(await (await fetch(m.url)).arrayBuffer());
       const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', logSeverityLevel: 3, enableProfiling: true, ...(m.options || {}) });
@@ -178,6 +191,8 @@ export async function openProfilePage(files, threads) {
   if (!init.isolated) throw new Error('profile page is not cross-origin isolated');
   return {
     urls,
+    open: (url) => page.evaluate((m) => window.call(m), { op: 'open', url }),
+    time: async (url, size) => (await page.evaluate((m) => window.call(m), { op: 'time', url, size })).ms,
     profile: (url, size, runs, options) => page.evaluate((m) => window.call(m), { op: 'profile', url, size, runs, options }),
     close: async () => {
       await browser.close();
@@ -228,8 +243,10 @@ async function main() {
       files: { type: 'string' },
       threads: { type: 'string', default: String(Math.min(4, os.cpus().length)) },
       out: { type: 'string', default: path.join(tmpDir, 'profile.json') },
+      ab: { type: 'boolean', default: false },
     },
   });
+  if (values.ab) return abMain(values);
   const sizes = values.sizes.split(',').map(Number);
   const runs = Number(values.runs);
   const threads = Number(values.threads);
@@ -260,6 +277,51 @@ async function main() {
   log(`load at end: ${loadEnd}`);
   writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), threads, runs, loadStart, loadEnd, results }, null, 1));
   log(`wrote ${path.relative(root, values.out)}`);
+}
+
+/**
+ * --ab: plain timings (no profiler) of every --files graph, browser and native, in rotation: each
+ * round runs each (graph, side) once, the order rotating, so load from other jobs hits all alike.
+ * Reports min and median per (graph, side, size).
+ */
+async function abMain(values) {
+  const sizes = values.sizes.split(',').map(Number);
+  const rounds = Number(values.runs);
+  const threads = Number(values.threads);
+  const files = values.files.split(',').map((f) => path.resolve(f));
+  const loadStart = readFileSync('/proc/loadavg', 'utf8').trim();
+  const page = await openProfilePage(files, threads);
+  const natives = [];
+  for (const file of files) natives.push(await ort.InferenceSession.create(file, { executionProviders: ['cpu'], graphOptimizationLevel: 'all', intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential' }));
+  for (const url of page.urls) await page.open(url);
+  const results = [];
+  try {
+    for (const size of sizes) {
+      const jobs = files.flatMap((file, i) => [
+        { file, side: 'browser', run: () => page.time(page.urls[i], size) },
+        { file, side: 'native', run: async () => { const f = makeFeeds(natives[i], size); const t = performance.now(); await natives[i].run(f); return performance.now() - t; } },
+      ]);
+      for (const job of jobs) await job.run(); // warm-up
+      const times = jobs.map(() => []);
+      for (let r = 0; r < rounds; r++) {
+        for (let k = 0; k < jobs.length; k++) {
+          const j = (k + r) % jobs.length;
+          times[j].push(await jobs[j].run());
+        }
+      }
+      for (const [j, job] of jobs.entries()) {
+        const row = { file: path.relative(root, job.file), side: job.side, size, threads, minMs: Math.min(...times[j]), medianMs: median(times[j]), runs: times[j] };
+        results.push(row);
+        log(`${path.relative(root, job.file).padEnd(48)} ${job.side.padEnd(7)} ${size}px  min ${row.minMs.toFixed(1)}  median ${row.medianMs.toFixed(1)} ms`);
+      }
+    }
+  } finally {
+    await page.close();
+    for (const n of natives) await n.release();
+  }
+  const loadEnd = readFileSync('/proc/loadavg', 'utf8').trim();
+  writeFileSync(values.out, JSON.stringify({ date: new Date().toISOString(), mode: 'ab', threads, rounds, loadStart, loadEnd, results }, null, 1));
+  log(`load ${loadStart} -> ${loadEnd}; wrote ${path.relative(root, values.out)}`);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await main();

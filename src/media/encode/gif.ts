@@ -65,7 +65,7 @@ export interface GifOptions {
   transparency?: boolean;
   /**
    * Frame-difference transparency keeps a shown pixel when it is at most this much (0-255, largest
-   * channel) further from the source than the pixel's fresh colour would be. Default 4.
+   * channel) further from the source than the pixel's fresh colour would be. Default 8.
    */
   tolerance?: number;
   /** auto mode: RGBA bytes of frames held before streaming. Default AUTO_HOLD_BYTES. */
@@ -76,7 +76,7 @@ export interface GifOptions {
   refine?: number;
   /**
    * Lossy LZW: how much further (0-255, largest channel) from the source than the pixel's own colour
-   * a colour that continues the current LZW string may be. Default 4; -1 off (exact).
+   * a colour that continues the current LZW string may be. Default 12; -1 off (exact).
    */
   lossy?: number;
 }
@@ -425,6 +425,9 @@ export function lossyLzw(index: Uint8Array, image: Rgba, palette: Palette, toler
   return changed;
 }
 
+/** gifenc reads a typed array's whole underlying buffer: hand it a view that is its buffer. */
+const ownBuffer = (data: Uint8ClampedArray) => (data.byteOffset === 0 && data.buffer.byteLength === data.byteLength ? data : data.slice());
+
 const clamp255 = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v | 0);
 
 /** A table of 2^k entries (GIF's rule) with room for one more index (the transparent one) when `spare`. */
@@ -463,8 +466,8 @@ export class GifWriter implements FrameWriter {
     this.mode = options.palette ?? 'auto';
     this.dither = options.dither ?? 'none';
     this.transparency = options.transparency ?? true;
-    this.tolerance = options.tolerance ?? 4;
-    this.lossy = options.lossy ?? 4;
+    this.tolerance = options.tolerance ?? 8;
+    this.lossy = options.lossy ?? 12;
   }
 
   async add(image: Rgba, timestamp: number, duration: number): Promise<void> {
@@ -555,7 +558,7 @@ export class GifWriter implements FrameWriter {
     const given = this.mode !== 'per-frame' && this.mode !== 'auto' && this.mode !== 'shared';
     const { table, transparentIndex } = given
       ? tableFor(this.mode as Palette, this.transparency)
-      : tableFor(quantize(image.data, this.transparency ? 255 : 256, { format: COLOR_BINS }), this.transparency);
+      : tableFor(quantize(ownBuffer(image.data), this.transparency ? 255 : 256, { format: COLOR_BINS }), this.transparency);
     const mapper = new PaletteMapper(table, transparentIndex >= 0 ? transparentIndex : table.length);
     const index = new Uint8Array(image.width * image.height);
     const skipped = this.indexWithTransparency(image, mapper, index, transparentIndex);
