@@ -25,6 +25,17 @@ export function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
   return loading;
 }
 
+/**
+ * Drops this worker's ffmpeg.wasm instance after its core crashed (a damaged file can make it trap
+ * with "memory access out of bounds"): a crashed core is not reused, the next file gets a fresh one.
+ */
+export async function resetFfmpeg(): Promise<void> {
+  const current = loading;
+  loading = null;
+  const ffmpeg = await current?.catch(() => null);
+  ffmpeg?.terminate();
+}
+
 /** Runs ffmpeg and returns its exit code and everything it printed. */
 export async function runFfmpeg(ffmpeg: FFmpeg, args: string[]): Promise<{ code: number; log: string }> {
   const lines: string[] = [];

@@ -7,17 +7,42 @@ import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import { ALL_FORMATS, BufferSource as BytesSource, Input } from 'mediabunny';
 import { UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
-import { lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, runFfmpeg as run } from '../ffmpeg';
+import { lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, resetFfmpeg, runFfmpeg } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
 import { audioNote, noVideoTrack } from './webcodecs';
 import { audioOnly, chunkDecodeArgs, parseFfmpegProbe, unknownVideoCodec, planChunks, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
 
 const MOUNT = '/in';
 
+/**
+ * Runs ffmpeg on the user's file. A damaged file can crash the ffmpeg.wasm core itself (a WASM trap,
+ * "memory access out of bounds", found by the fuzzer on damaged AVIs): the crashed instance is
+ * dropped and the user reads what happened instead of "Something went wrong".
+ */
+async function run(ffmpeg: FFmpeg, args: string[], name: string): Promise<{ code: number; log: string }> {
+  let result: { code: number; log: string };
+  try {
+    result = await runFfmpeg(ffmpeg, args);
+  } catch (error) {
+    await resetFfmpeg();
+    throw crashed(name, error instanceof Error ? error.message : String(error), error);
+  }
+  return result;
+}
+
+/** ffmpeg's last words, without the "Aborted()" ffmpeg.wasm prints whenever ffmpeg exits with an error. */
+function reason(log: string): string {
+  return lastLine(log.replace(/^Aborted\(\)\s*$/gm, '').trim() || 'no output');
+}
+
+function crashed(name: string, detail: string, cause?: unknown): UserError {
+  return new UserError(`"${name}" crashed the ffmpeg.wasm decoder (${detail}): the file looks damaged. Try the original file, or re-save it as MP4.`, { cause });
+}
+
 export async function openWithFfmpeg(file: Blob, name: string, appRoot: string): Promise<VideoSource> {
   const ffmpeg = await loadFfmpeg(appRoot);
   const path = await mountFile(ffmpeg, file, name, MOUNT);
-  const { log } = await run(ffmpeg, ['-i', path]);
+  const { log } = await run(ffmpeg, ['-i', path], name);
   const probe = parseFfmpegProbe(log);
   const unknownCodec = unknownVideoCodec(log);
   if (!probe || unknownCodec) {
@@ -39,22 +64,22 @@ export async function openWithFfmpeg(file: Blob, name: string, appRoot: string):
       exact: false,
       first: trim.start,
     }),
-    frames: (width, height, trim) => frames(ffmpeg, path, probe, width, height, trim),
-    audio: () => (probe.hasAudio ? extractAudio(ffmpeg, path) : Promise.resolve(null)),
+    frames: (width, height, trim) => frames(ffmpeg, path, name, probe, width, height, trim),
+    audio: () => (probe.hasAudio ? extractAudio(ffmpeg, path, name) : Promise.resolve(null)),
     dispose: () => void ffmpeg.unmount(MOUNT).catch(() => undefined),
   };
 }
 
-async function* frames(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
+async function* frames(ffmpeg: FFmpeg, path: string, name: string, probe: FfmpegProbe, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
   const frameBytes = width * height * 4;
   const chunkSeconds = Math.min(10, Math.max(0.5, RAW_CHUNK_BYTES / (frameBytes * probe.fps)));
-  const origin = await firstFrameTime(ffmpeg, path, probe);
+  const origin = await firstFrameTime(ffmpeg, path, name, probe);
   const out = '/frames.rgba';
   for (const { from, to } of planChunks(trim, probe.duration, chunkSeconds)) {
     const request = { path, origin, from, to, width, height, out, seek: true };
-    let { bytes, times } = await decodeChunk(ffmpeg, request);
+    let { bytes, times } = await decodeChunk(ffmpeg, request, name);
     const seeked = chunkDecodeArgs(request)[0] === '-ss';
-    if (times.length === 0 && seeked) ({ bytes, times } = await decodeChunk(ffmpeg, { ...request, seek: false }));
+    if (times.length === 0 && seeked) ({ bytes, times } = await decodeChunk(ffmpeg, { ...request, seek: false }, name));
     const count = Math.min(times.length, Math.floor(bytes.length / frameBytes));
     for (let i = 0; i < count; i++) {
       if (!inTrim(times[i], trim)) continue;
@@ -66,17 +91,17 @@ async function* frames(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe, width: 
 }
 
 /** Raw RGBA of one chunk and each frame's time from the first frame (showinfo keeps VFR timing). */
-async function decodeChunk(ffmpeg: FFmpeg, request: ChunkRequest): Promise<{ bytes: Uint8Array; times: number[] }> {
-  const { code, log } = await run(ffmpeg, chunkDecodeArgs(request));
-  if (code !== 0) throw new UserError(`ffmpeg.wasm could not decode this video (${lastLine(log)}). The file may be damaged.`);
+async function decodeChunk(ffmpeg: FFmpeg, request: ChunkRequest, name: string): Promise<{ bytes: Uint8Array; times: number[] }> {
+  const { code, log } = await run(ffmpeg, chunkDecodeArgs(request), name);
+  if (code !== 0) throw new UserError(`ffmpeg.wasm could not decode "${name}" (${reason(log)}): the file looks damaged. Try the original file, or re-save it as MP4.`);
   const bytes = (await ffmpeg.readFile(request.out)) as Uint8Array;
   await ffmpeg.deleteFile(request.out);
   return { bytes, times: parseShowinfoTimes(log).map((t) => t - request.origin) };
 }
 
 /** When the first frame shows on ffmpeg's clock; the container start when nothing decodes. */
-async function firstFrameTime(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe): Promise<number> {
-  const { log } = await run(ffmpeg, ['-copyts', '-i', path, '-an', '-sn', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-']);
+async function firstFrameTime(ffmpeg: FFmpeg, path: string, name: string, probe: FfmpegProbe): Promise<number> {
+  const { log } = await run(ffmpeg, ['-copyts', '-i', path, '-an', '-sn', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-'], name);
   const first = parseShowinfoTimes(log)[0];
   return first !== undefined && first >= probe.start ? first : probe.start;
 }
@@ -85,9 +110,9 @@ async function firstFrameTime(ffmpeg: FFmpeg, path: string, probe: FfmpegProbe):
  * Copies the audio stream as it is into Matroska (which holds almost any codec); the encoder then
  * copies it on into the output, or converts it where the output container cannot hold it.
  */
-async function extractAudio(ffmpeg: FFmpeg, path: string): Promise<Input | null> {
+async function extractAudio(ffmpeg: FFmpeg, path: string, name: string): Promise<Input | null> {
   const out = '/audio.mka';
-  const { code } = await run(ffmpeg, ['-i', path, '-vn', '-sn', '-map', '0:a:0', '-c:a', 'copy', '-y', out]);
+  const { code } = await run(ffmpeg, ['-i', path, '-vn', '-sn', '-map', '0:a:0', '-c:a', 'copy', '-y', out], name);
   if (code !== 0) return null;
   const bytes = (await ffmpeg.readFile(out)) as Uint8Array;
   await ffmpeg.deleteFile(out);
