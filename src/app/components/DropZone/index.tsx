@@ -2,9 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { TaskDefinition } from '../../../features/types';
 import { toUserMessage } from '../../../lib/errors';
 import { openMany } from '../../../state/batch';
+import { droppedFiles } from '../../../lib/dropped';
 import { showError } from '../../../state/jobs';
 import { useAppStore } from '../../../state/store';
-import { droppedFiles } from './dropped';
 import { canReadClipboard, pastedFiles, readClipboardImage } from './paste';
 import styles from './style.module.css';
 
@@ -47,7 +47,7 @@ export function DropZone({ task }: { task: TaskDefinition }) {
       setDragging(false);
       if (!e.dataTransfer) return;
       // Entries are taken now (the DataTransfer empties after this handler); folders are read after.
-      void droppedFiles(e.dataTransfer).then((files) => openMany(files, current.current));
+      void droppedFiles(e.dataTransfer).then(({ files }) => openMany(files, current.current));
     };
     const onPaste = (e: ClipboardEvent) => {
       const files = pastedFiles(e);
