@@ -57,3 +57,35 @@ describe('openFiles', () => {
     expect(useAppStore.getState().error).toBe('"notes.txt" is neither an image nor a video. Drop a photo (PNG, JPEG, WebP), a video (MP4, MOV, WebM, AVI...).');
   });
 });
+
+describe('overlapping opens', () => {
+  /** A PNG's signature and IHDR (w x h): enough for the content sniffer to call it an image. */
+  function pngFile(name: string, width = 4, height = 4): File {
+    const bytes = new Uint8Array(33);
+    bytes.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+    new DataView(bytes.buffer).setUint32(16, width);
+    new DataView(bytes.buffer).setUint32(20, height);
+    return new File([bytes], name, { type: 'image/png' });
+  }
+
+  it('keep the newest: a slow open that finishes after a newer one (a restored input, a big video) is dropped', async () => {
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => `blob:${(blob as File).name}`);
+    const release = new Map<string, () => void>();
+    vi.stubGlobal('createImageBitmap', (file: File) => new Promise((resolve) => release.set(file.name, () => resolve({ close() {} }))));
+    try {
+      const slow = openFiles([pngFile('restored.png')]);
+      await vi.waitFor(() => expect(release.has('restored.png')).toBe(true));
+      const fast = openFiles([pngFile('chosen.png')]);
+      await vi.waitFor(() => expect(release.has('chosen.png')).toBe(true));
+      release.get('chosen.png')!();
+      await fast;
+      release.get('restored.png')!();
+      await slow;
+      expect(useAppStore.getState().input?.name).toBe('chosen.png');
+      expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:restored.png');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

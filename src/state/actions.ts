@@ -26,7 +26,7 @@ function setInput(input: InputFile): void {
   set({ input, error: null, job: idleJob });
 }
 
-async function openImage(file: File): Promise<void> {
+async function openImage(file: File): Promise<InputFile> {
   try {
     // Decoding once here catches damaged files at drop time instead of at Run.
     const bitmap = await createImageBitmap(file);
@@ -34,7 +34,7 @@ async function openImage(file: File): Promise<void> {
   } catch {
     throw new UserError(`Could not read "${file.name}" as an image: it may be damaged, or in a format this browser cannot open. Try a PNG, JPEG or WebP file.`);
   }
-  setInput({ file, name: file.name, previewUrl: URL.createObjectURL(file), video: null });
+  return { file, name: file.name, previewUrl: URL.createObjectURL(file), video: null };
 }
 
 async function openModel(file: File, handlers: FileHandlers): Promise<void> {
@@ -44,20 +44,29 @@ async function openModel(file: File, handlers: FileHandlers): Promise<void> {
 }
 
 /** Files from the picker or a drop. Whatever fails, the current photo or video and result stay as they were. */
+/** Counts opens: one that finishes after a newer one started (a slow video probe, a restored input) is dropped. */
+let latestOpen = 0;
+
 export async function openFiles(files: FileList | File[], handlers: FileHandlers = {}): Promise<void> {
   const list = Array.from(files);
   if (list.length === 0) return;
+  const ticket = ++latestOpen;
+  const superseded = () => ticket !== latestOpen;
+  const accept = (input: InputFile) => {
+    if (superseded()) URL.revokeObjectURL(input.previewUrl);
+    else setInput(input);
+  };
   try {
     for (const file of list) {
       // The content decides (a video named .png is a video); empty, text and oversized files are refused here.
       const kind = isOnnx(file) ? null : await mediaKind(file);
       if (isOnnx(file)) await openModel(file, handlers);
-      else if (kind === 'video') setInput(await openVideoFile(file));
-      else if (kind === 'image') await openImage(file);
+      else if (kind === 'video') accept(await openVideoFile(file));
+      else if (kind === 'image') accept(await openImage(file));
       else throw new UserError(`"${file.name}" is neither an image nor a video. Drop a photo (PNG, JPEG, WebP), a video (MP4, MOV, WebM, AVI...)${handlers.openModel ? ', or an .onnx model' : ''}.`);
     }
   } catch (error) {
-    showError(toUserMessage(error));
+    if (!superseded()) showError(toUserMessage(error));
   }
 }
 
