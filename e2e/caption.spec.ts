@@ -187,9 +187,13 @@ test('caption a batch of photos through the model manager: live captions, errors
   await page.reload();
   await page.getByTestId('task-caption').click();
   await expect(page.getByTestId('caption-model-state')).toContainText('On this device');
+  // The reload brought back the shared input (the batch's first photo), which the caption list starts with.
+  await expect(page.getByTestId('caption-item')).toHaveCount(1);
+  await expect(page.getByTestId('caption-item').first()).toHaveAttribute('data-file', 'dark.png');
   await page.getByTestId('caption-files').setInputFiles([png('offline.png', GREY_LEVELS.dark)]);
+  await expect(page.getByTestId('caption-item').nth(1)).toHaveAttribute('data-file', 'offline.png');
   await page.getByTestId('run').click();
-  await expect(page.getByTestId('caption-text')).toHaveText([CAPTIONS[0]], { timeout: 60_000 });
+  await expect(page.getByTestId('caption-text')).toHaveText([CAPTIONS[0], CAPTIONS[0]], { timeout: 60_000 });
   expect(hubRequests.filter((r) => r.startsWith(CDN))).toHaveLength(4);
   await page.context().setOffline(false);
 });
