@@ -12,27 +12,19 @@ import { expect, test, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
-import { createServer, type Server } from 'node:https';
+import type { Server } from 'node:https';
 import path from 'node:path';
-import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
 import { makeTestModels } from '../scripts/make-test-models.mjs';
-import { startServer } from '../scripts/serve.mjs';
+import { CDN_HOST as CDN, CORS, hubBrowser, notFound, startAppWithEntries, startHub, streamBytes } from './hub';
 import { decodePng, encodePng, Studio } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 1200;
 const HUB_PORT = APP_PORT + 1;
-const CDN = 'cdn-lfs.hf.co';
 const WRONG_ID = 'wrong-contract-depth';
 
-test.use({
-  ignoreHTTPSErrors: true,
-  launchOptions: {
-    executablePath: chromiumPath,
-    args: [...chromiumArgs, `--host-resolver-rules=MAP huggingface.co 127.0.0.1:${HUB_PORT}, MAP ${CDN} 127.0.0.1:${HUB_PORT}`],
-  },
-});
+test.use(hubBrowser(HUB_PORT));
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 const standIn = makeCatalogueStandIn({ mustAccept: false });
@@ -63,49 +55,23 @@ let served = new Map<string, Buffer>(); // URL path -> bytes
 let hub: Server;
 let app: HttpServer;
 
-async function startHub(): Promise<Server> {
-  const dir = path.join(import.meta.dirname, 'fixtures/models-hub');
-  const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Range, Content-Length', 'Cross-Origin-Resource-Policy': 'cross-origin' };
-  const server = createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert: readFileSync(path.join(dir, 'cert.pem')) }, (req, res) => {
-    const host = (req.headers.host ?? '').split(':')[0];
-    const url = new URL(req.url ?? '/', `https://${host}`);
-    if (req.method === 'OPTIONS') return void (res.writeHead(204, cors), res.end());
+/** Like the hub: a pinned /resolve/ URL redirects to the content-addressed CDN object. */
+function startBadHub(): Promise<Server> {
+  return startHub(HUB_PORT, (req, res, { host, url }) => {
     if (host === 'huggingface.co') {
       const bytes = served.get(url.pathname);
-      if (!bytes) return void (res.writeHead(404, cors), res.end());
-      res.writeHead(302, { ...cors, Location: `https://${CDN}/objects/${sha(bytes)}` });
+      if (!bytes) return notFound(res);
+      res.writeHead(302, { ...CORS, Location: `https://${CDN}/objects/${sha(bytes)}` });
       return void res.end();
     }
     const bytes = [...served.values()].find((b) => sha(b) === url.pathname.split('/').pop());
-    if (!bytes) return void (res.writeHead(404, cors), res.end());
+    if (!bytes) return notFound(res);
     if (mode.dead) return void res.socket?.destroy();
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    const start = range ? Number(range[1]) : 0;
-    const body = bytes.subarray(start);
-    res.writeHead(range ? 206 : 200, {
-      ...cors,
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': body.length,
-      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
-    });
     const big = bytes.length > 100_000;
-    const cutAt = mode.cutFirst && big && !range ? Math.floor(body.length / 2) : Infinity;
-    let sent = 0;
-    const pump = () => {
-      if (res.destroyed) return;
-      if (sent >= cutAt) {
-        if (mode.cutFirst) mode.dead = true; // the server goes away with the connection
-        return void res.socket?.destroy();
-      }
-      if (sent >= body.length) return void res.end();
-      const chunk = body.subarray(sent, Math.min(sent + 64 * 1024, body.length, cutAt));
-      sent += chunk.length;
-      res.write(chunk, () => setTimeout(pump, big ? (mode.chunkDelayMs ?? 5) : 0));
-    };
-    pump();
+    const cutAt = mode.cutFirst && big && !req.headers.range ? Math.floor(bytes.length / 2) : Infinity;
+    // The server goes away with the cut connection.
+    streamBytes(req, res, bytes, { cutAt, delayMs: big ? (mode.chunkDelayMs ?? 5) : 0, onCut: () => (mode.dead = true) });
   });
-  await new Promise<void>((resolve) => server.listen(HUB_PORT, '127.0.0.1', resolve));
-  return server;
 }
 
 let wrong: ReturnType<typeof wrongContractEntry>;
@@ -114,10 +80,8 @@ test.beforeAll(async ({}, info) => {
   wrong = wrongContractEntry(info.outputPath('models'));
   const files: Array<[string, Uint8Array]> = [...Object.entries(standIn.urls), [wrong.url, wrong.bytes]];
   served = new Map(files.map(([u, b]) => [new URL(u).pathname, Buffer.from(b)]));
-  hub = await startHub();
-  const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
-  manifest.models.push(standIn.entry, wrong.entry);
-  app = (await startServer({ dir: dist, port: APP_PORT, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+  hub = await startBadHub();
+  app = await startAppWithEntries(dist, APP_PORT, [standIn.entry, wrong.entry]);
 });
 test.afterAll(() => {
   hub?.close();

@@ -65,6 +65,47 @@ export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint
   return status;
 }
 
+export interface StreamOptions {
+  /** Pause between 64 KiB chunks. */
+  delayMs?: number;
+  /** Drop the connection after this many body bytes (a download cut halfway). */
+  cutAt?: number;
+  /** Called when the connection is dropped at `cutAt`. */
+  onCut?: () => void;
+}
+
+/**
+ * Like sendBytes, but written in 64 KiB chunks `delayMs` apart, so a page sees progress, and cut
+ * off at `cutAt` when asked. Returns the status.
+ */
+export function streamBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, { delayMs = 0, cutAt = Infinity, onCut }: StreamOptions = {}): number {
+  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
+  const start = range ? Number(range[1]) : 0;
+  const body = bytes.subarray(start);
+  const status = range ? 206 : 200;
+  res.writeHead(status, {
+    ...CORS,
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': body.length,
+    'Accept-Ranges': 'bytes',
+    ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+  });
+  let sent = 0;
+  const pump = () => {
+    if (res.destroyed) return;
+    if (sent >= cutAt) {
+      onCut?.();
+      return void res.socket?.destroy();
+    }
+    if (sent >= body.length) return void res.end();
+    const chunk = body.subarray(sent, Math.min(sent + 64 * 1024, body.length, cutAt));
+    sent += chunk.length;
+    res.write(chunk, () => setTimeout(pump, delayMs));
+  };
+  pump();
+  return status;
+}
+
 export function notFound(res: ServerResponse): void {
   res.writeHead(404, CORS);
   res.end();

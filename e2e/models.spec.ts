@@ -20,7 +20,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:https';
 import path from 'node:path';
 import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
-import { CDN_HOST as CDN, CORS, hubBrowser, startAppWithEntries, startHub } from './hub';
+import { CDN_HOST as CDN, CORS, hubBrowser, startAppWithEntries, startHub, streamBytes } from './hub';
 import { encodePng } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
@@ -74,31 +74,10 @@ async function startModelsHub(): Promise<Server> {
     if (!original) return void (reply(404), res.end());
     const bytes = mode.tamper ? Buffer.from(original) : original;
     if (mode.tamper) bytes[1000] ^= 0xff; // one bit pattern changed, same length
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-    const start = range ? Number(range[1]) : 0;
-    const body = bytes.subarray(start);
-    reply(range ? 206 : 200, {
-      'Content-Type': 'application/octet-stream',
-      'Content-Length': body.length,
-      'Accept-Ranges': 'bytes',
-      ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
-    });
     const isModel = original === modelFile.bytes;
-    const cutAt = mode.cutFirst && isModel && !range ? Math.floor(body.length / 2) : Infinity;
-    let sent = 0;
-    const step = 64 * 1024;
-    const pump = () => {
-      if (res.destroyed) return;
-      if (sent >= cutAt) {
-        res.socket?.destroy(); // the connection drops halfway through the file
-        return;
-      }
-      if (sent >= body.length) return void res.end();
-      const chunk = body.subarray(sent, Math.min(sent + step, body.length, cutAt));
-      sent += chunk.length;
-      res.write(chunk, () => setTimeout(pump, isModel ? (mode.chunkDelayMs ?? 15) : 0));
-    };
-    pump();
+    // The connection drops halfway through the file (a full request only: a resume runs to the end).
+    const cutAt = mode.cutFirst && isModel && !req.headers.range ? Math.floor(bytes.length / 2) : Infinity;
+    log.status = streamBytes(req, res, bytes, { cutAt, delayMs: isModel ? (mode.chunkDelayMs ?? 15) : 0 });
   });
 }
 
