@@ -16,7 +16,7 @@ import type { Server } from 'node:https';
 import path from 'node:path';
 import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
 import { makeTestModels } from '../scripts/make-test-models.mjs';
-import { CDN_HOST as CDN, CORS, hubBrowser, notFound, startAppWithEntries, startHub, streamBytes } from './hub';
+import { CDN_HOST as CDN, CORS, hubBrowser, notFound, startAppWithEntries, startHub, storedFiles, streamBytes } from './hub';
 import { decodePng, encodePng, Studio } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
@@ -93,24 +93,6 @@ test.beforeEach(() => {
 
 const appUrl = `http://127.0.0.1:${APP_PORT}/?backend=wasm`;
 
-/** Every file in the model store with the sha256 of its content. */
-async function storedFiles(page: Page): Promise<Array<{ name: string; bytes: number; sha256: string }>> {
-  return page.evaluate(async () => {
-    let dir: FileSystemDirectoryHandle;
-    try {
-      dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('clipmorph-models');
-    } catch {
-      return [];
-    }
-    const out: Array<{ name: string; bytes: number; sha256: string }> = [];
-    for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
-      const data = await (await handle.getFile()).arrayBuffer();
-      const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) => b.toString(16).padStart(2, '0')).join('');
-      out.push({ name, bytes: data.byteLength, sha256: digest });
-    }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
-  });
-}
 
 /** Nothing broken stored: every complete entry is a verified file, every `.part` a true prefix of its file. */
 function expectSound(files: Awaited<ReturnType<typeof storedFiles>>) {

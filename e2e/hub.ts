@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import path from 'node:path';
+import type { Page } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from '../scripts/chromium.mjs';
 import { startServer } from '../scripts/serve.mjs';
 
@@ -48,23 +49,6 @@ export async function startHub(port: number, handle: (req: IncomingMessage, res:
   return server;
 }
 
-/** Answers with `bytes`, or from the offset of a `Range: bytes=N-` header with a 206. Returns the status. */
-export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array): number {
-  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
-  const start = range ? Number(range[1]) : 0;
-  const body = bytes.subarray(start);
-  const status = range ? 206 : 200;
-  res.writeHead(status, {
-    ...CORS,
-    'Content-Type': 'application/octet-stream',
-    'Content-Length': body.length,
-    'Accept-Ranges': 'bytes',
-    ...(range ? { 'Content-Range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
-  });
-  res.end(body);
-  return status;
-}
-
 export interface StreamOptions {
   /** Pause between 64 KiB chunks. */
   delayMs?: number;
@@ -75,8 +59,8 @@ export interface StreamOptions {
 }
 
 /**
- * Like sendBytes, but written in 64 KiB chunks `delayMs` apart, so a page sees progress, and cut
- * off at `cutAt` when asked. Returns the status.
+ * Answers with `bytes`, or from the offset of a `Range: bytes=N-` header with a 206, in 64 KiB
+ * chunks `delayMs` apart (so a page sees progress), cut off at `cutAt` when asked. Returns the status.
  */
 export function streamBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, { delayMs = 0, cutAt = Infinity, onCut }: StreamOptions = {}): number {
   const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? '');
@@ -106,6 +90,11 @@ export function streamBytes(req: IncomingMessage, res: ServerResponse, bytes: Ui
   return status;
 }
 
+/** Answers with `bytes`, or from the offset of a `Range: bytes=N-` header with a 206. Returns the status. */
+export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array): number {
+  return streamBytes(req, res, bytes);
+}
+
 export function notFound(res: ServerResponse): void {
   res.writeHead(404, CORS);
   res.end();
@@ -116,4 +105,23 @@ export async function startAppWithEntries(dist: string, port: number, entries: u
   const manifest = JSON.parse(readFileSync(path.join(dist, 'models/manifest.json'), 'utf8'));
   manifest.models.push(...entries);
   return (await startServer({ dir: dist, port, files: { 'models/manifest.json': JSON.stringify(manifest) } })) as HttpServer;
+}
+
+/** Every file in the model manager's OPFS directory, with the sha256 of its content, by name. */
+export async function storedFiles(page: Page): Promise<Array<{ name: string; bytes: number; sha256: string }>> {
+  return page.evaluate(async () => {
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('clipmorph-models');
+    } catch {
+      return [];
+    }
+    const out: Array<{ name: string; bytes: number; sha256: string }> = [];
+    for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
+      const data = await (await handle.getFile()).arrayBuffer();
+      const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) => b.toString(16).padStart(2, '0')).join('');
+      out.push({ name, bytes: data.byteLength, sha256: digest });
+    }
+    return out.sort((a, b) => a.name.localeCompare(b.name));
+  });
 }

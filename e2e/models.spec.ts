@@ -20,7 +20,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:https';
 import path from 'node:path';
 import { makeCatalogueStandIn, STANDIN_ID } from '../scripts/make-catalogue-standin.mjs';
-import { CDN_HOST as CDN, CORS, hubBrowser, startAppWithEntries, startHub, streamBytes } from './hub';
+import { CDN_HOST as CDN, CORS, hubBrowser, startAppWithEntries, startHub, storedFiles, streamBytes } from './hub';
 import { encodePng } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
@@ -99,25 +99,6 @@ const row = (page: Page) => page.getByTestId(`model-${STANDIN_ID}`);
 const state = (page: Page) => page.getByTestId(`model-state-${STANDIN_ID}`);
 const cdnRequests = () => hubLog.filter((r) => r.host === CDN);
 
-/** Files in the manager's OPFS directory, with the sha256 of their content. */
-async function storedFiles(page: Page): Promise<Array<{ name: string; bytes: number; sha256: string }>> {
-  return page.evaluate(async () => {
-    const root = await navigator.storage.getDirectory();
-    let dir: FileSystemDirectoryHandle;
-    try {
-      dir = await root.getDirectoryHandle('clipmorph-models');
-    } catch {
-      return [];
-    }
-    const out: Array<{ name: string; bytes: number; sha256: string }> = [];
-    for await (const [name, handle] of (dir as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) {
-      const data = await (await handle.getFile()).arrayBuffer();
-      const digest = Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', data)), (b) => b.toString(16).padStart(2, '0')).join('');
-      out.push({ name, bytes: data.byteLength, sha256: digest });
-    }
-    return out.sort((a, b) => a.name.localeCompare(b.name));
-  });
-}
 
 /** The service worker has everything this page needs offline (shell, embedded models, ORT runtime). */
 async function precacheComplete(page: Page): Promise<boolean> {
