@@ -22,3 +22,11 @@ export const REAL_REPO: string;
 export const REAL_FILES: Record<WalkStandinPath, string>;
 export const REAL_LICENCE_URL: string;
 export function realWalkEntry(dir: string, commit: string, licenceUrl?: string): Promise<import('../src/models/registry').ModelEntry>;
+export const STANDIN_REPO: string;
+export const STANDIN_COMMIT: string;
+export function walkCatalogueStandIn(options?: { id?: string; variant?: string; title?: string; repo?: string; commit?: string }): {
+  entry: import('../src/models/registry').ModelEntry;
+  files: Record<WalkStandinPath, Uint8Array>;
+  prefix: string;
+  urls: Record<string, Uint8Array>;
+};
