@@ -7,11 +7,18 @@
  */
 import type * as Ort from 'onnxruntime-web';
 import * as gifenc from 'gifenc';
-import { createSession, loadOrt, type SessionHandle } from '../../src/runtime/ort';
+import { createOrtSession, loadOrt, type OrtModule } from '../../src/runtime/ort';
 import { encodeGif, splitFrames, type GifFormat, type Gifenc } from '../lib/gif.mjs';
 import type { Call, OpenInfo, Reply, SessionTweaks } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
+
+/** What the bench keeps per open model: the runtime module it came from and the session. */
+interface SessionHandle {
+  ort: OrtModule;
+  session: Ort.InferenceSession;
+  backend: 'wasm' | 'webgpu';
+}
 
 const sessions = new Map<string, SessionHandle>();
 const inputs = new Map<number, Float32Array>();
@@ -20,7 +27,8 @@ async function open(url: string, backend: 'wasm' | 'webgpu', appRoot: string, tw
   const ort = await loadOrt(backend, appRoot);
   if (tweaks.threads !== undefined) ort.env.wasm.numThreads = tweaks.threads;
   const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
-  if (!tweaks.options) return createSession(backend, appRoot, bytes);
+  // No tweaks: the app's own session options (src/runtime/ort.ts createOrtSession), exactly.
+  if (!tweaks.options) return { ort, session: await createOrtSession(backend, appRoot, { graph: bytes }), backend };
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',

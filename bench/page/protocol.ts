@@ -5,7 +5,7 @@ import type { GifFormat } from '../lib/gif.mjs';
 export interface SessionTweaks {
   /** Overrides env.wasm.numThreads before the runtime starts (only honoured on the first open). */
   threads?: number;
-  /** Extra InferenceSession options on top of the app's; absent = the app's createSession exactly. */
+  /** Extra InferenceSession options on top of the app's; absent = the app's createOrtSession exactly. */
   options?: Record<string, unknown>;
 }
 
