@@ -43,7 +43,7 @@ test('ski.mov becomes a stylised MP4 with every frame, the timing and the audio'
   console.log(`ski.mov MP4: ${await result.locator('figcaption').textContent()}`);
 });
 
-test('a trimmed stretch of ski.mov becomes a GIF with source timing and a size estimate', async ({ page }, info) => {
+test('a trimmed stretch of ski.mov becomes a blue-noise dithered GIF with source timing and a size estimate', async ({ page }, info) => {
   const studio = new VideoStudio(page);
   await studio.open('backend=wasm');
   await studio.chooseFile(ski);
@@ -51,6 +51,8 @@ test('a trimmed stretch of ski.mov becomes a GIF with source timing and a size e
   await studio.chooseHeight(256);
   await studio.chooseFormat('gif');
   await studio.trim(2, 4);
+  await expect(page.getByTestId('gif-dither-none')).toBeChecked(); // dithering is opt-in
+  await page.getByTestId('gif-dither-blue-noise').check(); // the optional dither reaches the encoder and keeps the timing
   await expect(page.getByTestId('gif-estimate')).toContainText(/About [\d.]+ (KB|MB) \(456×256\)/);
   await studio.run();
   const result = await studio.waitForResult();

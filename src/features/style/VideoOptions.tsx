@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { GifDither } from '../../media/encode/gif';
 import { formatBytes } from '../../lib/progress';
 import { fitHeight } from '../../lib/pixels';
 import { clampTrim, estimateGifBytes, gifFrameCount, WHOLE_VIDEO } from '../../lib/timeline';
@@ -57,6 +58,12 @@ function BestQualityOption() {
 const HEIGHT_LABEL = (height: number) => (height === 0 ? 'Original' : `${height}p`);
 const FPS_LABEL = (fps: number) => (fps === 0 ? 'Source' : `${fps} fps`);
 const WIDTH_LABEL = (width: number) => (width === 0 ? 'Same as video' : `${width} px`);
+/** Ordered patterns fixed in screen space: a still area keeps its indices frame to frame (no crawl). */
+const DITHERS: [GifDither, string][] = [
+  ['none', 'No dithering'],
+  ['bayer', 'Ordered dither'],
+  ['blue-noise', 'Blue-noise dither'],
+];
 
 /** Seconds from a number field; empty means "from the start" / "to the end". */
 function secondsOf(value: string, fallback: number): number {
@@ -125,6 +132,15 @@ export function VideoOptions() {
               <label key={width} className={styles.radio}>
                 <input type="radio" name="gif-width" checked={video.gif.width === width} onChange={() => update({ gif: { ...video.gif, width } })} />
                 {WIDTH_LABEL(width)}
+              </label>
+            ))}
+          </div>
+          <div className={styles.row} role="radiogroup" aria-label="Dithering">
+            {DITHERS.map(([dither, label]) => (
+              <label key={dither} className={styles.radio}>
+                <input type="radio" name="gif-dither" data-testid={`gif-dither-${dither}`} checked={(video.gif.dither ?? 'none') === dither}
+                  onChange={() => update({ gif: { ...video.gif, dither } })} />
+                {label}
               </label>
             ))}
           </div>
