@@ -132,7 +132,7 @@ function parseWasmProfile(text) {
   return JSON.parse(text.slice(open, close + 1));
 }
 
-function makeFeeds(session, size) {
+export function makeFeeds(session, size) {
   const data = new Float32Array(3 * size * size);
   let seed = 1;
   for (let i = 0; i < data.length; i++) {
