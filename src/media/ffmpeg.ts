@@ -5,11 +5,34 @@
 import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
 // ffmpeg.wasm starts its own module worker; Vite must bundle that worker for us to load it by URL.
 import ffmpegWorkerUrl from '@ffmpeg/ffmpeg/worker?worker&url';
+import { UserError } from '../lib/errors';
 
 /** Raw RGBA frames held at once when decoding or encoding through ffmpeg.wasm, which cannot stream. */
 export const RAW_CHUNK_BYTES = 64 * 1024 * 1024;
 
+/**
+ * How long ffmpeg.wasm may stay silent (no log line, no progress event) before it counts as hung and
+ * is terminated. While it works, ffmpeg prints a stats line at least every 0.5 s between steps of its
+ * main loop and a showinfo line per decoded frame, so silence only lasts as long as one step: reading
+ * a header and probing the streams (`open`), or decoding / scaling / encoding one frame (`work`).
+ * These bounds leave room for one 4K HEVC frame in WASM on a slow phone while the model competes for
+ * the cores; a real hang is silent forever, so it is caught.
+ */
+export const STALL_MS = { open: 15_000, work: 45_000 } as const;
+
+/** What a watched call does, for the sentence the user reads if ffmpeg.wasm stops responding in it. */
+export interface Watch {
+  stallMs: number;
+  /** "reading "clip.avi"" / "encoding the video". */
+  doing: string;
+  /** What to do about it: "Try the original file, or re-save it as MP4." */
+  advice: string;
+}
+
 let loading: Promise<FFmpeg> | null = null;
+let current: FFmpeg | null = null;
+/** Instances terminated because they stopped responding, with the error every later call on them gets. */
+const hung = new WeakMap<FFmpeg, UserError>();
 
 export function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
   loading ??= (async () => {
@@ -19,6 +42,7 @@ export function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
       coreURL: new URL('ffmpeg/ffmpeg-core.js', appRoot).href,
       wasmURL: new URL('ffmpeg/ffmpeg-core.wasm', appRoot).href,
     });
+    current = ffmpeg;
     return ffmpeg;
   })();
   loading.catch(() => (loading = null));
@@ -30,19 +54,81 @@ export function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
  * with "memory access out of bounds"): a crashed core is not reused, the next file gets a fresh one.
  */
 export async function resetFfmpeg(): Promise<void> {
-  const current = loading;
+  const pending = loading;
   loading = null;
-  const ffmpeg = await current?.catch(() => null);
+  current = null;
+  const ffmpeg = await pending?.catch(() => null);
   ffmpeg?.terminate();
 }
 
-/** Runs ffmpeg and returns its exit code and everything it printed. */
-export async function runFfmpeg(ffmpeg: FFmpeg, args: string[]): Promise<{ code: number; log: string }> {
+/** Terminates `ffmpeg` (its worker and every call in flight); the next loadFfmpeg starts a fresh core. */
+function drop(ffmpeg: FFmpeg): void {
+  if (current === ffmpeg) {
+    loading = null;
+    current = null;
+  }
+  ffmpeg.terminate();
+}
+
+/**
+ * Runs `call` on `ffmpeg` and waits for it only while ffmpeg.wasm shows signs of life: if its worker
+ * sends nothing (log or progress) for `watch.stallMs`, the instance is terminated, so the next file
+ * gets a fresh core, and the call fails with a sentence for the user. Every call in flight on the
+ * same instance hears the same events, so a call queued behind a busy one is not taken for hung.
+ *
+ * ffmpeg.wasm's own `exec(args, timeout)` is no substitute: it is a limit on the whole run, checked
+ * only between steps of ffmpeg's main loop (never while it probes a file, nor inside one decoder
+ * call, where a damaged file hangs it), and it ends the run with exit code 1 like any failure. Only
+ * terminating the worker from outside is sure to end a hang.
+ */
+export function watched<T>(ffmpeg: FFmpeg, call: () => Promise<T>, watch: Watch): Promise<T> {
+  const earlier = hung.get(ffmpeg);
+  if (earlier) return Promise.reject(earlier);
+  return new Promise<T>((resolve, reject) => {
+    let heard = Date.now();
+    const hear = () => (heard = Date.now());
+    const stop = () => {
+      clearInterval(timer);
+      ffmpeg.off('log', hear);
+      ffmpeg.off('progress', hear);
+    };
+    const timer = setInterval(() => {
+      if (Date.now() - heard < watch.stallMs) return;
+      stop();
+      const error = new UserError(
+        `ffmpeg.wasm stopped responding while ${watch.doing} (nothing for ${Math.round(watch.stallMs / 1000)} s), so it was stopped. ${watch.advice}`,
+      );
+      hung.set(ffmpeg, error);
+      drop(ffmpeg);
+      reject(error);
+    }, Math.max(10, Math.min(1000, watch.stallMs / 10)));
+    ffmpeg.on('log', hear);
+    ffmpeg.on('progress', hear);
+    call().then(
+      (value) => {
+        stop();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stop();
+        reject(hung.get(ffmpeg) ?? error);
+      },
+    );
+  });
+}
+
+/** Whether `error` is the one a watched call failed with because ffmpeg.wasm stopped responding. */
+export function isFfmpegHang(ffmpeg: FFmpeg, error: unknown): boolean {
+  return error !== undefined && hung.get(ffmpeg) === error;
+}
+
+/** Runs ffmpeg and returns its exit code and everything it printed, within `watch` (see watched()). */
+export async function runFfmpeg(ffmpeg: FFmpeg, args: string[], watch: Watch): Promise<{ code: number; log: string }> {
   const lines: string[] = [];
   const onLog = ({ message }: { message: string }) => lines.push(message);
   ffmpeg.on('log', onLog);
   try {
-    const code = await ffmpeg.exec(['-hide_banner', '-nostdin', ...args]);
+    const code = await watched(ffmpeg, () => ffmpeg.exec(['-hide_banner', '-nostdin', ...args]), watch);
     return { code, log: lines.join('\n') };
   } finally {
     ffmpeg.off('log', onLog);
@@ -57,9 +143,11 @@ export function lastLine(log: string): string {
  * Makes `file` readable at the returned path. WORKERFS reads it in place, on demand: a long video is
  * never copied into WASM memory.
  */
-export async function mountFile(ffmpeg: FFmpeg, file: Blob, name: string, mountPoint: string): Promise<string> {
+export async function mountFile(ffmpeg: FFmpeg, file: Blob, name: string, mountPoint: string, watch: Watch): Promise<string> {
   const extension = /\.[a-z0-9]{1,5}$/i.exec(name)?.[0] ?? '';
-  await ffmpeg.createDir(mountPoint).catch(() => undefined); // exists from an earlier job
-  await ffmpeg.mount(FFFSType.WORKERFS, { files: [new File([file], `source${extension}`)] }, mountPoint);
+  await watched(ffmpeg, () => ffmpeg.createDir(mountPoint), watch).catch((error: unknown) => {
+    if (isFfmpegHang(ffmpeg, error)) throw error; // else it exists from an earlier job
+  });
+  await watched(ffmpeg, () => ffmpeg.mount(FFFSType.WORKERFS, { files: [new File([file], `source${extension}`)] }, mountPoint), watch);
   return `${mountPoint}/source${extension}`;
 }

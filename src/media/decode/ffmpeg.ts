@@ -7,23 +7,30 @@ import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import { ALL_FORMATS, BufferSource as BytesSource, Input } from 'mediabunny';
 import { UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
-import { lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, resetFfmpeg, runFfmpeg } from '../ffmpeg';
+import { isFfmpegHang, lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, resetFfmpeg, runFfmpeg, STALL_MS, watched, type Watch } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
 import { audioNote, noVideoTrack } from './webcodecs';
 import { audioOnly, chunkDecodeArgs, parseFfmpegProbe, unknownVideoCodec, planChunks, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
 
 const MOUNT = '/in';
 
+/** Bounds for ffmpeg.wasm reading `name`: `open` while the file is probed, `work` while it is decoded. */
+function reading(name: string, phase: keyof typeof STALL_MS): Watch {
+  return { stallMs: STALL_MS[phase], doing: `reading "${name}"`, advice: 'Try the original file, or re-save it as MP4.' };
+}
+
 /**
  * Runs ffmpeg on the user's file. A damaged file can crash the ffmpeg.wasm core itself (a WASM trap,
  * "memory access out of bounds", found by the fuzzer on damaged AVIs): the crashed instance is
- * dropped and the user reads what happened instead of "Something went wrong".
+ * dropped and the user reads what happened instead of "Something went wrong". A core that stops
+ * responding is terminated by the watch (see runFfmpeg) and its sentence passed on as it is.
  */
-async function run(ffmpeg: FFmpeg, args: string[], name: string): Promise<{ code: number; log: string }> {
+async function run(ffmpeg: FFmpeg, args: string[], watch: Watch, name: string): Promise<{ code: number; log: string }> {
   let result: { code: number; log: string };
   try {
-    result = await runFfmpeg(ffmpeg, args);
+    result = await runFfmpeg(ffmpeg, args, watch);
   } catch (error) {
+    if (isFfmpegHang(ffmpeg, error)) throw error;
     await resetFfmpeg();
     throw crashed(name, error instanceof Error ? error.message : String(error), error);
   }
@@ -41,12 +48,12 @@ function crashed(name: string, detail: string, cause?: unknown): UserError {
 
 export async function openWithFfmpeg(file: Blob, name: string, appRoot: string): Promise<VideoSource> {
   const ffmpeg = await loadFfmpeg(appRoot);
-  const path = await mountFile(ffmpeg, file, name, MOUNT);
-  const { log } = await run(ffmpeg, ['-i', path], name);
+  const path = await mountFile(ffmpeg, file, name, MOUNT, reading(name, 'open'));
+  const { log } = await run(ffmpeg, ['-i', path], reading(name, 'open'), name);
   const probe = parseFfmpegProbe(log);
   const unknownCodec = unknownVideoCodec(log);
   if (!probe || unknownCodec) {
-    await ffmpeg.unmount(MOUNT);
+    await watched(ffmpeg, () => ffmpeg.unmount(MOUNT), reading(name, 'open'));
     if (unknownCodec) {
       throw new UserError(
         `"${name}" uses a video codec this app cannot decode (${unknownCodec}). Convert it to MP4 (H.264) first, for example with HandBrake or ffmpeg.`,
@@ -92,16 +99,17 @@ async function* frames(ffmpeg: FFmpeg, path: string, name: string, probe: Ffmpeg
 
 /** Raw RGBA of one chunk and each frame's time from the first frame (showinfo keeps VFR timing). */
 async function decodeChunk(ffmpeg: FFmpeg, request: ChunkRequest, name: string): Promise<{ bytes: Uint8Array; times: number[] }> {
-  const { code, log } = await run(ffmpeg, chunkDecodeArgs(request), name);
+  const watch = reading(name, 'work');
+  const { code, log } = await run(ffmpeg, chunkDecodeArgs(request), watch, name);
   if (code !== 0) throw new UserError(`ffmpeg.wasm could not decode "${name}" (${reason(log)}): the file looks damaged. Try the original file, or re-save it as MP4.`);
-  const bytes = (await ffmpeg.readFile(request.out)) as Uint8Array;
-  await ffmpeg.deleteFile(request.out);
+  const bytes = (await watched(ffmpeg, () => ffmpeg.readFile(request.out), watch)) as Uint8Array;
+  await watched(ffmpeg, () => ffmpeg.deleteFile(request.out), watch);
   return { bytes, times: parseShowinfoTimes(log).map((t) => t - request.origin) };
 }
 
 /** When the first frame shows on ffmpeg's clock; the container start when nothing decodes. */
 async function firstFrameTime(ffmpeg: FFmpeg, path: string, name: string, probe: FfmpegProbe): Promise<number> {
-  const { log } = await run(ffmpeg, ['-copyts', '-i', path, '-an', '-sn', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-'], name);
+  const { log } = await run(ffmpeg, ['-copyts', '-i', path, '-an', '-sn', '-frames:v', '1', '-vf', 'showinfo', '-f', 'null', '-'], reading(name, 'work'), name);
   const first = parseShowinfoTimes(log)[0];
   return first !== undefined && first >= probe.start ? first : probe.start;
 }
@@ -112,9 +120,10 @@ async function firstFrameTime(ffmpeg: FFmpeg, path: string, name: string, probe:
  */
 async function extractAudio(ffmpeg: FFmpeg, path: string, name: string): Promise<Input | null> {
   const out = '/audio.mka';
-  const { code } = await run(ffmpeg, ['-i', path, '-vn', '-sn', '-map', '0:a:0', '-c:a', 'copy', '-y', out], name);
+  const watch = reading(name, 'work');
+  const { code } = await run(ffmpeg, ['-i', path, '-vn', '-sn', '-map', '0:a:0', '-c:a', 'copy', '-y', out], watch, name);
   if (code !== 0) return null;
-  const bytes = (await ffmpeg.readFile(out)) as Uint8Array;
-  await ffmpeg.deleteFile(out);
+  const bytes = (await watched(ffmpeg, () => ffmpeg.readFile(out), watch)) as Uint8Array;
+  await watched(ffmpeg, () => ffmpeg.deleteFile(out), watch);
   return new Input({ source: new BytesSource(bytes), formats: ALL_FORMATS });
 }

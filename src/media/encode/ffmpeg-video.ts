@@ -8,7 +8,7 @@
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import { UserError } from '../../lib/errors';
 import type { Rgba } from '../../lib/pixels';
-import { lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, runFfmpeg } from '../ffmpeg';
+import { isFfmpegHang, lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, runFfmpeg, STALL_MS, watched, type Watch } from '../ffmpeg';
 import type { VideoContainer } from './video';
 import type { EncodedVideo, FrameWriter } from './writer';
 
@@ -22,6 +22,15 @@ const VIDEO_ARGS: Record<VideoContainer, string[]> = {
 /** Used only when the source's audio codec cannot be copied into the container. */
 const AUDIO_ARGS: Record<VideoContainer, string[]> = { mp4: ['-c:a', 'aac', '-b:a', '160k'], webm: ['-c:a', 'libopus', '-b:a', '128k'] };
 const MIME: Record<VideoContainer, string> = { mp4: 'video/mp4', webm: 'video/webm' };
+
+/** Every ffmpeg.wasm call here is watched (see runFfmpeg): a core that stops responding is terminated. */
+function encoding(container: VideoContainer): Watch {
+  return {
+    stallMs: STALL_MS.work,
+    doing: `writing the ${container.toUpperCase()} video`,
+    advice: 'Try again, or choose another output format (GIF does not need ffmpeg.wasm).',
+  };
+}
 
 export interface FfmpegAudio {
   file: Blob;
@@ -50,7 +59,9 @@ export class FfmpegVideoWriter implements FrameWriter {
 
   static async create(appRoot: string, container: VideoContainer, width: number, height: number, fps: number, audio: FfmpegAudio | null): Promise<FfmpegVideoWriter> {
     const ffmpeg = await loadFfmpeg(appRoot);
-    await ffmpeg.createDir(DIR).catch(() => undefined);
+    await watched(ffmpeg, () => ffmpeg.createDir(DIR), encoding(container)).catch((error: unknown) => {
+      if (isFfmpegHang(ffmpeg, error)) throw error; // else it exists from an earlier job
+    });
     return new FfmpegVideoWriter(ffmpeg, container, width, height, fps, audio);
   }
 
@@ -65,23 +76,24 @@ export class FfmpegVideoWriter implements FrameWriter {
   async finish(): Promise<EncodedVideo> {
     if (this.framesInChunk > 0) await this.encodeChunk();
     const list = `${DIR}/segments.txt`;
-    await this.ffmpeg.writeFile(list, this.segments.map((s) => `file '${s}'`).join('\n'));
+    const watch = encoding(this.container);
+    await watched(this.ffmpeg, () => this.ffmpeg.writeFile(list, this.segments.map((s) => `file '${s}'`).join('\n')), watch);
     const out = `${DIR}/out.${this.container}`;
     const audioInput = this.audio ? await this.audioInput(this.audio) : [];
     const join = (audioArgs: string[]) =>
-      runFfmpeg(this.ffmpeg, ['-f', 'concat', '-safe', '0', '-i', list, ...audioInput, '-map', '0:v', ...(this.audio ? ['-map', '1:a:0?'] : []), '-c:v', 'copy', ...audioArgs, '-y', out]);
+      runFfmpeg(this.ffmpeg, ['-f', 'concat', '-safe', '0', '-i', list, ...audioInput, '-map', '0:v', ...(this.audio ? ['-map', '1:a:0?'] : []), '-c:v', 'copy', ...audioArgs, '-y', out], watch);
     let result = await join(['-c:a', 'copy']);
     if (result.code !== 0 && this.audio) result = await join(AUDIO_ARGS[this.container]);
     if (result.code !== 0) throw new Error(`ffmpeg.wasm could not write the ${this.container.toUpperCase()} file (${lastLine(result.log)})`);
-    const hasAudio = this.audio !== null && /Stream #\d+:\d+.*?: Audio: /.test((await runFfmpeg(this.ffmpeg, ['-i', out])).log);
-    const bytes = (await this.ffmpeg.readFile(out)) as Uint8Array<ArrayBuffer>;
-    await Promise.all([out, list, ...this.segments].map((f) => this.ffmpeg.deleteFile(f)));
-    if (this.audio) await this.ffmpeg.unmount(AUDIO_MOUNT);
+    const hasAudio = this.audio !== null && /Stream #\d+:\d+.*?: Audio: /.test((await runFfmpeg(this.ffmpeg, ['-i', out], watch)).log);
+    const bytes = (await watched(this.ffmpeg, () => this.ffmpeg.readFile(out), watch)) as Uint8Array<ArrayBuffer>;
+    await Promise.all([out, list, ...this.segments].map((f) => watched(this.ffmpeg, () => this.ffmpeg.deleteFile(f), watch)));
+    if (this.audio) await watched(this.ffmpeg, () => this.ffmpeg.unmount(AUDIO_MOUNT), watch);
     return { blob: new Blob([bytes], { type: MIME[this.container] }), codec: this.container === 'mp4' ? 'avc' : 'vp9', frames: this.frames, hasAudio };
   }
 
   private async audioInput(audio: FfmpegAudio): Promise<string[]> {
-    const path = await mountFile(this.ffmpeg, audio.file, audio.name, AUDIO_MOUNT);
+    const path = await mountFile(this.ffmpeg, audio.file, audio.name, AUDIO_MOUNT, encoding(this.container));
     const duration = Number.isFinite(audio.end) ? ['-t', String(audio.end - audio.start)] : [];
     return ['-ss', String(audio.start), ...duration, '-i', path];
   }
@@ -89,12 +101,17 @@ export class FfmpegVideoWriter implements FrameWriter {
   private async encodeChunk(): Promise<void> {
     const raw = `${DIR}/chunk.rgba`;
     const segment = `${DIR}/segment-${this.segments.length}.${this.container}`;
-    await this.ffmpeg.writeFile(raw, this.chunk.subarray(0, this.framesInChunk * this.width * this.height * 4));
+    const watch = encoding(this.container);
+    // writeFile moves (transfers) the buffer to ffmpeg.wasm's worker, which leaves it detached here:
+    // the next chunk gets a fresh one (writing into the moved one threw from the second chunk on).
+    const full = this.chunk;
+    this.chunk = new Uint8Array(full.length);
+    await watched(this.ffmpeg, () => this.ffmpeg.writeFile(raw, full.subarray(0, this.framesInChunk * this.width * this.height * 4)), watch);
     const { code, log } = await runFfmpeg(this.ffmpeg, [
       '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${this.width}x${this.height}`, '-framerate', String(this.fps), '-i', raw,
       ...VIDEO_ARGS[this.container], '-y', segment,
-    ]);
-    await this.ffmpeg.deleteFile(raw);
+    ], watch);
+    await watched(this.ffmpeg, () => this.ffmpeg.deleteFile(raw), watch);
     if (code !== 0) throw new UserError(`ffmpeg.wasm could not encode the video (${lastLine(log)}). Try another format.`);
     this.segments.push(segment);
     this.framesInChunk = 0;
