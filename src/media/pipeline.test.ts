@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runOverlapped, type OverlapStages } from './pipeline';
+import { UserError } from '../lib/errors';
+import { isDecodeDamage, partialWarning, readable, runOverlapped, type Damage, type OverlapStages } from './pipeline';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -269,5 +270,97 @@ describe('runOverlapped', () => {
     await expect(runOverlapped(stages)).rejects.toThrow('no');
     expect(written).toEqual([]);
     expect(state.made).toEqual([]);
+  });
+});
+
+/** A decoder that gives `good` frames and then fails as a damaged file makes it fail (or with `error`). */
+async function* failingAfter(good: number, error: unknown = new DOMException('Decoding error.', 'EncodingError')) {
+  for (let i = 0; i < good; i++) yield new FakeFrame(i);
+  throw error;
+}
+
+describe('readable: a damaged video gives the frames before the damage', () => {
+  it('a decoder error after k frames ends the source there: the encoder gets k frames, the damage is recorded', async () => {
+    const damage: { found?: Damage } = {};
+    const { stages, written } = passThrough({ source: readable(failingAfter(7), 'clip.mp4', damage) });
+    const stats = await runOverlapped(stages);
+    expect(stats.frames).toBe(7);
+    expect(written).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(damage.found).toEqual({ frames: 7, detail: 'Decoding error.' });
+    const warning = partialWarning('clip.mp4', 7, { count: 48, exact: true, first: 0 }, 7 / 24, damage.found, 'stylised');
+    expect(warning).toBe(
+      '"clip.mp4" is damaged after 0.3 s: the first 7 of 48 frames were stylised; the rest could not be decoded (Decoding error.). For the whole video, use the original file.',
+    );
+  });
+
+  it('serial mode too', async () => {
+    const damage: { found?: Damage } = {};
+    const { stages, written } = passThrough({ source: readable(failingAfter(3), 'clip.mp4', damage), serial: true });
+    expect((await runOverlapped(stages)).frames).toBe(3);
+    expect(written).toEqual([0, 1, 2]);
+    expect(damage.found?.frames).toBe(3);
+  });
+
+  it('no frame at all before the damage keeps the clear error', async () => {
+    const damage: { found?: Damage } = {};
+    const { stages } = passThrough({ source: readable(failingAfter(0), 'clip.mp4', damage) });
+    await expect(runOverlapped(stages)).rejects.toThrow(/"clip\.mp4" could not be decoded to the end \(Decoding error\.\): the file looks damaged/);
+    expect(damage.found).toBeUndefined();
+  });
+
+  it('without a damage record (callers that want all or nothing) the error stays an error', async () => {
+    const { stages } = passThrough({ source: readable(failingAfter(5), 'clip.mp4') });
+    await expect(runOverlapped(stages)).rejects.toThrow(/could not be decoded to the end/);
+  });
+
+  it('cancel, out of memory, a lost GPU and messages meant for the user are not damage: they stop the job as before', async () => {
+    const cases: [unknown, RegExp][] = [
+      [new DOMException('The job was cancelled.', 'AbortError'), /could not be decoded|cancelled/],
+      [new RangeError('Array buffer allocation failed'), /allocation failed/],
+      [new Error('WebGPU device was lost'), /device was lost/],
+      [new Error('out of memory'), /out of memory/],
+      [new UserError('ffmpeg.wasm could not decode "x"'), /^ffmpeg\.wasm could not decode/],
+    ];
+    for (const [error, message] of cases) {
+      expect(isDecodeDamage(error), String(error)).toBe(false);
+      const damage: { found?: Damage } = {};
+      const { stages } = passThrough({ source: readable(failingAfter(4, error), 'clip.mp4', damage) });
+      await expect(runOverlapped(stages)).rejects.toThrow(message);
+      expect(damage.found).toBeUndefined();
+    }
+    expect(isDecodeDamage(new DOMException('Decoding error.', 'EncodingError'))).toBe(true);
+    expect(isDecodeDamage(new Error('Invalid NAL unit size'))).toBe(true);
+  });
+
+  it('an encoder failure after the damage point is still the encoder failure', async () => {
+    const damage: { found?: Damage } = {};
+    const { stages } = passThrough({
+      source: readable(failingAfter(6), 'clip.mp4', damage),
+      sink: async (f) => {
+        f.close();
+        if (f.index === 2) throw new Error('encoder broke');
+      },
+    });
+    await expect(runOverlapped(stages)).rejects.toThrow('encoder broke');
+  });
+
+  it('a cancel while frames are in flight closes the inner decoder (return() reaches it)', async () => {
+    const { source, state } = fakeSource(50, 2);
+    const controller = new AbortController();
+    const { stages } = passThrough({ source: readable(source, 'clip.mp4', {}), signal: controller.signal });
+    const run = runOverlapped(stages);
+    setTimeout(() => controller.abort(new Error('stop')), 15);
+    await expect(run).rejects.toThrow('stop');
+    await sleep(30);
+    expect(state.returned).toBe(true);
+  });
+
+  it('the warning for a file cut short after its index, for an estimated count, and none for a whole read', () => {
+    expect(partialWarning('a.mp4', 10, { count: 25, exact: true, first: 0 }, 0.4, undefined, 'stylised')).toMatch(
+      /^"a\.mp4" ends early: only 10 of 25 frames could be read \(up to 0\.4 s\)/,
+    );
+    expect(partialWarning('a.avi', 10, { count: 25, exact: false, first: 0 }, 0.4, undefined, 'stylised')).toBeUndefined();
+    expect(partialWarning('a.avi', 10, { count: 25, exact: false, first: 0 }, 0.4, { frames: 10, detail: 'x' }, 'stylised')).toMatch(/the first 10 of about 25 frames/);
+    expect(partialWarning('a.mp4', 25, { count: 25, exact: true, first: 0 }, 1, undefined, 'stylised')).toBeUndefined();
   });
 });

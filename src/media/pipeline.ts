@@ -3,23 +3,102 @@
  * damaged files, and opening the output writer (GIF, the browser's VideoEncoder, or ffmpeg.wasm),
  * with the source's audio copied. No models here: the per-frame work stays in each task.
  */
-import { UserError } from '../lib/errors';
+import { ALL_FORMATS, BlobSource, BufferTarget, Conversion, Input, Mp4OutputFormat, Output, WebMOutputFormat } from 'mediabunny';
+import { isCancelled, UserError } from '../lib/errors';
 import type { VideoFormat } from '../lib/filename';
 import type { Trim } from '../lib/timeline';
 import { FfmpegVideoWriter } from './encode/ffmpeg-video';
 import { GifWriter, type GifOptions } from './encode/gif';
 import { VideoWriter, webCodecsCodec } from './encode/video';
-import type { FrameWriter } from './encode/writer';
+import type { EncodedVideo, FrameWriter } from './encode/writer';
 import type { FrameSpan, VideoSource } from './frames';
 
-/** Decoding errors mid-stream are nearly always a cut-off or damaged file; say so. */
-export async function* readable<T>(frames: AsyncGenerator<T>, name: string): AsyncGenerator<T> {
+/**
+ * Where a damaged video stopped decoding: filled in by readable() when a decoding error ends the
+ * frames after some good ones, so the job can finish with what it has (a partial result).
+ */
+export interface Damage {
+  /** Frames read before the damage. */
+  frames: number;
+  /** The decoder's own words, for the warning. */
+  detail: string;
+}
+
+/**
+ * Whether an error thrown by a video source is damage in the file (a decoder or demuxer failing on
+ * bad bytes) rather than something that must stop the job as it does today: a cancel, a message
+ * meant for the user (ffmpeg.wasm's own errors, a crashed core), or memory running out.
+ */
+export function isDecodeDamage(error: unknown): boolean {
+  if (error instanceof UserError || isCancelled(error)) return false;
+  if (error instanceof RangeError) return false; // an allocation that failed: out of memory, not the file
+  return !/out of memory|allocation failed|device (was )?lost/i.test(error instanceof Error ? error.message : String(error));
+}
+
+/**
+ * Decoding errors mid-stream are nearly always a cut-off or damaged file; say so. With `damage`, an
+ * error that is damage (isDecodeDamage) after at least one good frame ends the frames quietly
+ * instead and is recorded there, so the caller finishes the output with the frames before it; with
+ * no good frame at all it is still the error below.
+ */
+export async function* readable<T>(frames: AsyncGenerator<T>, name: string, damage?: { found?: Damage }): AsyncGenerator<T> {
+  let count = 0;
   try {
-    yield* frames;
+    for (let next = await frames.next(); !next.done; next = await frames.next()) {
+      count++;
+      yield next.value;
+    }
   } catch (error) {
     if (error instanceof UserError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
+    if (damage && count > 0 && isDecodeDamage(error)) {
+      damage.found = { frames: count, detail };
+      return;
+    }
     throw new UserError(`"${name}" could not be decoded to the end (${detail}): the file looks damaged or truncated. Try the original file.`, { cause: error });
+  } finally {
+    await frames.return(undefined);
+  }
+}
+
+/**
+ * The note a partial result carries: a decoding error after `done` frames (`damage`), or an index
+ * that promised more frames than the data held (a file cut short). `seconds`: the output's length.
+ * `verb` says what happened to the frames ("stylised"). Undefined when the whole range was read.
+ */
+export function partialWarning(name: string, done: number, span: FrameSpan, seconds: number, damage: Damage | undefined, verb: string): string | undefined {
+  if (damage) {
+    const total = span.exact ? `${Math.max(done, span.count)}` : `about ${Math.max(done, span.count)}`;
+    return `"${name}" is damaged after ${seconds.toFixed(1)} s: the first ${done} of ${total} frames were ${verb}; the rest could not be decoded (${damage.detail}). For the whole video, use the original file.`;
+  }
+  if (span.exact && done < span.count) {
+    return `"${name}" ends early: only ${done} of ${span.count} frames could be read (up to ${seconds.toFixed(1)} s), so the file looks truncated (an interrupted download or copy?). The result holds what could be read; for the whole video, use the original file.`;
+  }
+  return undefined;
+}
+
+/**
+ * A partial result's audio ends with its last frame: the writer copied the source's audio for the
+ * whole range before anyone knew where the video would stop, so the finished file is remuxed (no
+ * re-encoding, packets copied) up to `end` seconds. GIF and silent results are returned as they are;
+ * so is the result when the remux fails (the video is whole, only its sound runs on).
+ */
+export async function endAudioAt(encoded: EncodedVideo, end: number): Promise<EncodedVideo> {
+  if (!encoded.hasAudio || encoded.codec === 'gif') return encoded;
+  const input = new Input({ source: new BlobSource(encoded.blob), formats: ALL_FORMATS });
+  try {
+    const webm = /webm/.test(encoded.blob.type);
+    const target = new BufferTarget();
+    const output = new Output({ format: webm ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' }), target });
+    const conversion = await Conversion.init({ input, output, showWarnings: false, trim: { start: 0, end } });
+    if (!conversion.isValid) return encoded;
+    await conversion.execute();
+    return { ...encoded, blob: new Blob([target.buffer!], { type: encoded.blob.type }) };
+  } catch (error) {
+    console.warn('clipmorph: could not end the audio with the last frame', error);
+    return encoded;
+  } finally {
+    input.dispose();
   }
 }
 

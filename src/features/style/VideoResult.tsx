@@ -91,6 +91,12 @@ function Result({ input, result: { url, fileName, payload: result } }: { input: 
           {audio} · {result.styleTitle} on {result.backend.toUpperCase()} at {result.framesPerSecond.toFixed(1)} fps · {formatBytes(result.bytes)}
         </figcaption>
       </figure>
+      {/* data-testid=result-warning: a partial result (damaged or cut-short video) says what it lacks. */}
+      {result.warning && (
+        <p className={styles.warning} role="status" data-testid="result-warning">
+          {result.warning}
+        </p>
+      )}
       <a className={styles.download} data-testid="download" href={url} download={fileName}>
         Download {fileName}
       </a>

@@ -99,6 +99,8 @@ export interface VideoPayload {
   framesPerSecond: number;
   backend: Backend;
   styleTitle: string;
+  /** What the result lacks (a damaged or cut-short video: only the frames before the damage), shown beside it. */
+  warning?: string;
 }
 
 export type StylePayload = ImagePayload | MorphPayload | VideoPayload;
@@ -209,8 +211,7 @@ async function runVideo(input: InputFile, model: ModelEntry, modelBytes: Uint8Ar
       },
       { signal, onProgress: progressReporter(meta.progressLabel) },
     );
-    const { blob, warning, timing: _timing, ...facts } = value;
-    if (warning) showError(warning);
+    const { blob, timing: _timing, ...facts } = value;
     setResult({
       task: meta.id,
       url: URL.createObjectURL(blob),

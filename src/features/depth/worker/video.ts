@@ -10,7 +10,7 @@ import { UserError } from '../../../lib/errors';
 import { GifTimeline, WHOLE_VIDEO } from '../../../lib/timeline';
 import { openVideo } from '../../../media/open';
 import type { RgbaFrame } from '../../../media/frames';
-import { openWriter, readable, runOverlapped } from '../../../media/pipeline';
+import { endAudioAt, openWriter, partialWarning, readable, runOverlapped, type Damage } from '../../../media/pipeline';
 import type { WorkerContext } from '../../../workers/protocol';
 import { applyColormap } from '../colormap';
 import { finiteRange, normalise } from '../postprocess';
@@ -42,7 +42,9 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
     let outputEnd = 0;
     context.onProgress({ stage: 'frames', done, total: span.count });
     const progress = () => context.onProgress({ stage: 'frames', done, total: Math.max(done, span.count) });
-    const frames = readable(source.frames(size.width, size.height, trim), request.video.name);
+    // A decoding error after some good frames ends the frames there: the result keeps them (partial).
+    const damage: { found?: Damage } = {};
+    const frames = readable(source.frames(size.width, size.height, trim), request.video.name, damage);
     await runOverlapped({
       source: (async function* () {
         for await (const frame of frames) {
@@ -77,15 +79,13 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
       },
     });
     if (done === 0) throw new UserError('The video holds no frames that could be read.');
-    const warning =
-      span.exact && done < span.count
-        ? `"${request.video.name}" ends early: only ${done} of ${span.count} frames could be read, so the file looks truncated. The result holds what could be read.`
-        : undefined;
+    const warning = partialWarning(request.video.name, done, span, outputEnd, damage.found, 'turned into depth maps');
     const input = meters.input.value;
     const ratio = (v: number) => (input > 0 ? v / input : 0);
     const elapsed = (performance.now() - started) / 1000;
+    const encoded = await writer.finish();
     return {
-      ...(await writer.finish()),
+      ...(warning ? await endAudioAt(encoded, outputEnd) : encoded),
       decoder: info.decoder,
       width: size.width,
       height: size.height,

@@ -9,7 +9,7 @@ import { blendRgba, fitHeight, planarToRgba, rgbToPlanar, type Planar, type Rgba
 import { clampTrim } from '../../../lib/timeline';
 import type { RgbaFrame, VideoSource } from '../../../media/frames';
 import { openVideo } from '../../../media/open';
-import { openWriter, readable, runOverlapped, type PipelineStats } from '../../../media/pipeline';
+import { endAudioAt, openWriter, partialWarning, readable, runOverlapped, type Damage, type PipelineStats } from '../../../media/pipeline';
 import type { ModelEntry } from '../../../models/registry';
 import type { ExtraInput } from '../../../runtime/ort';
 import type { ModelSession } from '../../../runtime/sessions';
@@ -98,10 +98,12 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
     };
     context.onProgress({ stage: 'frames', done, total: span.count });
     let timing: PipelineStats | undefined;
+    // A decoding error after some good frames ends the frames there: the result keeps them (partial).
+    const damage: { found?: Damage } = {};
     if (gpu && source.videoFrames) {
       // One pass on the GPU: the decoder's VideoFrame is closed by the source once the next is pulled.
       try {
-        for await (const decoded of readable(source.videoFrames(trim), request.video.name)) {
+        for await (const decoded of readable(source.videoFrames(trim), request.video.name, damage)) {
           const image = await gpu.stylise(decoded.frame, decoded.quarterTurns, request.strength);
           await write({ image, timestamp: decoded.timestamp, duration: decoded.duration });
         }
@@ -110,7 +112,7 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
       }
     } else {
       const stages = cpuStages(handle, request.model, size, request.strength, request.extraInputs ?? []);
-      const frames = readable(source.frames(size.width, size.height, trim), request.video.name);
+      const frames = readable(source.frames(size.width, size.height, trim), request.video.name, damage);
       timing = await runOverlapped<InFlight, InFlight, InFlight, RgbaFrame>({
         source: (async function* () {
           for await (const frame of frames) yield { frame };
@@ -124,14 +126,12 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
       console.debug(`clipmorph:video-timing ${JSON.stringify({ ...timing, width: size.width, height: size.height })}`);
     }
     if (done === 0) throw new UserError('The chosen range holds no frames. Widen the trim, or clear it to use the whole video.');
-    // The index promised more frames than the data held: a file cut short after its index.
-    const warning =
-      span.exact && done < span.count
-        ? `"${request.video.name}" ends early: only ${done} of ${span.count} frames could be read, so the file looks truncated (an interrupted download or copy?). The result holds what could be read; for the whole video, use the original file.`
-        : undefined;
+    // A decoding error part-way, or an index that promised more frames than the data held (a file cut short).
+    const warning = partialWarning(request.video.name, done, span, outputEnd, damage.found, 'stylised');
     const elapsed = (performance.now() - started) / 1000;
+    const encoded = await writer.finish();
     return {
-      ...(await writer.finish()),
+      ...(warning ? await endAudioAt(encoded, outputEnd) : encoded),
       decoder: info.decoder,
       framesOnGpu: gpu !== null,
       width: size.width,
