@@ -1,6 +1,7 @@
 export const sharedMedia: string;
 export function hugePngHeader(width: number, height: number): Buffer;
 export function hugeJpegHeader(jpeg: Uint8Array, width: number, height: number): Buffer;
+export function heifHeader(options?: { brand?: string; items?: [number, number][]; order?: number[]; ipma?: boolean }): Buffer;
 export type BadMediaExpect =
   | { error: RegExp }
   | { image: { width: number } }
@@ -13,7 +14,8 @@ export type BadMediaExpect =
         frames?: number | [number, number];
         runError?: RegExp;
         audio?: boolean;
-        warning?: RegExp;
+        /** The note beside a partial result (data-testid=result-warning). */
+        partial?: RegExp;
       };
     };
 export interface BadMediaCase {

@@ -91,12 +91,46 @@ export function hugeJpegHeader(jpeg, width, height) {
   throw new Error('no SOF marker in the JPEG');
 }
 
+/** An ISO-BMFF box; `version` makes it a full box (version/flags before the payload). */
+function box(type, payload, version) {
+  const body = version === undefined ? payload : Buffer.concat([Buffer.from([version, 0, 0, 0]), payload]);
+  const size = Buffer.alloc(4);
+  size.writeUInt32BE(8 + body.length);
+  return Buffer.concat([size, Buffer.from(type, 'latin1'), body]);
+}
+
+const u16 = (v) => Buffer.from([v >> 8, v & 255]);
+const u32 = (v) => {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(v >>> 0);
+  return b;
+};
+
+/**
+ * A hand-made HEIF header (AVIF or HEIC by `brand`): ftyp, then meta with hdlr, pitm (primary item
+ * 1), iprp > ipco holding one `ispe` per item and ipma tying item n to property n. `items`: each
+ * item's [width, height], the primary first; `order` lists the properties' places in ipco (so the
+ * primary's need not come first); `ipma: false` leaves the associations out. A few bytes of mdat
+ * follow: enough to sniff, nothing a browser can decode.
+ */
+export function heifHeader({ brand = 'avif', items = [[30000, 30000]], order, ipma = true } = {}) {
+  const places = order ?? items.map((_, i) => i);
+  const ipco = box('ipco', Buffer.concat(places.map((i) => box('ispe', Buffer.concat([u32(items[i][0]), u32(items[i][1])]), 0))));
+  const entries = items.map((_, i) => Buffer.concat([u16(i + 1), Buffer.from([1, 0x80 | (places.indexOf(i) + 1)])]));
+  const iprp = box('iprp', Buffer.concat([ipco, ...(ipma ? [box('ipma', Buffer.concat([u32(items.length), ...entries]), 0)] : [])]));
+  const hdlr = box('hdlr', Buffer.concat([u32(0), Buffer.from('pict', 'latin1'), Buffer.alloc(12), Buffer.from([0])]), 0);
+  const meta = box('meta', Buffer.concat([hdlr, box('pitm', u16(1), 0), iprp]), 0);
+  const ftyp = box('ftyp', Buffer.concat([Buffer.from(brand, 'latin1'), u32(0), Buffer.from(`${brand}mif1miaf`, 'latin1')]));
+  return Buffer.concat([ftyp, meta, box('mdat', Buffer.from([0x12, 0, 0x0a, 0x0a, 0, 0, 0, 0]))]);
+}
+
 /**
  * What the app must do with a case:
  *  - { error: /text/ }                              a clear, specific alert
  *  - { video: { decoder, width, height, frames } }  accepted, then a style run gives this output
- *    (frames: exact count, or [min, max]); `info` text the video's caption must contain; `warning`
- *    the alert that must come with the result (what was lost); `runError` the alert instead of a result
+ *    (frames: exact count, or [min, max]); `info` text the video's caption must contain; `partial`
+ *    the note beside a partial result (data-testid=result-warning: how many frames, up to when), whose
+ *    count and time must match the file; `audio` an AAC track; `runError` the alert instead of a result
  *  - { image: { width, height } }                   accepted as a photo, output of this size
  */
 export function makeBadMedia(dir = path.join(root, '.cache/bad-media')) {
@@ -131,13 +165,35 @@ export function makeBadMedia(dir = path.join(root, '.cache/bad-media')) {
   add('bitflip.jpg', 'image/jpeg', { error: /Could not read "bitflip\.jpg" as an image/ });
   // The index survives at the front (faststart); the frames past the cut are gone.
   writeFileSync(out('truncated.mp4'), baseBytes.subarray(0, Math.floor(baseBytes.length * 0.5)));
-  add('truncated.mp4', 'video/mp4', { video: { width: 320, height: 180, frames: [1, 24], warning: /"truncated\.mp4" ends early: only \d+ of 25 frames could be read/ } });
+  add('truncated.mp4', 'video/mp4', { video: { width: 320, height: 180, frames: [1, 24], partial: /"truncated\.mp4" ends early: only \d+ of 25 frames could be read/ } });
   // Cut before the index is complete: nothing to play.
   writeFileSync(out('header-only.mp4'), baseBytes.subarray(0, 600));
   add('header-only.mp4', 'video/mp4', { error: /Could not read "header-only\.mp4" as a video/ });
   writeFileSync(out('bitflip.mp4'), flipBits(baseBytes, 11, 20, Math.floor(baseBytes.length / 3)));
-  // Opens (the index is intact), but Chromium's decoder stops at the damaged frames: a clear error.
-  add('bitflip.mp4', 'video/mp4', { video: { decoder: 'webcodecs', runError: /"bitflip\.mp4" could not be decoded to the end .*the file looks damaged/ } });
+  // Opens (the index is intact), but Chromium's decoder stops at the damaged frames: the frames before
+  // them make a partial result, and the note beside it says so (it was an error with no result before).
+  add('bitflip.mp4', 'video/mp4', { video: { decoder: 'webcodecs', width: 320, height: 180, frames: [1, 24], audio: true, partial: /"bitflip\.mp4" is damaged after [\d.]+ s: the first \d+ of 25 frames were stylised; the rest could not be decoded/ } });
+
+  // Damaged part-way (issue 16): the frames before the damage make a partial result, said beside it,
+  // with the audio up to the same point. 2 s of ski.mov at 128x72, 24 fps: 48 frames, a key frame
+  // every 12, AAC audio, index at the front.
+  const clip = out('clip48.mp4');
+  ffmpeg(['-i', ski, '-t', '2', '-vf', 'scale=128:72,fps=24', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+faststart', clip]);
+  const clipBytes = readFileSync(clip);
+  // The length field of video packet 29 (1.21 s) made impossible: the decoder fails there, the 29 before it are whole.
+  const packets = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pos', '-of', 'csv=p=0', clip], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  const broken = Buffer.from(clipBytes);
+  broken.writeUInt32BE(0xffffffff, packets[29]);
+  writeFileSync(out('damaged-at-29.mp4'), broken);
+  add('damaged-at-29.mp4', 'video/mp4', { video: { decoder: 'webcodecs', width: 128, height: 72, frames: [1, 29], audio: true, partial: /"damaged-at-29\.mp4" is damaged after [\d.]+ s: the first \d+ of 48 frames were stylised/ } });
+  // Seeded bit flips in the second half of the media data (the index, at the front, stays whole).
+  const mdat = clipBytes.indexOf('mdat', 0, 'latin1') + 4;
+  const half = mdat + Math.floor((clipBytes.length - mdat) / 2);
+  writeFileSync(out('bitflip-tail.mp4'), flipBits(clipBytes, 5, 24, half));
+  add('bitflip-tail.mp4', 'video/mp4', { video: { decoder: 'webcodecs', width: 128, height: 72, frames: [1, 47], audio: true, partial: /"bitflip-tail\.mp4" is damaged after [\d.]+ s: the first \d+ of 48 frames were stylised/ } });
+  // Cut at 60 % of the media data: the index still promises 48 frames.
+  writeFileSync(out('cut-60.mp4'), clipBytes.subarray(0, mdat + Math.floor((clipBytes.length - mdat) * 0.6)));
+  add('cut-60.mp4', 'video/mp4', { video: { decoder: 'webcodecs', width: 128, height: 72, frames: [1, 47], audio: true, partial: /"cut-60\.mp4" ends early: only \d+ of 48 frames could be read \(up to [\d.]+ s\)/ } });
 
   // Wrong extensions: the content decides.
   writeFileSync(out('video-named.png'), baseBytes);
@@ -152,6 +208,12 @@ export function makeBadMedia(dir = path.join(root, '.cache/bad-media')) {
   add('huge-header.png', 'image/png', { error: /"huge-header\.png" is 20000x20000 pixels \(400 MP\); the limit is 100 MP/ });
   writeFileSync(out('huge-header.jpg'), hugeJpegHeader(jpgBytes, 30000, 24000));
   add('huge-header.jpg', 'image/jpeg', { error: /"huge-header\.jpg" is 30000x24000 pixels \(720 MP\)/ });
+
+  // The same for AVIF (the size read from its ispe property); and a HEIC, which Chromium cannot open at all.
+  writeFileSync(out('huge-header.avif'), heifHeader({ brand: 'avif', items: [[30000, 30000]] }));
+  add('huge-header.avif', 'image/avif', { error: /"huge-header\.avif" is 30000x30000 pixels \(900 MP\); the limit is 100 MP/ });
+  writeFileSync(out('photo.heic'), heifHeader({ brand: 'heic', items: [[4032, 3024]] }));
+  add('photo.heic', 'image/heic', { error: /"photo\.heic" is a HEIC photo, which this browser cannot open\. Convert it to JPEG/ });
 
   // No video track at all.
   ffmpeg(['-i', ski, '-t', '1', '-vn', '-c:a', 'aac', '-b:a', '32k', '-f', 'mp4', out('audio-only.mp4')]);

@@ -47,6 +47,108 @@ function webpSize(b: Uint8Array): { width?: number; height?: number } {
   return {};
 }
 
+/** An ISO-BMFF box: its type and where its payload lies, clamped to the bytes there are. */
+interface Box {
+  type: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The boxes between `from` and `to`. Bounded: a size past `to` (a file cut short, or only its first
+ * bytes read) is clamped to `to`; a size too small to hold its own header stops the walk. Never throws.
+ */
+function boxes(b: Uint8Array, from: number, to: number): Box[] {
+  const found: Box[] = [];
+  let at = from;
+  while (at + 8 <= to && found.length < 1000) {
+    let size = u32be(b, at);
+    let header = 8;
+    if (size === 1) {
+      if (at + 16 > to) break;
+      const high = u32be(b, at + 8);
+      size = high > 0 ? Infinity : u32be(b, at + 12); // beyond 4 GB: past anything read here anyway
+      header = 16;
+    } else if (size === 0) {
+      size = to - at; // to the end of the file
+    }
+    if (size < header) break;
+    found.push({ type: ascii(b, at + 4, 4), start: at + header, end: Math.min(to, at + size) });
+    at += size;
+  }
+  return found;
+}
+
+const child = (b: Uint8Array, parent: Box | undefined, type: string, skip = 0): Box | undefined =>
+  parent && boxes(b, parent.start + skip, parent.end).find((box) => box.type === type);
+
+/**
+ * HEIF/AVIF: the image spatial extents (`ispe`: version/flags, u32 width, u32 height) of the primary
+ * item (`pitm`), found through the item property associations (`ipma`) in meta > iprp. When the
+ * association cannot be read, the largest `ispe` stands in: a HEIC photo is often a grid of 512 px
+ * tiles, each with its own ispe, under one primary item whose ispe is the whole picture's, so the
+ * largest is the one a pixel limit must see.
+ */
+function heifSize(b: Uint8Array): { width?: number; height?: number } {
+  const top = { type: 'file', start: 0, end: b.length };
+  const meta = child(b, top, 'meta');
+  const iprp = child(b, meta, 'iprp', 4);
+  const ipco = child(b, iprp, 'ipco');
+  if (!meta || !ipco) return {};
+  const properties = boxes(b, ipco.start, ipco.end);
+  const extents = (box: Box | undefined) =>
+    box?.type === 'ispe' && box.end - box.start >= 12 ? { width: u32be(b, box.start + 4), height: u32be(b, box.start + 8) } : undefined;
+  const primary = primaryItem(b, child(b, meta, 'pitm', 4));
+  if (primary !== undefined && iprp) {
+    for (const ipma of boxes(b, iprp.start, iprp.end).filter((box) => box.type === 'ipma')) {
+      for (const index of associations(b, ipma, primary)) {
+        const size = extents(properties[index - 1]);
+        if (size) return size;
+      }
+    }
+  }
+  let largest: { width: number; height: number } | undefined;
+  for (const box of properties) {
+    const size = extents(box);
+    if (size && (!largest || size.width * size.height > largest.width * largest.height)) largest = size;
+  }
+  return largest ?? {};
+}
+
+/** pitm: version/flags, then the item ID (u16 in version 0, u32 after). */
+function primaryItem(b: Uint8Array, pitm: Box | undefined): number | undefined {
+  if (!pitm) return undefined;
+  const version = b[pitm.start];
+  const length = pitm.end - pitm.start;
+  if (version === 0 && length >= 6) return u16be(b, pitm.start + 4);
+  if (version > 0 && length >= 8) return u32be(b, pitm.start + 4);
+  return undefined;
+}
+
+/** The 1-based ipco indices `ipma` associates with `item` (empty when it is cut short before them). */
+function associations(b: Uint8Array, ipma: Box, item: number): number[] {
+  if (ipma.end - ipma.start < 8) return [];
+  const version = b[ipma.start];
+  const wide = (b[ipma.start + 3] & 1) === 1;
+  const count = u32be(b, ipma.start + 4);
+  let at = ipma.start + 8;
+  for (let entry = 0; entry < count; entry++) {
+    const idSize = version < 1 ? 2 : 4;
+    if (at + idSize + 1 > ipma.end) return [];
+    const id = idSize === 2 ? u16be(b, at) : u32be(b, at);
+    const n = b[at + idSize];
+    at += idSize + 1;
+    const indices: number[] = [];
+    for (let k = 0; k < n; k++) {
+      if (at + (wide ? 2 : 1) > ipma.end) return [];
+      indices.push(wide ? u16be(b, at) & 0x7fff : b[at] & 0x7f);
+      at += wide ? 2 : 1;
+    }
+    if (id === item) return indices;
+  }
+  return [];
+}
+
 const IMAGE_BRANDS = /^(avif|avis|heic|heix|heim|heis|hevc|mif1|msf1)$/;
 
 /** Mostly printable text (UTF-8 allowed), no NUL bytes: a note, a page, JSON, a log. */
@@ -74,7 +176,7 @@ export function sniffBytes(b: Uint8Array): Sniffed {
   }
   if (b.length >= 12 && ascii(b, 4, 4) === 'ftyp') {
     const brand = ascii(b, 8, 4).trim();
-    return IMAGE_BRANDS.test(brand) ? { kind: 'image', format: brand.startsWith('av') ? 'avif' : 'heic' } : { kind: 'video', format: 'mp4' };
+    return IMAGE_BRANDS.test(brand) ? { kind: 'image', format: brand.startsWith('av') ? 'avif' : 'heic', ...heifSize(b) } : { kind: 'video', format: 'mp4' };
   }
   if (isText(b)) return { kind: 'text' };
   if (b.length >= 8 && /^(moov|mdat|wide|free|skip|pnot)$/.test(ascii(b, 4, 4))) return { kind: 'video', format: 'mov' };
@@ -85,4 +187,15 @@ export function sniffBytes(b: Uint8Array): Sniffed {
   if (b.length >= 189 && b[0] === 0x47 && b[188] === 0x47) return { kind: 'video', format: 'mpeg-ts' };
   if (b.length >= 16 && u32be(b, 0) === 0x3026b275) return { kind: 'video', format: 'asf' };
   return { kind: 'unknown' };
+}
+
+/**
+ * Why an image the browser could not decode was refused, for `name` (quoted by the caller): a HEIC
+ * photo (an iPhone's default) is no damaged file, only one most browsers cannot open, so say that.
+ */
+export function unreadableImage(name: string, sniffed: Sniffed): string {
+  if (sniffed.kind === 'image' && sniffed.format === 'heic') {
+    return `${name} is a HEIC photo, which this browser cannot open. Convert it to JPEG first (on an iPhone: Settings › Camera › Formats › Most Compatible; on a Mac: open it in Preview and export as JPEG), or use Safari.`;
+  }
+  return `Could not read ${name} as an image: it may be damaged, or in a format this browser cannot open. Try a PNG, JPEG or WebP file.`;
 }

@@ -1,6 +1,7 @@
 /** What the UI can do whatever the task: open files, replace the input and the result, cancel, show errors. */
 import { toUserMessage, UserError } from '../lib/errors';
-import { isOnnx, mediaKind, openVideoFile } from './input';
+import { unreadableImage } from '../media/sniff';
+import { isOnnx, mediaKind, openVideoFile, sniffFile } from './input';
 import { appRoot, cancelJob, showError } from './jobs';
 import { idleJob, useAppStore, type InputFile, type TaskResult } from './store';
 
@@ -32,7 +33,7 @@ async function openImage(file: File): Promise<InputFile> {
     const bitmap = await createImageBitmap(file);
     bitmap.close();
   } catch {
-    throw new UserError(`Could not read "${file.name}" as an image: it may be damaged, or in a format this browser cannot open. Try a PNG, JPEG or WebP file.`);
+    throw new UserError(unreadableImage(`"${file.name}"`, await sniffFile(file)));
   }
   return { file, name: file.name, previewUrl: URL.createObjectURL(file), video: null };
 }

@@ -1,5 +1,6 @@
 import { UserError } from '../../lib/errors';
 import type { Rgba } from '../../lib/pixels';
+import { sniffBytes, unreadableImage } from '../sniff';
 
 /** Beyond this a decoded RGBA copy alone needs ~400 MB; refuse with advice instead of crashing the tab. */
 export const MAX_IMAGE_PIXELS = 100_000_000;
@@ -17,10 +18,8 @@ export async function decodeImage(file: Blob, name = 'this file'): Promise<Rgba>
       colorSpaceConversion: 'none',
     });
   } catch (error) {
-    throw new UserError(
-      `Could not read ${name} as an image: it may be damaged, or in a format this browser cannot open. Try a PNG, JPEG or WebP file.`,
-      { cause: error },
-    );
+    const head = new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer());
+    throw new UserError(unreadableImage(name, sniffBytes(head)), { cause: error });
   }
   try {
     const { width, height } = bitmap;
