@@ -95,7 +95,7 @@ test('bad and unusual media: a correct result or a specific error, and the app k
           const until = Number(/(?:after|up to) ([\d.]+) s/.exec(text)?.[1]);
           expect(Math.abs(facts.frames - said), `${facts.frames} frames in the file, ${said} said`).toBeLessThanOrEqual(1);
           expect(Math.abs(facts.duration - until), `${facts.duration} s long, ${until} s said`).toBeLessThanOrEqual(0.15);
-          partials.push(`${item.name}: ${facts.frames} frames, ${facts.duration.toFixed(2)} s, audio ${facts.audioCodec}`);
+          partials.push(`${item.name}: ${facts.frames} frames, ${facts.duration.toFixed(2)} s, audio ${facts.audioCodec}; note: ${text}`);
         } else {
           await expect(note).toHaveCount(0);
         }
