@@ -9,7 +9,8 @@
  */
 import { expect, test, type Page, type Worker } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { decodePng, encodePng, Studio } from './studio';
+import { readFileSync } from 'node:fs';
+import { decodePng, encodePng, probeMedia, Studio, VideoStudio } from './studio';
 
 /** A synthetic photo (no shared media needed). */
 function gradientPng(width: number, height: number): Buffer {
@@ -82,6 +83,110 @@ test('the WebGPU device lost in the middle of a photo job: the job finishes on W
   await studio.run();
   await studio.waitForResult();
   await expect(page.getByText(/^Done in [\d.]+ s on WASM$/)).toBeVisible();
+});
+
+test('the WebGPU device lost in the middle of a video job: the video finishes on WASM with every frame and the audio', async ({ page }, info) => {
+  // 12 frames at 10 fps (1.2 s) of 128x72 H.264 with AAC: tiny, as WebGPU here is SwiftShader.
+  const clip = info.outputPath('lost.mp4');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=128x72:rate=10:duration=1.2', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=1.2',
+    '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-g', '4', '-c:a', 'aac', '-shortest', '-y', clip]);
+  const source = probeMedia(clip);
+  expect([source.frames, source.audioCodec]).toEqual([12, 'aac']);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=webgpu');
+  await expect(page.getByText('Runs on WebGPU')).toBeVisible();
+  await studio.chooseFile(clip);
+  await studio.waitForVideo('webcodecs');
+  await studio.chooseFormat('mp4');
+
+  // Armed from the page once the job is part-way (frame 2 or later of 12): ORT's device is destroyed
+  // at its next command encoder, in the middle of the frames.
+  const video = await taskWorker(page, 'video');
+  await video.evaluate(() => {
+    const proto = GPUDevice.prototype as GPUDevice & { __armed?: boolean };
+    const create = proto.createCommandEncoder;
+    proto.createCommandEncoder = function (this: GPUDevice, ...args: Parameters<GPUDevice['createCommandEncoder']>) {
+      if ((proto as { __armed?: boolean }).__armed) {
+        (proto as { __armed?: boolean }).__armed = false;
+        this.destroy();
+      }
+      return create.apply(this, args);
+    };
+  });
+  const started = Date.now();
+  await studio.run();
+  await expect(page.getByText(/frame ([2-9]|1[01]) of 12/)).toBeVisible({ timeout: 150_000 });
+  await video.evaluate(() => ((GPUDevice.prototype as GPUDevice & { __armed?: boolean }).__armed = true));
+  await studio.waitForResult(150_000);
+  await expect(page.getByText(/^Done: 12 frames at [\d.]+ fps on WASM, with the original audio \(the GPU stopped responding, so this ran again on WASM\)$/)).toBeVisible();
+  await expect(page.getByText('Runs on WASM (CPU)')).toBeVisible();
+  await expect(studio.error()).toHaveCount(0);
+  console.log(`video job with the device lost part-way: done on WASM after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The worker whose device was lost was replaced, not reused.
+  expect(await video.evaluate(() => 1).catch(() => 'closed')).toBe('closed');
+
+  const saved = await studio.saveDownload(info.outputPath());
+  const out = probeMedia(saved.file);
+  expect([out.videoCodec, out.width, out.height, out.frames]).toEqual(['h264', 128, 72, 12]);
+  expect(Math.abs(out.duration - source.duration)).toBeLessThanOrEqual(0.1);
+  expect(out.audioCodec).not.toBeNull();
+});
+
+test('ffmpeg.wasm hung inside its own worker while opening a file: the specific alert within its bound, the worker ended, the next file runs', async ({ page }, info) => {
+  // MPEG-4 Part 2 in AVI: only ffmpeg.wasm reads it. 8 frames at 10 fps, 96x64, with sound.
+  const avi = info.outputPath('clip.avi');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=10:duration=0.8', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.8',
+    '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', '-y', avi]);
+  const bytes = readFileSync(avi);
+  /** ffmpeg.wasm's own worker (bundled as worker-<hash>.js), started by the video task worker. */
+  const ffmpegWorkers = () => page.workers().filter((w) => /\/worker-[^/]*\.js$/.test(w.url()));
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'first.avi', mimeType: 'video/x-msvideo', buffer: bytes });
+  await studio.waitForVideo('ffmpeg', 120_000);
+  await expect.poll(() => ffmpegWorkers().length).toBe(1);
+  const core = ffmpegWorkers()[0];
+  let coreClosed = false;
+  core.on('close', () => (coreClosed = true));
+
+  // A real hang of the real core: its worker's next ffmpeg run spins forever and says nothing (as a
+  // decoder stuck in a loop would), while the app's task worker keeps answering its heartbeat.
+  await core.evaluate(() => {
+    const scope = self as unknown as { onmessage: (event: MessageEvent<{ type: string }>) => unknown };
+    const handle = scope.onmessage;
+    scope.onmessage = (event) => {
+      if (event.data.type === 'EXEC') for (;;);
+      return handle.call(scope, event);
+    };
+  });
+  const started = Date.now();
+  await studio.chooseFile({ name: 'stuck.avi', mimeType: 'video/x-msvideo', buffer: bytes });
+  await expect(studio.error()).toContainText(
+    'ffmpeg.wasm stopped responding while reading "stuck.avi" (nothing for 15 s), so it was stopped. Try the original file, or re-save it as MP4.',
+    { timeout: 45_000 },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`ffmpeg.wasm hang while opening: alert after ${seconds.toFixed(1)} s (bound 15 s)`);
+  expect(seconds).toBeGreaterThanOrEqual(14);
+  expect(seconds).toBeLessThan(30);
+  // The hung core was terminated, no ffmpeg worker is left, and what was loaded stays loaded.
+  await expect.poll(() => coreClosed).toBe(true);
+  await expect.poll(() => ffmpegWorkers().length).toBe(0);
+  await expect(page.getByTestId('video-info')).toContainText('first.avi');
+
+  // The next file gets a fresh core and runs through ffmpeg.wasm, audio kept.
+  await studio.chooseFile({ name: 'next.avi', mimeType: 'video/x-msvideo', buffer: bytes });
+  await expect(page.getByTestId('video-info')).toContainText('next.avi', { timeout: 120_000 });
+  await studio.waitForVideo('ffmpeg');
+  await expect(studio.error()).toHaveCount(0);
+  await studio.chooseFormat('mp4');
+  await studio.run();
+  await studio.waitForResult();
+  await expect(page.getByText(/^Done: 8 frames at [\d.]+ fps on WASM, with the original audio$/)).toBeVisible();
+  const out = probeMedia((await studio.saveDownload(info.outputPath())).file);
+  expect([out.width, out.height, out.frames]).toEqual([96, 64, 8]);
+  expect(out.audioCodec).not.toBeNull();
+  expect(ffmpegWorkers()).toHaveLength(1);
 });
 
 test('a frame too large for memory says so and suggests a smaller processing size; the smaller one works', async ({ page }) => {

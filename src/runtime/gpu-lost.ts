@@ -40,8 +40,17 @@ export function gpuWasLost(): boolean {
   return lostInfo !== null;
 }
 
+/**
+ * What WebGPU implementations and ORT say when a call meets a lost device ("Device is lost", "Device
+ * was destroyed", "GPUDevice lost"): such an error can reach the job before `device.lost` has settled
+ * (a readback's mapAsync on the video route rejects in the same turn), and it is a loss all the same.
+ */
+const LOSS_MESSAGE = /\b(gpu)?device\b[^.]*?\b(is|was|has been)?\s*(lost|destroyed)\b/i;
+
 /** `error` as a GpuLostError when the device is gone (whatever ORT made of it), else unchanged. */
 export function asGpuLost(error: unknown): unknown {
-  if (error instanceof GpuLostError || !gpuWasLost()) return error;
-  return new GpuLostError(describeLoss());
+  if (error instanceof GpuLostError) return error;
+  if (gpuWasLost()) return new GpuLostError(describeLoss());
+  const message = error instanceof Error ? error.message : String(error);
+  return LOSS_MESSAGE.test(message) ? new GpuLostError(message) : error;
 }
