@@ -2,6 +2,7 @@ export const sharedMedia: string;
 export function hugePngHeader(width: number, height: number): Buffer;
 export function hugeJpegHeader(jpeg: Uint8Array, width: number, height: number): Buffer;
 export function heifHeader(options?: { brand?: string; items?: [number, number][]; order?: number[]; ipma?: boolean }): Buffer;
+export function damagedClip(dir: string, at: number, name: string): { clip: string; bytes: Buffer; damaged: string };
 export type BadMediaExpect =
   | { error: RegExp }
   | { image: { width: number } }

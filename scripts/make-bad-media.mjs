@@ -125,6 +125,24 @@ export function heifHeader({ brand = 'avif', items = [[30000, 30000]], order, ip
 }
 
 /**
+ * 2 s of ski.mov at 128x72, 24 fps (48 frames, a key frame every 12, AAC audio, index at the front)
+ * written to `dir`/clip48.mp4, and a copy named `name` whose video packet `at` has an impossible
+ * length field: Chromium's decoder fails there, the packets before it are whole. Returns the clip's
+ * path and bytes.
+ */
+export function damagedClip(dir, at, name) {
+  mkdirSync(dir, { recursive: true });
+  const clip = path.join(dir, 'clip48.mp4');
+  ffmpeg(['-i', path.join(sharedMedia, 'ski.mov'), '-t', '2', '-vf', 'scale=128:72,fps=24', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+faststart', clip]);
+  const bytes = readFileSync(clip);
+  const packets = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pos', '-of', 'csv=p=0', clip], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  const broken = Buffer.from(bytes);
+  broken.writeUInt32BE(0xffffffff, packets[at]);
+  writeFileSync(path.join(dir, name), broken);
+  return { clip, bytes, damaged: path.join(dir, name) };
+}
+
+/**
  * What the app must do with a case:
  *  - { error: /text/ }                              a clear, specific alert
  *  - { video: { decoder, width, height, frames } }  accepted, then a style run gives this output
@@ -175,17 +193,9 @@ export function makeBadMedia(dir = path.join(root, '.cache/bad-media')) {
   add('bitflip.mp4', 'video/mp4', { video: { decoder: 'webcodecs', width: 320, height: 180, frames: [1, 24], audio: true, partial: /"bitflip\.mp4" is damaged after [\d.]+ s: the first \d+ of 25 frames were stylised; the rest could not be decoded/ } });
 
   // Damaged part-way (issue 16): the frames before the damage make a partial result, said beside it,
-  // with the audio up to the same point. 2 s of ski.mov at 128x72, 24 fps: 48 frames, a key frame
-  // every 12, AAC audio, index at the front.
-  const clip = out('clip48.mp4');
-  ffmpeg(['-i', ski, '-t', '2', '-vf', 'scale=128:72,fps=24', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '12', '-c:a', 'aac', '-b:a', '32k', '-movflags', '+faststart', clip]);
-  const clipBytes = readFileSync(clip);
-  // The length field of video packet 29 (1.21 s) made impossible: the decoder fails there, the 29 before it are whole.
-  const packets = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'packet=pos', '-of', 'csv=p=0', clip], { encoding: 'utf8' }).trim().split('\n').map(Number);
-  const broken = Buffer.from(clipBytes);
-  broken.writeUInt32BE(0xffffffff, packets[29]);
-  writeFileSync(out('damaged-at-29.mp4'), broken);
-  add('damaged-at-29.mp4', 'video/mp4', { video: { decoder: 'webcodecs', width: 128, height: 72, frames: [1, 29], audio: true, partial: /"damaged-at-29\.mp4" is damaged after [\d.]+ s: the first \d+ of 48 frames were stylised/ } });
+  // with the audio up to the same point. A 48-frame clip with AAC (damagedClip), packet 29 broken:
+  const { bytes: clipBytes } = damagedClip(dir, 29, 'damaged-at-29.mp4');
+  add('damaged-at-29.mp4', 'video/mp4', { video: { decoder: 'webcodecs', width: 128, height: 72, frames: [26, 29], audio: true, partial: /"damaged-at-29\.mp4" is damaged after [\d.]+ s: the first \d+ of 48 frames were stylised/ } });
   // Seeded bit flips in the second half of the media data (the index, at the front, stays whole).
   const mdat = clipBytes.indexOf('mdat', 0, 'latin1') + 4;
   const half = mdat + Math.floor((clipBytes.length - mdat) / 2);

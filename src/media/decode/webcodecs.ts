@@ -3,7 +3,7 @@
  * decodes. Returns null when either cannot handle the file, so the caller can fall back to ffmpeg.
  */
 import { ALL_FORMATS, BlobSource, CanvasSink, EncodedPacketSink, Input, VideoSampleSink, type InputAudioTrack, type InputVideoTrack } from 'mediabunny';
-import { UserError } from '../../lib/errors';
+import { isCancelled, UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
 import type { DecodedFrame, FrameSpan, RgbaFrame, VideoSource } from '../frames';
 
@@ -45,8 +45,8 @@ async function webCodecsSource(input: Input, track: InputVideoTrack): Promise<Vi
   return {
     info: { decoder: 'webcodecs', width: await track.getDisplayWidth(), height: await track.getDisplayHeight(), duration, ...(note ? { note } : {}) },
     countFrames: (trim) => countFrames(track, trim),
-    frames: (width, height, trim) => frames(track, width, height, trim),
-    videoFrames: (trim) => videoFrames(track, trim),
+    frames: (width, height, trim) => resuming((start) => frames(track, width, height, { ...trim, start }), trim),
+    videoFrames: (trim) => resuming((start) => videoFrames(track, { ...trim, start }), trim),
     audio: async () => (primaryAudio ? input : null),
     dispose: () => input.dispose(),
   };
@@ -85,6 +85,40 @@ async function countFrames(track: InputVideoTrack, trim: Trim): Promise<FrameSpa
     first = Math.min(first, packet.timestamp);
   }
   return { count, exact: true, first: Number.isFinite(first) ? first : trim.start };
+}
+
+/**
+ * mediabunny's sinks decode a few frames ahead, and when the decoder fails on a damaged packet they
+ * close the frames decoded but not yet handed out and throw. So after a failure decoding starts
+ * again just after the last frame handed out (a fresh decoder, from the key frame before it), and the
+ * frames between it and the damage still come out: the frames before the damage are not lost to the
+ * read-ahead. Once a fresh start hands out no new frame, the first error is thrown (the caller decides
+ * whether that is damage: media/pipeline.ts readable()). Each restart hands out at least one new
+ * frame or ends the reading, so this ends.
+ */
+export async function* resuming<T extends { timestamp: number; duration: number }>(open: (start: number) => AsyncGenerator<T>, trim: Trim): AsyncGenerator<T> {
+  let start = trim.start;
+  let last = -Infinity;
+  let next = trim.start;
+  let first: { error: unknown } | null = null;
+  for (;;) {
+    let progressed = false;
+    try {
+      for await (const item of open(start)) {
+        if (item.timestamp <= last) continue; // handed out before this restart
+        last = item.timestamp;
+        next = item.timestamp + item.duration;
+        progressed = true;
+        yield item;
+      }
+      return;
+    } catch (error) {
+      first ??= { error };
+      if (!progressed || isCancelled(error) || error instanceof UserError) throw first.error;
+      // Where the last frame handed out ends: a sink starts with the frame showing at `start`.
+      start = Math.max(next, last + 1e-6);
+    }
+  }
 }
 
 /**
