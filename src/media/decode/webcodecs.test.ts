@@ -67,6 +67,13 @@ describe('resuming: the frames before the damage are not lost to the decoder rea
     }
   });
 
+  it('repeated timestamps in a file are kept on the first pass (only a restart skips what was handed out)', async () => {
+    const open = async function* (start: number) {
+      for (const t of [0, 0.04, 0.04, 0.08]) if (t >= start) yield { timestamp: t, duration: 0.04 };
+    };
+    expect((await collect(resuming(open, WHOLE))).items.map((f) => f.timestamp)).toEqual([0, 0.04, 0.04, 0.08]);
+  });
+
   it('the consumer stopping early closes the sink and opens nothing more', async () => {
     const { open, opened } = sink(29, 4);
     const frames = resuming(open, WHOLE);

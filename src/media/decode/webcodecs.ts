@@ -100,12 +100,15 @@ export async function* resuming<T extends { timestamp: number; duration: number 
   let start = trim.start;
   let last = -Infinity;
   let next = trim.start;
+  /** After a restart: frames up to here were handed out already (only then: timestamps may repeat in a file). */
+  let skipThrough = -Infinity;
   let first: { error: unknown } | null = null;
   for (;;) {
     let progressed = false;
     try {
       for await (const item of open(start)) {
-        if (item.timestamp <= last) continue; // handed out before this restart
+        if (item.timestamp <= skipThrough) continue;
+        skipThrough = -Infinity;
         last = item.timestamp;
         next = item.timestamp + item.duration;
         progressed = true;
@@ -117,6 +120,7 @@ export async function* resuming<T extends { timestamp: number; duration: number 
       if (!progressed || isCancelled(error) || error instanceof UserError) throw first.error;
       // Where the last frame handed out ends: a sink starts with the frame showing at `start`.
       start = Math.max(next, last + 1e-6);
+      skipThrough = last;
     }
   }
 }
