@@ -206,4 +206,33 @@ describe('the ffmpeg decoder and encoder under the watch', () => {
     expect(seen).toEqual([1, 2, 3, 4, 5]);
     expect(encoded.frames).toBe(5);
   });
+
+  it('a header that claims far more than the data holds ends the frames where the data ends (not millions of empty pieces)', async () => {
+    // Fuzz mutant s1-191 (e2e/fixtures/regressions/avi-bogus-duration-endless-chunks.avi): 0.2 s of frames, a header saying 119304 hours.
+    const runs: string[] = [];
+    FakeFFmpeg.script = (ffmpeg, args) => {
+      const line = args.join(' ');
+      runs.push(line);
+      const say = (message: string) => ffmpeg.emit('log', { type: 'stderr', message });
+      if (line.endsWith(`-i /in/source.avi`)) {
+        say('  Duration: 119304:38:49.79, start: 0.000000, bitrate: N/A');
+        say('  Stream #0:0: Video: mpeg4 (Simple Profile) (FMP4 / 0x34504D46), yuv420p, 64x36 [SAR 1:1 DAR 16:9], 10 fps, 10 tbr, 10 tbn');
+        return Promise.resolve(1);
+      }
+      // Frames exist at 0, 0.1 s only: every range after them decodes nothing.
+      const from = Number(/gte\(t\\,([\d.e+-]+)\)/.exec(line)?.[1] ?? 0);
+      for (const t of [0, 0.1].filter((t) => t >= from)) say(`[Parsed_showinfo_1 @ 0x1] n:   0 pts:      0 pts_time:${t} duration: 1`);
+      if (line.includes('rawvideo')) ffmpeg.files.set('/frames.rgba', new Uint8Array((from === 0 ? 2 : 0) * 8 * 8 * 4));
+      return Promise.resolve(0);
+    };
+    vi.useRealTimers();
+    const source = await openWithFfmpeg(new Blob([new Uint8Array(10)]), 'bogus.avi', APP);
+    expect(source.info.duration).toBeGreaterThan(4e8);
+    const got: number[] = [];
+    for await (const frame of source.frames(8, 8, { start: 0, end: Infinity })) got.push(frame.timestamp);
+    expect(got).toEqual([0, 0.1]);
+    // Piece one (0-10 s: the frames), piece two (10-20 s: nothing, seeked then again unseeked), then one check that no frame follows.
+    expect(runs.filter((r) => r.includes('rawvideo'))).toHaveLength(3);
+    expect(runs.filter((r) => r.includes('-frames:v 1') && r.includes('select='))).toHaveLength(1);
+  });
 });

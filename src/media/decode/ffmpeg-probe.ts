@@ -63,13 +63,16 @@ const SEEK_FROM_SECONDS = 2;
  * untrimmed video stays open: frames may run a little past the reported duration.
  */
 export function planChunks(trim: { start: number; end: number }, duration: number, chunkSeconds: number): Array<{ from: number; to: number }> {
+  return [...eachChunk(trim, duration, chunkSeconds)];
+}
+
+/** planChunks one piece at a time: a damaged header can claim 4e8 s, which as a list would fill memory. */
+export function* eachChunk(trim: { start: number; end: number }, duration: number, chunkSeconds: number): Generator<{ from: number; to: number }> {
   const end = Math.min(trim.end, duration);
-  const chunks: Array<{ from: number; to: number }> = [];
   for (let from = trim.start; from < end; from += chunkSeconds) {
     const last = from + chunkSeconds >= end;
-    chunks.push({ from, to: last && trim.end === Infinity ? Infinity : Math.min(end, from + chunkSeconds) });
+    yield { from, to: last && trim.end === Infinity ? Infinity : Math.min(end, from + chunkSeconds) };
   }
-  return chunks;
 }
 
 export interface ChunkRequest {

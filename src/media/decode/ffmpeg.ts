@@ -10,7 +10,7 @@ import { inTrim, type Trim } from '../../lib/timeline';
 import { isFfmpegHang, lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, resetFfmpeg, runFfmpeg, STALL_MS, watched, type Watch } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
 import { audioNote, noVideoTrack } from './webcodecs';
-import { audioOnly, chunkDecodeArgs, parseFfmpegProbe, unknownVideoCodec, planChunks, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
+import { audioOnly, chunkDecodeArgs, eachChunk, parseFfmpegProbe, unknownVideoCodec, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
 
 const MOUNT = '/in';
 
@@ -82,11 +82,14 @@ async function* frames(ffmpeg: FFmpeg, path: string, name: string, probe: Ffmpeg
   const chunkSeconds = Math.min(10, Math.max(0.5, RAW_CHUNK_BYTES / (frameBytes * probe.fps)));
   const origin = await firstFrameTime(ffmpeg, path, name, probe);
   const out = '/frames.rgba';
-  for (const { from, to } of planChunks(trim, probe.duration, chunkSeconds)) {
+  for (const { from, to } of eachChunk(trim, probe.duration, chunkSeconds)) {
     const request = { path, origin, from, to, width, height, out, seek: true };
     let { bytes, times } = await decodeChunk(ffmpeg, request, name);
     const seeked = chunkDecodeArgs(request)[0] === '-ss';
     if (times.length === 0 && seeked) ({ bytes, times } = await decodeChunk(ffmpeg, { ...request, seek: false }, name));
+    // An empty piece: a gap in the stream, or the data ended before the duration its header claims (a
+    // damaged AVI header said 429496730 s for 0.2 s of frames: millions of empty pieces, each a run).
+    if (times.length === 0 && !(await framesFrom(ffmpeg, path, name, origin + from))) return;
     const count = Math.min(times.length, Math.floor(bytes.length / frameBytes));
     for (let i = 0; i < count; i++) {
       if (!inTrim(times[i], trim)) continue;
@@ -105,6 +108,12 @@ async function decodeChunk(ffmpeg: FFmpeg, request: ChunkRequest, name: string):
   const bytes = (await watched(ffmpeg, () => ffmpeg.readFile(request.out), watch)) as Uint8Array;
   await watched(ffmpeg, () => ffmpeg.deleteFile(request.out), watch);
   return { bytes, times: parseShowinfoTimes(log).map((t) => t - request.origin) };
+}
+
+/** Whether any frame shows at or after `time` on ffmpeg's clock (decodes from the start up to the first such frame). */
+async function framesFrom(ffmpeg: FFmpeg, path: string, name: string, time: number): Promise<boolean> {
+  const args = ['-copyts', '-i', path, '-an', '-sn', '-vf', `select='gte(t\\,${time})',showinfo`, '-frames:v', '1', '-f', 'null', '-'];
+  return parseShowinfoTimes((await run(ffmpeg, args, reading(name, 'work'), name)).log).length > 0;
 }
 
 /** When the first frame shows on ffmpeg's clock; the container start when nothing decodes. */
