@@ -34,6 +34,26 @@ run shipped256-kand kandinsky.jpg --content-layer activation_5 --style-size 256 
 # learning-rate schedule: the shipped losses, lr 2e-3 decayed linearly to 2e-4 by the last step
 run shipped256-lrdecay starrynight.jpg --content-layer activation_5 --style-size 256 --content-weight 1 --lr 0.002 --lr-end 0.0002
 run deep384-c1-crop256 starrynight.jpg $DEEP --content-layer mixed0 --style-size 384 --content-weight 1 --size 256 --crop-min 192 --crop-max 384
+# session 3 (hypotheses from the long run's plateau at 0.17-0.18):
+# scale mismatch: the critic (and a user at 512 px) sees strokes at the painting's 512 px short side,
+# the shipped recipe learns them at 256 px from 160 px crops; shipped layers, painting at 512 / 384 px,
+# bigger crops (192-384 px squares resized to 256)
+SHALLOW="--style-layers activation_1 activation_3 activation_5 mixed0 --content-layer activation_5 --content-weight 1"
+BIGCROP="--size 256 --crop-min 192 --crop-max 384"
+run shallow512-crop256 starrynight.jpg $SHALLOW --style-size 512 $BIGCROP
+run shallow384-crop256 starrynight.jpg $SHALLOW --style-size 384 $BIGCROP
+# the winner of those, on the hardest painting, and (capacity) the quality-tier net at equal wall
+# time: 543 s of training is what shallow512-crop256 took for its 300 steps
+run shallow512-crop256-kand kandinsky.jpg $SHALLOW --style-size 512 $BIGCROP
+run quality512-crop256 starrynight.jpg --tier quality --lr 0.001 $SHALLOW --style-size 512 $BIGCROP --max-seconds 543
+# both layer sets at once: fine statistics stay pinned (palette) while mixed1/mixed2 form strokes
+MIXED="--style-layers activation_1 activation_3 activation_5 mixed0 mixed1 mixed2"
+run mixed256-a5      starrynight.jpg $MIXED --content-layer activation_5 --style-size 256 --content-weight 1
+run mixed384-a5      starrynight.jpg $MIXED --content-layer activation_5 --style-size 384 --content-weight 1
+run mixed256-a5-sw30 starrynight.jpg $MIXED --content-layer activation_5 --style-size 256 --content-weight 1 --style-weight 30
+run mixed256-m0      starrynight.jpg $MIXED --content-layer mixed0 --style-size 256 --content-weight 1
+# the two gains together: both layer sets, painting at 512 px, the bigger crops
+run mixed512-crop256 starrynight.jpg $MIXED --content-layer activation_5 --style-size 512 --content-weight 1 $BIGCROP
 # the user path end to end, timed: npm run train's defaults (norm mode) on 30 photos
 if [ -z "$ONLY" ] || case " $ONLY " in *" npm-default "*) true ;; *) false ;; esac; then
   mkdir -p training/runs/npm-default/photos
