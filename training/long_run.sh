@@ -4,6 +4,9 @@
 #   RECIPE=shallow256 (default): the shipped losses (style activation_1/3/5 + mixed0, content
 #                      activation_5, painting at 256 px), one painting per net;
 #   RECIPE=deep384:    style activation_3/5 + mixed0/1/2, content mixed0, painting at 384 px.
+#   RECIPE=mixed512:   both layer sets (activation_1/3/5 + mixed0/1/2), content activation_5, painting
+#                      at 512 px (the critic's scale), 192-384 px crops resized to 256: the third
+#                      session's search winner (README "Recipe search"); use it with STABILITY=20.
 # Resumable: run the same command again to continue (every argument is also kept in the
 # checkpoint). Niced, 1 thread, checkpoint every 3 min, a snapshot every 250 steps for the critic.
 #   sh training/long_run.sh starry-night [more ids...]     (from anywhere; ../shared beside the project)
@@ -17,7 +20,8 @@ RECIPE=${RECIPE:-shallow256}
 case $RECIPE in
   shallow256) LOSS="--style-layers activation_1 activation_3 activation_5 mixed0 --content-layer activation_5 --style-size 256" ;;
   deep384) LOSS="--style-layers activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer mixed0 --style-size 384" ;;
-  *) echo "RECIPE must be shallow256 or deep384" >&2; exit 2 ;;
+  mixed512) LOSS="--style-layers activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer activation_5 --style-size 512 --size 256 --crop-min 192 --crop-max 384" ;;
+  *) echo "RECIPE must be shallow256, deep384 or mixed512" >&2; exit 2 ;;
 esac
 for id in "$@"; do
   file=$(/usr/bin/python3 -c "import json,sys; print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id']==sys.argv[1]))" "$id") || exit 1
