@@ -54,6 +54,7 @@ run mixed256-a5-sw30 starrynight.jpg $MIXED --content-layer activation_5 --style
 run mixed256-m0      starrynight.jpg $MIXED --content-layer mixed0 --style-size 256 --content-weight 1
 # the two gains together: both layer sets, painting at 512 px, the bigger crops
 run mixed512-crop256 starrynight.jpg $MIXED --content-layer activation_5 --style-size 512 --content-weight 1 $BIGCROP
+run mixed512-crop256-kand kandinsky.jpg $MIXED --content-layer activation_5 --style-size 512 --content-weight 1 $BIGCROP
 # the user path end to end, timed: npm run train's defaults (norm mode) on 30 photos
 if [ -z "$ONLY" ] || case " $ONLY " in *" npm-default "*) true ;; *) false ;; esac; then
   mkdir -p training/runs/npm-default/photos
