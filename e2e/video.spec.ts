@@ -69,6 +69,42 @@ test('a trimmed stretch of ski.mov becomes a blue-noise dithered GIF with source
   console.log(`ski.mov 2-4 s GIF: ${await result.locator('figcaption').textContent()}; estimate: ${await page.getByTestId('gif-estimate').textContent()}`);
 });
 
+test('with the model in a worker of its own (?modelWorker=on) the frames match the inline model and the audio stays', async ({ browser }, info) => {
+  test.setTimeout(180_000);
+  const outputs: Record<string, { file: string; usedWorker: boolean[] }> = {};
+  for (const mode of ['on', 'off']) {
+    const page = await browser.newPage();
+    const usedWorker: boolean[] = [];
+    page.on('console', (message) => {
+      const text = message.text();
+      if (text.startsWith('clipmorph:video-timing ')) usedWorker.push(JSON.parse(text.slice('clipmorph:video-timing '.length)).modelWorker);
+    });
+    const studio = new VideoStudio(page);
+    await studio.open(`backend=wasm&modelWorker=${mode}`);
+    await studio.chooseFile(ski);
+    await studio.waitForVideo('webcodecs');
+    await studio.chooseHeight(256);
+    await studio.chooseFormat('mp4');
+    await studio.trim(1, 2);
+    await studio.run();
+    await studio.waitForResult();
+    const { file } = await studio.saveDownload(info.outputPath(mode));
+    outputs[mode] = { file, usedWorker };
+    await page.close();
+  }
+  expect(outputs.on.usedWorker).toEqual([true]);
+  expect(outputs.off.usedWorker).toEqual([false]);
+  for (const { file } of Object.values(outputs)) {
+    expect(probeMedia(file)).toMatchObject({ videoCodec: 'h264', width: 456, height: 256, frames: 25, audioCodec: 'aac' });
+  }
+  // Same model, same frames, same encoder: the model worker changes where it runs, not what comes out.
+  for (const index of [0, 12, 24]) {
+    const fromWorker = extractFrame(outputs.on.file, index, 456, 256);
+    expect(rgbDiff(fromWorker, extractFrame(outputs.off.file, index, 456, 256)).mean).toBeLessThan(1);
+    expect(rgbDiff(fromWorker, extractFrame(ski, 25 + index, 456, 256)).mean).toBeGreaterThan(10);
+  }
+});
+
 test('Best quality for a video is opt-in, shows a measured time estimate first, and writes every frame', async ({ page }, info) => {
   test.setTimeout(180_000); // the quality net on 5 frames at 456x256 on two shared cores
   const studio = new VideoStudio(page);

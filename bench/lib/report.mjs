@@ -68,10 +68,10 @@ const render = {
   },
   overlap: (g) =>
     table(
-      ['tier', 'model', 'size', 'frames', 'serial fps', 'overlapped fps', 'model-only fps', 'overlapped / model-only (goal ≥ 0.9)', 'serial / model-only', 'overlapped / serial', 'loop fps serial / overlapped', 'model share of the overlapped loop', 'ms per frame serial: decode, pre, model, post, encode', 'same, overlapped', 'max frames in flight'],
+      ['tier', 'model', 'size', 'frames', 'serial fps', 'overlapped fps', 'model-only fps', 'overlapped / model-only (goal ≥ 0.9)', 'serial / model-only', 'overlapped / serial', 'loop fps serial / overlapped', 'model share of the overlapped loop', 'ms per frame serial: decode, pre, model, post, encode', 'same, overlapped', 'max frames in flight', 'model in its own worker: fps', 'its / model-only', 'its model ms per frame'],
       g.rows.map((r) => {
         const ms = (mode) => ['decode', 'pre', 'model', 'post', 'sink'].map((k) => fmt(r.msPerFrame[k][mode], 0)).join(', ');
-        return [r.tier, r.model, `${r.width}×${r.height}`, r.frames, fmt(r.serialFps, 2), fmt(r.overlappedFps, 2), fmt(r.modelOnlyFps, 2), `**${fmt(r.overlappedOverModel, 2)}**`, fmt(r.serialOverModel, 2), fmt(r.speedup, 2), `${fmt(r.serialLoopFps, 2)} / ${fmt(r.overlappedLoopFps, 2)}`, fmt((r.msPerFrame.model.overlapped * r.overlappedLoopFps) / 1000, 2), ms('serial'), ms('overlapped'), r.maxInFlight];
+        return [r.tier, r.model, `${r.width}×${r.height}`, r.frames, fmt(r.serialFps, 2), fmt(r.overlappedFps, 2), fmt(r.modelOnlyFps, 2), `**${fmt(r.overlappedOverModel, 2)}**`, fmt(r.serialOverModel, 2), fmt(r.speedup, 2), `${fmt(r.serialLoopFps, 2)} / ${fmt(r.overlappedLoopFps, 2)}`, fmt((r.msPerFrame.model.overlapped * r.overlappedLoopFps) / 1000, 2), ms('serial'), ms('overlapped'), r.maxInFlight, r.workerFps == null ? '–' : fmt(r.workerFps, 2), r.workerOverModel == null ? '–' : `**${fmt(r.workerOverModel, 2)}**${r.workerUsed === false ? ' (worker not used)' : ''}`, r.workerModelMs == null ? '–' : fmt(r.workerModelMs, 0)];
       }),
     ) +
     (g.rows.some((r) => r.estimate)
@@ -188,6 +188,7 @@ function summary(groups) {
       continue;
     }
     rows.push([`Video end to end, overlapped / model-only fps (WASM, ${r.tier}${r.tier === 'quality' ? ', Best quality' : ''}, ${r.width}×${r.height})`, `**${fmt(r.overlappedOverModel, 2)}×** (${fmt(r.overlappedFps, 2)} vs ${fmt(r.modelOnlyFps, 2)} fps; serial ${fmt(r.serialOverModel, 2)}×)`, `≥ 0.9: ${met(r.overlappedOverModel >= 0.9)}`]);
+    if (r.tier !== 'pipeline only' && r.workerOverModel != null) rows.push([`Same, model in a worker of its own (?modelWorker=on; not the default on ≤ 5 cores), WASM, ${r.tier}, ${r.width}×${r.height}`, `**${fmt(r.workerOverModel, 2)}×** (${fmt(r.workerFps, 2)} fps; its model stage ${fmt(r.workerModelMs, 0)} ms a frame)`, `≥ 0.9: ${met(r.workerOverModel >= 0.9)}`]);
   }
   for (const r of groups.overlap?.rows?.filter((x) => x.estimate) ?? []) {
     rows.push([`Best quality video, time estimate shown before Run / measured, ${r.width}×${r.height}`, `**${fmt(r.estimate.seconds / r.estimate.actualSeconds, 2)}×** (${fmt(r.estimate.seconds, 1)} vs ${fmt(r.estimate.actualSeconds, 1)} s)`, '–']);

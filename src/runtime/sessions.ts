@@ -401,6 +401,23 @@ export function getSession(request: SessionRequest): { handle: Promise<ModelSess
   return { handle, variant };
 }
 
+/**
+ * The graph files `getSession` would open for this request (same variant choice, same cache), for a
+ * second session of the same model in another worker (the video pipeline's model worker).
+ */
+export async function loadGraphFiles(request: SessionRequest): Promise<GraphFiles> {
+  if (request.modelBytes) return { graph: request.modelBytes };
+  const chosen = pickVariant(request.model, request.backend, request.fp16);
+  const parts = graphFilesOf(chosen, request.graph);
+  const loaded = await loadVariantFiles(request.model, chosen, {
+    appRoot: request.appRoot,
+    signal: request.signal,
+    download: false,
+    paths: parts.graph ? [parts.graph, ...parts.externalData].map((f) => f.path) : undefined,
+  });
+  return pickGraphFiles(loaded, parts);
+}
+
 function pickGraphFiles(loaded: VariantFile[], parts: ReturnType<typeof graphFilesOf>): GraphFiles {
   if (!parts.graph) return { graph: loaded[0].bytes }; // an embedded model: one file
   const byPath = new Map(loaded.map((f) => [f.path, f.bytes]));

@@ -69,6 +69,12 @@ export interface StyleVideoRequest extends ModelRequest {
   extraInputs?: ExtraInput[];
   /** "serial" runs decode, model and encode strictly in turn (URL ?pipeline=serial), for comparison. */
   pipeline?: 'overlapped' | 'serial';
+  /**
+   * Where an overlapped WASM job runs the model: "worker" in a worker of its own, "inline" in the
+   * pipeline's worker, "auto" (default) a worker of its own only where the CPU has cores beyond ORT's
+   * threads (URL ?modelWorker=on|off; BENCHMARKS.md: on 2 cores it gains nothing).
+   */
+  modelWorker?: 'auto' | 'worker' | 'inline';
 }
 
 export interface StyleVideoResult {

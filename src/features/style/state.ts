@@ -201,6 +201,7 @@ async function runVideo(input: InputFile, model: ModelEntry, modelBytes: Uint8Ar
         ...(best ? modelRequest(best.model) : modelRequest(model, modelBytes)),
         extraInputs: best?.extraInputs,
         pipeline: query.get('pipeline') === 'serial' ? 'serial' : 'overlapped',
+        modelWorker: ({ on: 'worker', off: 'inline' } as const)[query.get('modelWorker') ?? ''] ?? 'auto',
         video: input.file,
         height: video.height,
         trim: video.trim,

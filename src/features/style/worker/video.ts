@@ -2,7 +2,9 @@
  * Worker-side pipeline for a video: decode -> style model -> encode. On the CPU route the three
  * overlap (media/pipeline.ts runOverlapped): frame n+1 is decoded and converted and frame n-1 blended
  * and encoded while the model runs on frame n, with bounded queues between them, so at most a few
- * frames exist at once whatever the video's length. The WebGPU route is one pass on the GPU per frame.
+ * frames exist at once whatever the video's length. On WASM the model runs in a worker of its own
+ * (runtime/remote-session.ts): ORT's WASM run blocks its thread, so only then does the pipeline's
+ * JavaScript really run beside it. The WebGPU route is one pass on the GPU per frame.
  */
 import { UserError } from '../../../lib/errors';
 import { blendRgba, fitHeight, planarToRgba, rgbToPlanar, type Planar, type Rgba } from '../../../lib/pixels';
@@ -14,7 +16,8 @@ import type { ModelEntry } from '../../../models/registry';
 import type { ExtraInput } from '../../../runtime/ort';
 import type { ModelSession } from '../../../runtime/sessions';
 import type { WorkerContext } from '../../../workers/protocol';
-import { getSession } from '../../../runtime/sessions';
+import { getSession, loadGraphFiles } from '../../../runtime/sessions';
+import { dropRemoteSession, modelWorkerPays, RemoteSession, remoteSession } from '../../../runtime/remote-session';
 import { styleMeta } from '../meta';
 import type { EstimateVideoRequest, EstimateVideoResult, PreviewVideoRequest, PreviewVideoResult, StyleVideoRequest, StyleVideoResult } from '../protocol';
 import { GpuStyler } from './gpu-styler';
@@ -49,21 +52,44 @@ interface InFlight {
  * 1024 px wide) has its conversions outside the model stage, so they overlap the model; a larger
  * one runs the tiled stylise() whole in the model stage.
  */
-function cpuStages(handle: ModelSession, model: ModelEntry, size: { width: number; height: number }, strength: number, extraInputs: readonly ExtraInput[]) {
+function wholeFrames(handle: ModelSession, model: ModelEntry, size: { width: number; height: number }): boolean {
+  const multiple = model.io.multipleOf ?? 1;
+  return tileCount(size.width, size.height, handle.backend) === 1 && size.width % multiple === 0 && size.height % multiple === 0;
+}
+
+/**
+ * The model worker for an overlapped WASM job of whole frames, or null (then the model runs here, as
+ * it does in serial jobs, on WebGPU, and where a worker cannot start one: that is only slower).
+ */
+async function modelWorker(request: StyleVideoRequest, handle: ModelSession, size: { width: number; height: number }): Promise<RemoteSession | null> {
+  if (handle.backend !== 'wasm' || request.pipeline === 'serial' || typeof Worker === 'undefined' || !wholeFrames(handle, request.model, size)) return null;
+  const choice = request.modelWorker ?? 'auto';
+  if (choice === 'inline' || (choice === 'auto' && !modelWorkerPays(navigator.hardwareConcurrency || 1))) return null;
+  try {
+    return await remoteSession(handle.key, async () => RemoteSession.open(request.appRoot, await loadGraphFiles({ ...request, backend: handle.backend })));
+  } catch (error) {
+    console.warn(`clipmorph: the model worker did not start, the model runs in the pipeline's worker (${error instanceof Error ? error.message : String(error)})`);
+    return null;
+  }
+}
+
+function cpuStages(handle: ModelSession, model: ModelEntry, size: { width: number; height: number }, strength: number, extraInputs: readonly ExtraInput[], remote: RemoteSession | null = null) {
   const inputName = model.io.inputs[0].name;
   const outputName = model.io.outputs[0].name;
-  const multiple = model.io.multipleOf ?? 1;
-  const whole = tileCount(size.width, size.height, handle.backend) === 1 && size.width % multiple === 0 && size.height % multiple === 0;
+  const whole = wholeFrames(handle, model, size);
   const extras = Object.fromEntries(extraInputs.map((t) => [t.name, { type: 'float32' as const, dims: t.dims, data: t.data }]));
   return {
     pre: (item: InFlight): InFlight => (whole ? { ...item, planar: rgbToPlanar(item.frame.image) } : item),
     model: async (item: InFlight): Promise<InFlight> => {
       if (!item.planar) return { frame: item.frame, stylised: await stylise(handle, model, item.frame.image, undefined, extraInputs) };
       const { data, width, height } = item.planar;
-      const outputs = await handle.run({ [inputName]: { type: 'float32', dims: [1, 3, height, width], data }, ...extras }, { outputs: [outputName] });
-      const output = outputs[outputName].data;
-      if (!(output instanceof Float32Array) || output.length !== data.length) {
-        throw new Error(`model returned ${output.length} ${outputs[outputName].type} values for a ${width}x${height} RGB input`);
+      const expected = data.length;
+      const feeds = { [inputName]: { type: 'float32' as const, dims: [1, 3, height, width], data }, ...extras };
+      // The input moves to the model worker (this frame's planar copy is not read again).
+      const outputs = remote ? await remote.run(feeds, { outputs: [outputName], transfer: [data.buffer] }) : await handle.run(feeds, { outputs: [outputName] });
+      const output = outputs[outputName]?.data;
+      if (!(output instanceof Float32Array) || output.length !== expected) {
+        throw new Error(`model returned ${output?.length ?? 0} ${outputs[outputName]?.type ?? ''} values for a ${width}x${height} RGB input`);
       }
       return { frame: item.frame, planar: { data: output, channels: 3, width, height } };
     },
@@ -111,19 +137,25 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
         gpu.dispose();
       }
     } else {
-      const stages = cpuStages(handle, request.model, size, request.strength, request.extraInputs ?? []);
+      const remote = await modelWorker(request, handle, size);
+      const stages = cpuStages(handle, request.model, size, request.strength, request.extraInputs ?? [], remote);
       const frames = readable(source.frames(size.width, size.height, trim), request.video.name, damage);
-      timing = await runOverlapped<InFlight, InFlight, InFlight, RgbaFrame>({
-        source: (async function* () {
-          for await (const frame of frames) yield { frame };
-        })(),
-        ...stages,
-        sink: write,
-        depth: 2,
-        serial: request.pipeline === 'serial',
-      });
+      try {
+        timing = await runOverlapped<InFlight, InFlight, InFlight, RgbaFrame>({
+          source: (async function* () {
+            for await (const frame of frames) yield { frame };
+          })(),
+          ...stages,
+          sink: write,
+          depth: 2,
+          serial: request.pipeline === 'serial',
+        });
+      } catch (error) {
+        if (remote) dropRemoteSession(remote); // the next job starts a fresh one
+        throw error;
+      }
       // Read by bench/ (the worker's console reaches Playwright): where the time went, per stage.
-      console.debug(`clipmorph:video-timing ${JSON.stringify({ ...timing, width: size.width, height: size.height })}`);
+      console.debug(`clipmorph:video-timing ${JSON.stringify({ ...timing, width: size.width, height: size.height, modelWorker: remote !== null })}`);
     }
     if (done === 0) throw new UserError('The chosen range holds no frames. Widen the trim, or clear it to use the whole video.');
     // A decoding error part-way, or an index that promised more frames than the data held (a file cut short).
