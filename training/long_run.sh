@@ -14,6 +14,8 @@
 #   the Starry Night runs plateaued on the critic by step 500-1000)
 #   STABILITY=20 sh training/long_run.sh ...   adds the stability loss (--stability-weight; README
 #   "Stability A/B": W=20 cut flicker 15-21 % at no cost in critic style distance). Default 0.
+#   LR=0.002 LR_END=0.0005 sh training/long_run.sh ...   decays the rate linearly to LR_END by STEPS
+#   (train.py --lr-end); unset: constant rate. Keep LR_END the same when resuming.
 cd "$(dirname "$0")/.." || exit 1
 S=../shared/styles
 RECIPE=${RECIPE:-shallow256}
@@ -27,7 +29,7 @@ for id in "$@"; do
   file=$(/usr/bin/python3 -c "import json,sys; print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id']==sys.argv[1]))" "$id") || exit 1
   # shellcheck disable=SC2086
   nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/long/$RECIPE/$id" --styles "$S/$file" \
-    --tier realtime --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 --stability-weight "${STABILITY:-0}" --lr "${LR:-0.001}" \
+    --tier realtime --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 --stability-weight "${STABILITY:-0}" --lr "${LR:-0.001}" ${LR_END:+--lr-end "$LR_END"} \
     --steps "${STEPS:-1000}" --threads "${THREADS:-1}" --ckpt-minutes 3 --snapshot-every 250 --log-every 25 \
     || exit $?
 done
