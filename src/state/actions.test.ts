@@ -88,4 +88,24 @@ describe('overlapping opens', () => {
       vi.unstubAllGlobals();
     }
   });
+
+  it('a model file dropped while a photo is still being read does not drop the photo', async () => {
+    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
+    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => `blob:${(blob as File).name}`);
+    const release = new Map<string, () => void>();
+    vi.stubGlobal('createImageBitmap', (file: File) => new Promise((resolve) => release.set(file.name, () => resolve({ close() {} }))));
+    try {
+      const photo = openFiles([pngFile('sketch.png')]);
+      await vi.waitFor(() => expect(release.has('sketch.png')).toBe(true));
+      const models: string[] = [];
+      await openFiles([new File([new Uint8Array([1])], 'mine.onnx')], { openModel: async (file) => void models.push(file.name) });
+      release.get('sketch.png')!();
+      await photo;
+      expect(models).toEqual(['mine.onnx']);
+      expect(useAppStore.getState().input?.name).toBe('sketch.png');
+      expect(URL.revokeObjectURL).not.toHaveBeenCalledWith('blob:sketch.png');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -44,15 +44,20 @@ async function openModel(file: File, handlers: FileHandlers): Promise<void> {
   set({ error: null });
 }
 
-/** Files from the picker or a drop. Whatever fails, the current photo or video and result stay as they were. */
-/** Counts opens: one that finishes after a newer one started (a slow video probe, a restored input) is dropped. */
+/**
+ * Counts opens of a photo or video: one that finishes after a newer one started (a slow video probe, a
+ * restored input) is dropped. A model file is not an input, so it neither counts nor drops one (a
+ * style model dropped while a photo was still being read used to lose the photo).
+ */
 let latestOpen = 0;
 
+/** Files from the picker or a drop. Whatever fails, the current photo or video and result stay as they were. */
 export async function openFiles(files: FileList | File[], handlers: FileHandlers = {}): Promise<void> {
   const list = Array.from(files);
   if (list.length === 0) return;
-  const ticket = ++latestOpen;
-  const superseded = () => ticket !== latestOpen;
+  const opensInput = list.some((file) => !isOnnx(file));
+  const ticket = opensInput ? ++latestOpen : latestOpen;
+  const superseded = () => opensInput && ticket !== latestOpen;
   const accept = (input: InputFile) => {
     if (superseded()) URL.revokeObjectURL(input.previewUrl);
     else setInput(input);
