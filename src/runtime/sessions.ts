@@ -387,23 +387,15 @@ export function getSession(request: SessionRequest): { handle: Promise<ModelSess
   const handle = sessions.get(
     key,
     bytes,
-    open(key, async () => {
-      const loaded = await loadVariantFiles(model, chosen, {
-        appRoot: request.appRoot,
-        signal: request.signal,
-        download: request.download,
-        paths: parts.graph ? [parts.graph, ...parts.externalData].map((f) => f.path) : undefined,
-        onProgress: (done, total) => request.onProgress?.({ stage: 'download', done, total }),
-      });
-      return pickGraphFiles(loaded, parts);
-    }),
+    open(key, () => loadGraphFiles(request)),
   );
   return { handle, variant };
 }
 
 /**
- * The graph files `getSession` would open for this request (same variant choice, same cache), for a
- * second session of the same model in another worker (the video pipeline's model worker).
+ * The graph files of the request's variant (downloaded only when `download` is set), as `getSession`
+ * opens them; also for a second session of the same model in another worker (the video pipeline's
+ * model worker).
  */
 export async function loadGraphFiles(request: SessionRequest): Promise<GraphFiles> {
   if (request.modelBytes) return { graph: request.modelBytes };
@@ -412,8 +404,9 @@ export async function loadGraphFiles(request: SessionRequest): Promise<GraphFile
   const loaded = await loadVariantFiles(request.model, chosen, {
     appRoot: request.appRoot,
     signal: request.signal,
-    download: false,
+    download: request.download,
     paths: parts.graph ? [parts.graph, ...parts.externalData].map((f) => f.path) : undefined,
+    onProgress: (done, total) => request.onProgress?.({ stage: 'download', done, total }),
   });
   return pickGraphFiles(loaded, parts);
 }

@@ -68,11 +68,17 @@ describe('overlapping opens', () => {
     return new File([bytes], name, { type: 'image/png' });
   }
 
-  it('keep the newest: a slow open that finishes after a newer one (a restored input, a big video) is dropped', async () => {
+  /** Object URLs named after their file; each image decode waits until the test releases it by name. */
+  function holdImageDecodes(): Map<string, () => void> {
     vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
     vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => `blob:${(blob as File).name}`);
     const release = new Map<string, () => void>();
     vi.stubGlobal('createImageBitmap', (file: File) => new Promise((resolve) => release.set(file.name, () => resolve({ close() {} }))));
+    return release;
+  }
+
+  it('keep the newest: a slow open that finishes after a newer one (a restored input, a big video) is dropped', async () => {
+    const release = holdImageDecodes();
     try {
       const slow = openFiles([pngFile('restored.png')]);
       await vi.waitFor(() => expect(release.has('restored.png')).toBe(true));
@@ -90,10 +96,7 @@ describe('overlapping opens', () => {
   });
 
   it('a model file dropped while a photo is still being read does not drop the photo', async () => {
-    vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => undefined);
-    vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => `blob:${(blob as File).name}`);
-    const release = new Map<string, () => void>();
-    vi.stubGlobal('createImageBitmap', (file: File) => new Promise((resolve) => release.set(file.name, () => resolve({ close() {} }))));
+    const release = holdImageDecodes();
     try {
       const photo = openFiles([pngFile('sketch.png')]);
       await vi.waitFor(() => expect(release.has('sketch.png')).toBe(true));
