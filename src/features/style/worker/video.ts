@@ -2,9 +2,10 @@
  * Worker-side pipeline for a video: decode -> style model -> encode. On the CPU route the three
  * overlap (media/pipeline.ts runOverlapped): frame n+1 is decoded and converted and frame n-1 blended
  * and encoded while the model runs on frame n, with bounded queues between them, so at most a few
- * frames exist at once whatever the video's length. On WASM the model runs in a worker of its own
- * (runtime/remote-session.ts): ORT's WASM run blocks its thread, so only then does the pipeline's
- * JavaScript really run beside it. The WebGPU route is one pass on the GPU per frame.
+ * frames exist at once whatever the video's length. ORT's WASM run blocks its thread, so the
+ * pipeline's JavaScript runs beside the model only when the model has a worker of its own
+ * (runtime/remote-session.ts): used where the CPU has cores to spare (modelWorkerPays) or with
+ * ?modelWorker=on. The WebGPU route is one pass on the GPU per frame.
  */
 import { UserError } from '../../../lib/errors';
 import { blendRgba, fitHeight, planarToRgba, rgbToPlanar, type Planar, type Rgba } from '../../../lib/pixels';
