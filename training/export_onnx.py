@@ -259,7 +259,8 @@ def recipe(net, args, state, n_styles, content, style, ops):
                        if n_styles > 1 else
                        "the shipped multi-style net's convolutions, frozen; only this style's instance-norm "
                        "(gamma, beta) trained (Dumoulin et al. 2017)" if args.get("mode") == "norm" else "single-style network"),
-        "steps": state["step"], "batch": args["batch"], "optimiser": f"Adam, final learning rate {args['lr']}",
+        "steps": state["step"], "batch": args["batch"], "optimiser": (f"Adam, learning rate {args['lr']} decaying linearly to {args['lr_end']} by step {args['steps']}"
+                                                                  if args.get("lr_end") else f"Adam, final learning rate {args['lr']}"),
         "crop": (f"random {args.get('crop_min', 128)}-{args.get('crop_max', 256)} px square crops resized to "
                  f"{args['size']} px, random horizontal flip"),
         "lossWeights": {"content": args["content_weight"], "style": args["style_weight"],

@@ -1,0 +1,139 @@
+"""Ship a retrained realtime tier, but only if issue 12's ship rule holds for every style.
+
+    /usr/bin/python3 training/ship_realtime.py --check            # score and judge only, change nothing
+    /usr/bin/python3 training/ship_realtime.py                    # judge, then export into models/
+    /usr/bin/python3 training/ship_realtime.py --models-dir /tmp/m --check   # a copy of models/ (dry run)
+
+For each realtime style in the manifest it takes RUN_ROOT/<id>/ckpt.pt (default
+training/runs/long/mixed512, the winner's long run), scores the checkpoint with the critic
+(training/critic.py: layers no training loss uses) and judges it against the files shipped before
+issue 12 (training/critic-baseline.json, a frozen copy of that day's critic-shipped.json, so the bar
+does not move once new files ship):
+  - style distance at most half of the baseline file's (the issue's ship bar);
+  - content distance at most CONTENT_SLACK x the baseline file's (the photo stays as readable as
+    today's; look at the contact sheet too: people, boats and trees must still be readable);
+  - the checkpoint reached the step its run was started for (a half-trained net is not shipped).
+A tier ships only when every style passes; the script prints the table either way and exits 1 when
+something fails. When all pass it exports each style (export_onnx.py --only), rewrites the graphs
+(scripts/optimize-style-graphs.py --in-place, same output, ~20 % faster on WASM), refreshes the
+manifest's bytes/sha256 for the rewritten files, and prints the follow-up commands (contact sheets,
+flicker, the critic into the manifest). It never touches the blend models.
+"""
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+CONTENT_SLACK = 1.15
+PY = sys.executable
+
+
+def realtime_ids(models_dir):
+    models = json.load(open(os.path.join(models_dir, "manifest.json")))["models"]
+    return [m["id"] for m in models if m.get("task") == "style" and m.get("style", {}).get("tier") == "realtime"]
+
+
+def judge(score, base, step, target):
+    """(passed, reasons) for one style: `score`/`base` are critic figures {style, content}."""
+    reasons = []
+    if step < target:
+        reasons.append(f"at step {step} of {target}")
+    if score["style"] > base["style"] / 2:
+        reasons.append(f"style {score['style']:.3f} > bar {base['style'] / 2:.3f}")
+    if score["content"] > base["content"] * CONTENT_SLACK:
+        reasons.append(f"content {score['content']:.3f} > {base['content'] * CONTENT_SLACK:.3f}")
+    return not reasons, reasons
+
+
+def score_ckpts(paths, threads):
+    import torch
+    from critic import Critic, ckpt_outputs, photos, score_outputs
+    torch.set_num_threads(threads)
+    critic, xs = Critic(), photos()
+    out = {}
+    for sid, path in paths.items():
+        outs, args, state = ckpt_outputs(path, xs, 0)
+        out[sid] = dict(score=score_outputs(critic, outs, xs, args["styles"][0]), step=state["step"], target=args.get("steps", 0))
+        print(f"{sid}: {json.dumps(out[sid])}", flush=True)
+    return out
+
+
+def refresh_manifest(models_dir, files):
+    """bytes/sha256 of `files` (paths relative to models_dir) in the manifest, nothing else touched."""
+    path = os.path.join(models_dir, "manifest.json")
+    manifest = json.load(open(path))
+    for m in manifest["models"]:
+        for v in m.get("variants", []):
+            if v["file"] in files:
+                data = open(os.path.join(models_dir, v["file"]), "rb").read()
+                v["bytes"], v["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    with open(path, "w") as f:
+        json.dump(manifest, f, indent=2, ensure_ascii=False)
+        f.write("\n")
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--run-root", default=os.path.join(HERE, "runs", "long", "mixed512"))
+    p.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
+    p.add_argument("--baseline", default=os.path.join(HERE, "critic-baseline.json"))
+    p.add_argument("--scores", help="critic figures from an earlier run of this script (--json), instead of scoring again")
+    p.add_argument("--json", help="write the figures here")
+    p.add_argument("--check", action="store_true", help="judge only; change nothing")
+    p.add_argument("--threads", type=int, default=1)
+    a = p.parse_args(argv)
+
+    ids = realtime_ids(a.models_dir)
+    base = json.load(open(a.baseline))["shipped"]
+    paths = {sid: os.path.join(a.run_root, sid, "ckpt.pt") for sid in ids}
+    missing = [sid for sid, pth in paths.items() if not os.path.exists(pth)]
+    if missing and not (a.scores and a.check):  # judging given figures needs no checkpoint
+        print(f"no checkpoint for {', '.join(missing)} under {os.path.relpath(a.run_root, ROOT)}: nothing shipped", file=sys.stderr)
+        return 1
+    scores = json.load(open(a.scores)) if a.scores else score_ckpts(paths, a.threads)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(scores, f, indent=1)
+            f.write("\n")
+    print("| id | step | style (bar) | content (limit) | verdict |\n| --- | --- | --- | --- | --- |")
+    failed = []
+    for sid in ids:
+        r, b = scores[sid], base[sid]["realtime"]
+        ok, reasons = judge(r["score"], b, r["step"], r["target"])
+        failed += [] if ok else [sid]
+        print(f"| {sid} | {r['step']} | {r['score']['style']:.3f} ({b['style'] / 2:.3f}) | "
+              f"{r['score']['content']:.3f} ({b['content'] * CONTENT_SLACK:.3f}) | {'ships' if ok else '; '.join(reasons)} |")
+    if failed:
+        print(f"the tier does not ship: {', '.join(failed)} fail the rule (issue 12 ships a tier only with all its styles)")
+        return 1
+    if a.check:
+        print("every style passes; rerun without --check to export")
+        return 0
+    meta = os.path.join(HERE, "styles.json")
+    changed = []
+    for sid in ids:
+        subprocess.run([PY, os.path.join(HERE, "export_onnx.py"), "--ckpt", paths[sid], "--meta", meta,
+                        "--models-dir", a.models_dir, "--only", sid, "--threads", str(a.threads)], check=True)
+        files = [f"style/{sid}.rt.fp32.onnx", f"style/{sid}.rt.fp16.onnx"]
+        subprocess.run([PY, os.path.join(ROOT, "scripts", "optimize-style-graphs.py"), "--in-place",
+                        *[os.path.join(a.models_dir, f) for f in files]], check=True)
+        changed += files
+    refresh_manifest(a.models_dir, set(changed))
+    md = os.path.relpath(a.models_dir, ROOT)
+    md = md if not md.startswith("..") else os.path.abspath(a.models_dir)
+    print(f"shipped {len(ids)} styles into {md}. Then:\n"
+          f"  /usr/bin/python3 training/flicker.py --shipped --models-dir {md} --json training/flicker-shipped.json\n"
+          f"  /usr/bin/python3 training/critic.py --shipped --models-dir {md} --json training/critic-shipped.json\n"
+          f"  /usr/bin/python3 training/critic.py --to-manifest --models-dir {md}\n"
+          f"  /usr/bin/python3 training/contact_sheet.py --models-dir {md} && /usr/bin/python3 training/contact_sheet.py --tiers --models-dir {md}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
