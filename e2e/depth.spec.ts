@@ -23,6 +23,7 @@ import { colormapTable } from '../src/features/depth/colormap';
 import { normalise } from '../src/features/depth/postprocess';
 import { depthAnythingSize, preprocessDepthAnything } from '../src/features/depth/worker/preprocess';
 import { resizeBilinear } from '../src/features/depth/worker/resize';
+import { damagedClip } from '../scripts/make-bad-media.mjs';
 import { CORS, hubBrowser, notFound, startAppWithEntries, startHub } from './hub';
 import { probeMedia, sharedDir, smallPhoto } from './studio';
 
@@ -394,4 +395,29 @@ test('a depth video as an animated GIF (frames.webm, VP9, no audio): 10 frames/s
   expect([facts.videoCodec, facts.width, facts.height]).toEqual(['gif', 256, 256]);
   expect(facts.frames).toBeGreaterThanOrEqual(32); // 3.33 s at 10 frames/s
   expect(facts.frames).toBeLessThanOrEqual(34);
+});
+
+test('a video damaged part-way gives the depth of the frames before the damage, with a note beside the result (not an error)', async ({ page }, info) => {
+  test.setTimeout(180_000);
+  const { damaged } = damagedClip(info.outputPath('media'), 6, 'damaged-at-6.mp4');
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+  await page.getByTestId('task-depth').click();
+  await page.getByTestId('file-input').setInputFiles({ name: 'damaged-at-6.mp4', mimeType: 'video/mp4', buffer: readFileSync(damaged) });
+  await expect(page.getByTestId(`depth-model-${MODEL_ID}`)).toBeChecked();
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 150_000 });
+  const note = page.getByTestId('result-warning');
+  await expect(note).toContainText(/"damaged-at-6\.mp4" is damaged after [\d.]+ s: the first \d+ of 48 frames were turned into depth maps/);
+  await expect(note).toHaveAttribute('role', 'status');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  const said = Number(/the first (\d+) of/.exec((await note.textContent()) ?? '')?.[1]);
+  const video = await download(page);
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'depth-partial-')), video.name);
+  writeFileSync(file, video.bytes);
+  const facts = probeMedia(file);
+  expect(facts.frames).toBeGreaterThanOrEqual(4); // frames 0-5 are whole (see bad-media.spec)
+  expect(facts.frames).toBeLessThanOrEqual(6);
+  expect(Math.abs(facts.frames - said)).toBeLessThanOrEqual(1);
+  expect(facts.audioCodec).toBe('aac');
+  expect(facts.duration).toBeLessThan(0.4);
 });

@@ -119,6 +119,12 @@ function Video({ input, result, payload }: { input: InputFile; result: DepthResu
           {formatBytes(payload.bytes)} · flicker {flicker.stableRatio.toFixed(2)}× the input's change (per-frame min–max would give {flicker.perFrameRatio.toFixed(2)}×)
         </figcaption>
       </figure>
+      {/* data-testid=result-warning: as for style videos, a partial result says what it lacks. */}
+      {payload.warning && (
+        <p className={styles.warning} role="status" data-testid="result-warning">
+          {payload.warning}
+        </p>
+      )}
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
         Download {result.fileName}
       </a>

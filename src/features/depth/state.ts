@@ -68,6 +68,8 @@ export interface DepthVideoPayload {
   modelTitle: string;
   colormap: ColormapId;
   flicker: FlickerReport;
+  /** A partial result (damaged or cut-short video): what it lacks, shown with the result, not as an error. */
+  warning?: string;
 }
 
 export type DepthPayload = DepthPhotoPayload | Depth3dPayload | DepthVideoPayload;
@@ -293,8 +295,7 @@ async function runDepthVideo(input: InputFile, model: ModelEntry): Promise<void>
       },
       { signal, onProgress: progressReporter(meta.progressLabel) },
     );
-    const { blob, warning, ...facts } = value;
-    if (warning) showError(warning);
+    const { blob, ...facts } = value;
     setResult({
       task: meta.id,
       url: URL.createObjectURL(blob),
