@@ -16,12 +16,16 @@
 #   "Stability A/B": W=20 cut flicker 15-21 % at no cost in critic style distance). Default 0.
 #   LR=0.002 LR_END=0.0005 sh training/long_run.sh ...   decays the rate linearly to LR_END by STEPS
 #   (train.py --lr-end); unset: constant rate. Keep LR_END the same when resuming.
+#   TIER=quality sh training/long_run.sh ...   the Best-quality net (c=32, k=9, 5 blocks: ~14 s/step beside two
+#   realtime runs, about 3.5x a realtime step), run dir training/runs/long/<recipe>-quality/<id>.
 #   POLISH_STEPS=100 POLISH_W=100 sh training/long_run.sh ...   after STEPS, a short fine-tune of every
 #   weight with the stability weight raised (lr 0.0005, run dir <id>/polish): on Starry Night 100 steps at
 #   W=100 took flicker 1.64 -> 1.48 (today's file 1.50) at the same critic style (README "Polish").
 cd "$(dirname "$0")/.." || exit 1
 S=../shared/styles
 RECIPE=${RECIPE:-shallow256}
+TIER=${TIER:-realtime}
+DIR=training/runs/long/$RECIPE$([ "$TIER" = realtime ] || echo "-$TIER")
 case $RECIPE in
   shallow256) LOSS="--style-layers activation_1 activation_3 activation_5 mixed0 --content-layer activation_5 --style-size 256" ;;
   deep384) LOSS="--style-layers activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer mixed0 --style-size 384" ;;
@@ -31,14 +35,14 @@ esac
 for id in "$@"; do
   file=$(/usr/bin/python3 -c "import json,sys; print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id']==sys.argv[1]))" "$id") || exit 1
   # shellcheck disable=SC2086
-  nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/long/$RECIPE/$id" --styles "$S/$file" \
-    --tier realtime --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 --stability-weight "${STABILITY:-0}" --lr "${LR:-0.001}" ${LR_END:+--lr-end "$LR_END"} \
+  nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR/$id" --styles "$S/$file" \
+    --tier "$TIER" --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 --stability-weight "${STABILITY:-0}" --lr "${LR:-0.001}" ${LR_END:+--lr-end "$LR_END"} \
     --steps "${STEPS:-1000}" --threads "${THREADS:-1}" --ckpt-minutes 3 --snapshot-every 250 --log-every 25 \
     || exit $?
   [ "${POLISH_STEPS:-0}" -gt 0 ] || continue
   # shellcheck disable=SC2086
-  nice -n 19 /usr/bin/python3 training/train.py --run-dir "training/runs/long/$RECIPE/$id/polish" --styles "$S/$file" \
-    --base "training/runs/long/$RECIPE/$id/ckpt.pt" --tier realtime --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 \
+  nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR/$id/polish" --styles "$S/$file" \
+    --base "$DIR/$id/ckpt.pt" --tier "$TIER" --mode full --smooth none $LOSS --content-weight 1 --style-weight 10 \
     --stability-weight "${POLISH_W:-100}" --lr 0.0005 --steps "$POLISH_STEPS" --threads "${THREADS:-1}" --ckpt-minutes 3 --log-every 25 \
     || exit $?
 done
