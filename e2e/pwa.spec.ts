@@ -8,6 +8,8 @@ import { startServer } from '../scripts/serve.mjs';
 import { decodePng, mediaPath, sharedDir, Studio } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
+/** Ports of its own, from E2E_PORT like the other specs', so two runs side by side (other E2E_PORTs) do not collide. */
+const PWA_PORT = Number(process.env.E2E_PORT ?? 4310) + 1500;
 /** Initial JavaScript (entry chunk and its static imports), gzip. ORT, ffmpeg and workers load lazily. */
 export const INITIAL_JS_BUDGET_GZIP = 100 * 1024;
 
@@ -52,7 +54,7 @@ test.describe('installable offline app', () => {
   test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 
   test('served under a sub-path, one visit is enough: offline reload still stylises, and the precache is complete', async ({ context, page }) => {
-    const url = await serve({ base: '/clipmorph/', port: 4321, isolation: true });
+    const url = await serve({ base: '/clipmorph/', port: PWA_PORT, isolation: true });
     await page.goto(`${url}?backend=wasm`);
     await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
     await waitForPrecache(page);
@@ -76,7 +78,7 @@ test.describe('installable offline app', () => {
   });
 
   test('on a host that sends no isolation headers, the service worker adds them', async ({ page }) => {
-    const url = await serve({ base: '/', port: 4322, isolation: false });
+    const url = await serve({ base: '/', port: PWA_PORT + 1, isolation: false });
     // The host sends no isolation headers. (The first install now takes control within a moment,
     // so the page may already be reloading: check the headers of the first answer, not the page.)
     const first = await page.goto(url);
@@ -86,7 +88,7 @@ test.describe('installable offline app', () => {
   });
 
   test('no request leaves for another origin during an image job', async ({ context, page }) => {
-    const url = await serve({ base: '/app/', port: 4323, isolation: true });
+    const url = await serve({ base: '/app/', port: PWA_PORT + 2, isolation: true });
     const origins = new Set<string>();
     const problems: string[] = [];
     context.on('request', (request) => {
@@ -100,14 +102,14 @@ test.describe('installable offline app', () => {
     await studio.chooseFile(mediaPath('starry_in.png'));
     await studio.run();
     await studio.waitForResult();
-    expect([...origins]).toEqual(['http://127.0.0.1:4323']);
+    expect([...origins]).toEqual([`http://127.0.0.1:${PWA_PORT + 2}`]);
     expect(problems).toEqual([]); // the strict CSP blocks nothing the app needs
   });
 
   test('a new deployment waits for the user: the update prompt appears and reloading switches version', async ({ page }) => {
     const site = mkdtempSync(path.join(tmpdir(), 'clipmorph-site-'));
     cpSync(dist, site, { recursive: true });
-    const url = await serve({ base: '/', port: 4324, isolation: true, dir: site });
+    const url = await serve({ base: '/', port: PWA_PORT + 3, isolation: true, dir: site });
     await page.goto(url);
     await waitForPrecache(page);
 
