@@ -14,6 +14,10 @@ training/styles.json order), so critic.py, flicker.py, export_onnx.py and export
 it as they take any multi-style checkpoint. Resumable like train.py (checkpoint every 3 min and on
 SIGTERM / Ctrl-C; rerun the same command). The student starts from the first teacher's weights, with
 every style's norms at that teacher's, so style 0 is right from step 0.
+
+Measured (README "Distillation with a pixel loss: no"): the L1 loss averages the teachers' strokes
+away; the student has their colours but scores worse than the unprocessed photo on the critic. Kept
+to reproduce that finding and as the frame for a loss-network distillation; not used to ship.
 """
 import argparse
 import json
