@@ -26,7 +26,6 @@ manifest's bytes/sha256 for the rewritten files, and prints the follow-up comman
 flicker, the critic into the manifest). It never touches the blend models.
 """
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -79,13 +78,13 @@ def score_ckpts(paths, threads):
 
 def refresh_manifest(models_dir, files):
     """bytes/sha256 of `files` (paths relative to models_dir) in the manifest, nothing else touched."""
+    from export_onnx import file_info
     path = os.path.join(models_dir, "manifest.json")
     manifest = json.load(open(path))
     for m in manifest["models"]:
         for v in m.get("variants", []):
             if v["file"] in files:
-                data = open(os.path.join(models_dir, v["file"]), "rb").read()
-                v["bytes"], v["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+                v.update(file_info(os.path.join(models_dir, v["file"]), models_dir))
     with open(path, "w") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")

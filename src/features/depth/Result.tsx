@@ -3,6 +3,7 @@ import { formatBytes } from '../../lib/progress';
 import type { InputFile } from '../../state/store';
 import type { DepthView } from './meta';
 import styles from './Result.module.css';
+import { PartialNote } from '../../app/components/PartialNote';
 import { ResultActions } from '../../app/components/ResultActions';
 import { setView, useDepthResult, useDepthStore, type Depth3dPayload, type DepthPhotoPayload, type DepthResult, type DepthVideoPayload } from './state';
 
@@ -119,12 +120,7 @@ function Video({ input, result, payload }: { input: InputFile; result: DepthResu
           {formatBytes(payload.bytes)} · flicker {flicker.stableRatio.toFixed(2)}× the input's change (per-frame min–max would give {flicker.perFrameRatio.toFixed(2)}×)
         </figcaption>
       </figure>
-      {/* data-testid=result-warning: as for style videos, a partial result says what it lacks. */}
-      {payload.warning && (
-        <p className={styles.warning} role="status" data-testid="result-warning">
-          {payload.warning}
-        </p>
-      )}
+      <PartialNote text={payload.warning} />
       <a className={styles.download} data-testid="download" href={result.url} download={result.fileName}>
         Download {result.fileName}
       </a>

@@ -5,6 +5,7 @@ import { isJobRunning } from '../../state/jobs';
 import { useAppStore, type InputFile } from '../../state/store';
 import { startLivePreview, useStyleResult, useStyleStore, type StyleResult, type VideoPayload } from './state';
 import styles from './VideoResult.module.css';
+import { PartialNote } from '../../app/components/PartialNote';
 import { ResultActions } from '../../app/components/ResultActions';
 
 const DECODED_WITH: Record<DecoderPath, string> = { webcodecs: 'WebCodecs', ffmpeg: 'ffmpeg.wasm' };
@@ -91,12 +92,7 @@ function Result({ input, result: { url, fileName, payload: result } }: { input: 
           {audio} · {result.styleTitle} on {result.backend.toUpperCase()} at {result.framesPerSecond.toFixed(1)} fps · {formatBytes(result.bytes)}
         </figcaption>
       </figure>
-      {/* data-testid=result-warning: a partial result (damaged or cut-short video) says what it lacks. */}
-      {result.warning && (
-        <p className={styles.warning} role="status" data-testid="result-warning">
-          {result.warning}
-        </p>
-      )}
+      <PartialNote text={result.warning} />
       <a className={styles.download} data-testid="download" href={url} download={fileName}>
         Download {fileName}
       </a>
