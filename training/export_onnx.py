@@ -230,7 +230,7 @@ def main(argv=None):
                          dict(name="fp16", **file_info(stem + ".fp16.onnx", a.models_dir),
                               maxAbsDiffVsFp32=round(fp16_diff, 5))],
             "preferred": {"webgpu": "fp16" if fp16_ok else "fp32", "wasm": "fp32"},
-            "recipe": recipe(net, args, state, n_styles, content, style, ops),
+            "recipe": with_base(recipe(net, args, state, n_styles, content, style, ops), args, state),
         })
     write_manifest(a.models_dir, entries, a.replace_styles)
     print(f"wrote {len(entries)} style entries to {os.path.join(a.models_dir, 'manifest.json')}")
@@ -245,6 +245,27 @@ def loss_layers(args):
     from losses import LOSS_NETS
     spec = LOSS_NETS[args["loss_net"]]
     return args.get("style_layers") or spec["style"], args.get("content_layer") or spec["content"]
+
+
+def with_base(rec, args, state):
+    """A fine-tune's recipe (train.py --base a checkpoint, e.g. long_run.sh's polish) as the whole
+    training: the base run's steps and seconds added, both learning-rate phases and stability weights said."""
+    base = args.get("base")
+    base = base and (base if os.path.isabs(base) else os.path.join(os.path.dirname(HERE), base))
+    if not base or not base.endswith(".pt") or not os.path.exists(base):
+        return rec
+    _net, b_args, b_state = load_checkpoint(base)
+    b_rec = with_base(recipe(_net, b_args, b_state, 1, None, None, []), b_args, b_state)
+    stab = args.get("stability_weight") or 0
+    rec = dict(rec)
+    rec["steps"] = b_rec["steps"] + state["step"]
+    rec["trainingSeconds"] = b_rec["trainingSeconds"] + round(state["seconds"])
+    rec["optimiser"] = (f"{b_rec['optimiser']} ({b_rec['steps']} steps); then a fine-tune of every weight: "
+                        f"{state['step']} steps at learning rate {args['lr']}, stability weight {stab}")
+    rec["lossWeights"] = b_rec["lossWeights"]
+    rec["fineTune"] = {"steps": state["step"], "learningRate": args["lr"], "lossWeights": {
+        "content": args["content_weight"], "style": args["style_weight"], "stability": stab}}
+    return rec
 
 
 def recipe(net, args, state, n_styles, content, style, ops):

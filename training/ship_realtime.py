@@ -20,10 +20,13 @@ does not move once new files ship):
 With --polished it takes RUN_ROOT/<id>/polish/ckpt.pt, the short high-stability fine-tune
 long_run.sh runs after the main steps with POLISH_STEPS (README "Polish").
 A tier ships only when every style passes; the script prints the table either way and exits 1 when
-something fails. When all pass it exports each style (export_onnx.py --only), rewrites the graphs
+something fails. `--leave-out ID ...` names styles that stay out of the new tier and keep the file they
+ship today (the issue: "if a style cannot get there, leave it out and say so"); they are scored and
+printed but neither block nor get exported. When all pass it exports each style (export_onnx.py --only), rewrites the graphs
 (scripts/optimize-style-graphs.py --in-place, same output, ~20 % faster on WASM), refreshes the
 manifest's bytes/sha256 for the rewritten files, and prints the follow-up commands (contact sheets,
-flicker, the critic into the manifest). It never touches the blend models.
+flicker, the critic into the manifest). Then it rebuilds the Blend model from the styles' files
+(export_blend_outputs.py --check); it never touches the quality tier.
 """
 import argparse
 import json
@@ -101,13 +104,18 @@ def main(argv=None):
     p.add_argument("--json", help="write the figures here")
     p.add_argument("--check", action="store_true", help="judge only; change nothing")
     p.add_argument("--strict-flicker", action="store_true", help="a style whose flicker is above its baseline file's fails")
+    p.add_argument("--leave-out", nargs="+", default=[], metavar="ID", help="styles that keep today's file (said in the table)")
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
 
-    ids = realtime_ids(a.models_dir)
+    all_ids = realtime_ids(a.models_dir)
+    unknown = sorted(set(a.leave_out) - set(all_ids))
+    if unknown:
+        p.error(f"--leave-out: no realtime style {', '.join(unknown)}")
+    ids = [sid for sid in all_ids if sid not in a.leave_out]
     base = json.load(open(a.baseline))["shipped"]
     base_flicker = json.load(open(a.flicker_baseline))
-    paths = {sid: os.path.join(a.run_root, sid, *(["polish"] if a.polished else []), "ckpt.pt") for sid in ids}
+    paths = {sid: os.path.join(a.run_root, sid, *(["polish"] if a.polished else []), "ckpt.pt") for sid in all_ids}
     # Judging mid-run is useful (--check): styles without a checkpoint yet simply fail.
     present = {sid: pth for sid, pth in paths.items() if os.path.exists(pth)}
     scores = json.load(open(a.scores)) if a.scores else score_ckpts(present, a.threads)
@@ -117,24 +125,29 @@ def main(argv=None):
             f.write("\n")
     print("| id | step | style (bar) | content (limit) | flicker (limit) | verdict |\n| --- | --- | --- | --- | --- | --- |")
     failed = []
-    for sid in ids:
+    for sid in all_ids:
+        out = sid in a.leave_out
         if sid not in scores:
-            failed.append(sid)
-            print(f"| {sid} | | | | | no checkpoint under {os.path.relpath(a.run_root, ROOT)} |")
+            failed += [] if out else [sid]
+            print(f"| {sid} | | | | | {'left out: keeps today' + chr(39) + 's file; ' if out else ''}no checkpoint under {os.path.relpath(a.run_root, ROOT)} |")
             continue
         r, b = scores[sid], base[sid]["realtime"]
         strict = (r.get("flicker"), base_flicker.get(sid)) if a.strict_flicker else ()
         ok, reasons = judge(r["score"], b, r["step"], r["target"], *strict)
         warn = "" if r.get("flicker", 0) <= base_flicker.get(sid, 99) or a.strict_flicker else " (flickers more than today's)"
-        failed += [] if ok else [sid]
+        failed += [] if ok or out else [sid]
+        verdict = ('ships' + warn if ok else '; '.join(reasons))
+        verdict = f"left out: keeps today's file ({'would pass' if ok else verdict})" if out else verdict
         print(f"| {sid} | {r['step']} | {r['score']['style']:.3f} ({b['style'] / 2:.3f}) | "
               f"{r['score']['content']:.3f} ({b['content'] * CONTENT_SLACK:.3f}) | "
-              f"{r.get('flicker', float('nan')):.2f} ({base_flicker.get(sid, float('nan')):.2f}) | {'ships' + warn if ok else '; '.join(reasons)} |")
+              f"{r.get('flicker', float('nan')):.2f} ({base_flicker.get(sid, float('nan')):.2f}) | {verdict} |")
     if failed:
         print(f"the tier does not ship: {', '.join(failed)} fail the rule (issue 12 ships a tier only with all its styles)")
         return 1
+    if not ids:
+        p.error("every style is left out: nothing to ship")
     if a.check:
-        print("every style passes; rerun without --check to export")
+        print(f"every style {'not left out ' if a.leave_out else ''}passes; rerun without --check to export")
         return 0
     meta = os.path.join(HERE, "styles.json")
     changed = []
@@ -146,9 +159,11 @@ def main(argv=None):
                         *[os.path.join(a.models_dir, f) for f in files]], check=True)
         changed += files
     refresh_manifest(a.models_dir, set(changed))
+    subprocess.run([PY, os.path.join(HERE, "export_blend_outputs.py"), "--models-dir", a.models_dir, "--check"], check=True)
     md = os.path.relpath(a.models_dir, ROOT)
     md = md if not md.startswith("..") else os.path.abspath(a.models_dir)
-    print(f"shipped {len(ids)} styles into {md}. Then:\n"
+    kept = f"; {', '.join(a.leave_out)} keep today's files" if a.leave_out else ""
+    print(f"shipped {len(ids)} styles into {md}{kept}. Then:\n"
           f"  /usr/bin/python3 training/flicker.py --shipped --models-dir {md} --json training/flicker-shipped.json\n"
           f"  /usr/bin/python3 training/critic.py --shipped --models-dir {md} --json training/critic-shipped.json\n"
           f"  /usr/bin/python3 training/critic.py --to-manifest --models-dir {md}\n"
