@@ -24,18 +24,17 @@ one-hot rows and a 30/70 mix through onnxruntime-node against the single files.
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
-import numpy as np
 import onnx
+import torch
 from onnx import TensorProto, helper
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
-from export_onnx import file_info  # noqa: E402
+from export_multistyle import max_diff, run_ort_blend  # noqa: E402
+from export_onnx import file_info, run_ort  # noqa: E402
 
 OUT_FILE = "style/blend-outputs.rt.fp32.onnx"
 
@@ -119,37 +118,17 @@ def build(models_dir, styles, files):
     return model
 
 
-def ort_run(model, x, weights):
-    """Runs `model` once per weights row on the [1,3,H,W] array `x` (training/ort_run_blend.mjs)."""
-    h, w = x.shape[2:]
-    with tempfile.TemporaryDirectory() as tmp:
-        args = []
-        for i, row in enumerate(weights):
-            x.astype(np.float32).tofile(os.path.join(tmp, f"{i}.in"))
-            np.asarray(row, np.float32).tofile(os.path.join(tmp, f"{i}.w"))
-            args += [os.path.join(tmp, f"{i}.in"), os.path.join(tmp, f"{i}.w"), os.path.join(tmp, f"{i}.out")]
-        subprocess.run(["node", os.path.join(HERE, "ort_run_blend.mjs"), "1", model, str(h), str(w), str(len(weights[0])), *args], check=True, cwd=ROOT)
-        return [np.fromfile(os.path.join(tmp, f"{i}.out"), np.float32).reshape(x.shape) for i in range(len(weights))]
-
-
-def single_run(model, x):
-    h, w = x.shape[2:]
-    with tempfile.TemporaryDirectory() as tmp:
-        x.astype(np.float32).tofile(os.path.join(tmp, "x.in"))
-        subprocess.run(["node", os.path.join(HERE, "ort_run.mjs"), "1", model, str(h), str(w), os.path.join(tmp, "x.in"), os.path.join(tmp, "x.out")], check=True, cwd=ROOT)
-        return np.fromfile(os.path.join(tmp, "x.out"), np.float32).reshape(x.shape)
-
-
 def check(models_dir, out, styles, files):
     """One-hot rows against each single file, and a 30/70 mix against the same mix of the two outputs."""
-    x = np.random.default_rng(0).random((1, 3, 64, 96), dtype=np.float32)
-    singles = [single_run(os.path.join(models_dir, f), x) for f in files]
-    rows = [np.eye(len(styles), dtype=np.float32)[i] for i in range(len(styles))]
-    mix = np.zeros(len(styles), np.float32)
-    mix[0], mix[2] = 0.7, 0.3
-    outs = ort_run(out, x, rows + [mix])
-    one_hot = max(float(np.abs(o - s).max()) for o, s in zip(outs, singles))
-    mixed = float(np.abs(outs[-1] - (0.7 * singles[0] + 0.3 * singles[2])).max())
+    x = torch.rand((1, 3, 64, 96), generator=torch.Generator().manual_seed(0))
+    singles = [run_ort(os.path.join(models_dir, f), [x])[0] for f in files]
+    eye = torch.eye(len(styles))
+    mix = torch.zeros(1, len(styles))
+    mix[0, 0], mix[0, 2] = 0.7, 0.3
+    rows = [eye[i:i + 1] for i in range(len(styles))] + [mix]
+    outs = run_ort_blend(out, [x] * len(rows), rows)
+    one_hot = max_diff(outs[:-1], singles)
+    mixed = max_diff(outs[-1:], [0.7 * singles[0] + 0.3 * singles[2]])
     return {"oneHotVsSingleFiles": f"max abs diff {one_hot:.1e} (onnxruntime-node, 64x96 noise)",
             "mixVsSingleFiles": f"max abs diff {mixed:.1e} (0.7 {styles[0]} + 0.3 {styles[2]})"}, max(one_hot, mixed)
 
