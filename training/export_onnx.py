@@ -261,7 +261,8 @@ def with_base(rec, args, state):
     rec["steps"] = b_rec["steps"] + state["step"]
     rec["trainingSeconds"] = b_rec["trainingSeconds"] + round(state["seconds"])
     rec["optimiser"] = (f"{b_rec['optimiser']} ({b_rec['steps']} steps); then a fine-tune of every weight: "
-                        f"{state['step']} steps at learning rate {args['lr']}, stability weight {stab}")
+                        f"{state['step']} steps at learning rate {args['lr']}, content weight {args['content_weight']}, "
+                        f"style weight {args['style_weight']}, stability weight {stab}")
     rec["lossWeights"] = b_rec["lossWeights"]
     rec["fineTune"] = {"steps": state["step"], "learningRate": args["lr"], "lossWeights": {
         "content": args["content_weight"], "style": args["style_weight"], "stability": stab}}
