@@ -228,9 +228,20 @@ test('on WebGPU the key/value cache stays in GPU buffers from step to step, and 
   // and Run again captions only what is left.
   await page.getByTestId('caption-files').setInputFiles([png('one.png', GREY_LEVELS.bright), png('two.png', GREY_LEVELS.dark), png('three.png', GREY_LEVELS.mid)]);
   const items = page.getByTestId('caption-item');
+  // Cancel is pressed in the page the moment the first caption is done: a click from here could land
+  // after the other two had finished too (the cancel button gone, CI timed out waiting for it).
+  await page.evaluate(() => {
+    const observer = new MutationObserver(() => {
+      const first = document.querySelector('[data-testid=caption-item]');
+      const cancel = document.querySelector<HTMLButtonElement>('[data-testid=cancel]');
+      if (first?.getAttribute('data-status') !== 'done' || !cancel) return;
+      observer.disconnect();
+      cancel.click();
+    });
+    observer.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
+  });
   await page.getByTestId('run').click();
   await expect(items.nth(0)).toHaveAttribute('data-status', 'done', { timeout: 120_000 });
-  await page.getByTestId('cancel').click();
   await expect(page.locator('[aria-live="polite"]').filter({ hasText: 'Cancelled.' }).first()).toBeVisible();
   await expect(items.nth(0).getByTestId('caption-text')).toHaveText(CAPTIONS[2]);
   const after = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
