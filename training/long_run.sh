@@ -32,7 +32,14 @@ case $RECIPE in
   mixed512) LOSS="--style-layers activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer activation_5 --style-size 512 --size 256 --crop-min 192 --crop-max 384" ;;
   *) echo "RECIPE must be shallow256, deep384 or mixed512" >&2; exit 2 ;;
 esac
+# A fresh checkout has no training/runs (git-ignored): the checkpoints committed under training/resume
+# by `sh training/save_resume.sh` seed the run dirs, so a run resumes across sessions and machines.
+seed() {  # seed <run dir>
+  [ -f "$1/ckpt.pt" ] || [ ! -f "training/resume/${1#training/runs/}/ckpt.pt" ] || {
+    mkdir -p "$1" && cp "training/resume/${1#training/runs/}/ckpt.pt" "$1/ckpt.pt" && echo "seeded $1 from training/resume"; }
+}
 for id in "$@"; do
+  seed "$DIR/$id"; seed "$DIR/$id/polish"
   file=$(/usr/bin/python3 -c "import json,sys; print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id']==sys.argv[1]))" "$id") || exit 1
   # shellcheck disable=SC2086
   nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR/$id" --styles "$S/$file" \

@@ -1,0 +1,11 @@
+#!/bin/sh
+# Keep the long runs' resume checkpoints in the repository: training/runs is git-ignored, and a session
+# that starts from a fresh clone would otherwise start every run over. Copies each
+# training/runs/long/**/ckpt.pt (net + optimiser + step, ~2 MB realtime, ~8 MB quality) to the same
+# place under training/resume/; long_run.sh seeds an empty run dir from there. Commit training/resume.
+#   sh training/save_resume.sh            (after stopping the runs: pkill -TERM -f training/train.py)
+cd "$(dirname "$0")/.." || exit 1
+find training/runs/long -name ckpt.pt | while read -r f; do
+  dest="training/resume/${f#training/runs/}"
+  mkdir -p "$(dirname "$dest")" && cp "$f" "$dest" && echo "kept $dest ($(du -k "$dest" | cut -f1) KB)"
+done
