@@ -23,7 +23,10 @@ style's checkpoint from a per-style run instead (e.g. a style-weight push that g
 A tier ships only when every style passes; the script prints the table either way and exits 1 when
 something fails. `--leave-out ID ...` names styles that stay out of the new tier and keep the file they
 ship today (the issue: "if a style cannot get there, leave it out and say so"); they are scored and
-printed but neither block nor get exported. When all pass it exports each style (export_onnx.py --only), rewrites the graphs
+printed but neither block nor get exported. `--keep ID ...` names styles whose new-tier file already
+ships: they are judged on that file's own figures (training/critic-shipped.json, flicker-shipped.json,
+from `critic.py --shipped` / `flicker.py --shipped`) and not re-exported, so a later style can ship
+without the checkpoints of the earlier ones (training/runs is not in the repository). When all pass it exports each style (export_onnx.py --only), rewrites the graphs
 (scripts/optimize-style-graphs.py --in-place, same output, ~20 % faster on WASM), refreshes the
 manifest's bytes/sha256 for the rewritten files, and prints the follow-up commands (contact sheets,
 flicker, the critic into the manifest). Then it rebuilds the Blend model from the styles' files
@@ -109,6 +112,10 @@ def main(argv=None):
     p.add_argument("--ckpt", nargs="+", default=[], metavar="ID=PATH",
                    help="a style's checkpoint from a per-style run (e.g. a style-weight push), instead of RUN_ROOT/<id>")
     p.add_argument("--leave-out", nargs="+", default=[], metavar="ID", help="styles that keep today's file (said in the table)")
+    p.add_argument("--keep", nargs="+", default=[], metavar="ID",
+                   help="styles whose new file already ships: judged on critic-shipped.json/flicker-shipped.json, not re-exported")
+    p.add_argument("--shipped-critic", default=os.path.join(HERE, "critic-shipped.json"))
+    p.add_argument("--shipped-flicker", default=os.path.join(HERE, "flicker-shipped.json"))
     p.add_argument("--threads", type=int, default=1)
     a = p.parse_args(argv)
 
@@ -116,7 +123,10 @@ def main(argv=None):
     unknown = sorted(set(a.leave_out) - set(all_ids))
     if unknown:
         p.error(f"--leave-out: no realtime style {', '.join(unknown)}")
-    ids = [sid for sid in all_ids if sid not in a.leave_out]
+    unknown = sorted(set(a.keep) - set(all_ids)) or sorted(set(a.keep) & set(a.leave_out))
+    if unknown:
+        p.error(f"--keep: not a realtime style, or also left out: {', '.join(unknown)}")
+    ids = [sid for sid in all_ids if sid not in a.leave_out and sid not in a.keep]
     base = json.load(open(a.baseline))["shipped"]
     base_flicker = json.load(open(a.flicker_baseline))
     paths = {sid: os.path.join(a.run_root, sid, *(["polish"] if a.polished else []), "ckpt.pt") for sid in all_ids}
@@ -125,11 +135,17 @@ def main(argv=None):
         if sid not in paths or not pth:
             p.error(f"--ckpt {pair}: expected ID=PATH with a realtime style id")
         paths[sid] = pth
+    for sid in a.keep:  # the shipped file itself is what is judged
+        paths[sid] = os.path.relpath(os.path.join(a.models_dir, "style", f"{sid}.rt.fp32.onnx"), ROOT)
     # Judging mid-run is useful (--check): styles without a checkpoint yet simply fail.
-    present = {sid: pth for sid, pth in paths.items() if os.path.exists(pth)}
+    present = {sid: pth for sid, pth in paths.items() if os.path.exists(pth) and sid not in a.keep}
     scores = json.load(open(a.scores)) if a.scores else score_ckpts(present, a.threads)
     # Figures of another checkpoint than the one that would ship do not count (an older --scores file).
     scores = {sid: r for sid, r in scores.items() if sid in paths and r.get("ckpt", os.path.relpath(paths[sid], ROOT)) == os.path.relpath(paths[sid], ROOT)}
+    if a.keep:
+        shipped, flick = json.load(open(a.shipped_critic))["shipped"], json.load(open(a.shipped_flicker))
+        for sid in a.keep:  # a shipped file is a finished net: its step is its target
+            scores[sid] = dict(score=shipped[sid]["realtime"], flicker=flick.get(sid), step=1, target=1, ckpt=paths[sid])
     if a.json:
         with open(a.json, "w") as f:
             json.dump(scores, f, indent=1)
@@ -138,6 +154,7 @@ def main(argv=None):
     failed = []
     for sid in all_ids:
         out = sid in a.leave_out
+        kept_file = " (its shipped file, kept)" if sid in a.keep else ""
         if sid not in scores:
             failed += [] if out else [sid]
             print(f"| {sid} | | | | | {'left out: keeps today' + chr(39) + 's file; ' if out else ''}no figures: {os.path.relpath(paths[sid], ROOT)} {'not scored' if os.path.exists(paths[sid]) else 'does not exist'} |")
@@ -147,19 +164,19 @@ def main(argv=None):
         ok, reasons = judge(r["score"], b, r["step"], r["target"], *strict)
         warn = "" if r.get("flicker", 0) <= base_flicker.get(sid, 99) or a.strict_flicker else " (flickers more than today's)"
         failed += [] if ok or out else [sid]
-        verdict = ('ships' + warn if ok else '; '.join(reasons))
+        verdict = ('ships' + warn + kept_file if ok else '; '.join(reasons) + kept_file)
         verdict = f"left out: keeps today's file ({'would pass' if ok else verdict})" if out else verdict
-        print(f"| {sid} | {r['step']} | {r['score']['style']:.3f} ({b['style'] / 2:.3f}) | "
+        print(f"| {sid} | {'shipped' if sid in a.keep else r['step']} | {r['score']['style']:.3f} ({b['style'] / 2:.3f}) | "
               f"{r['score']['content']:.3f} ({b['content'] * CONTENT_SLACK:.3f}) | "
               f"{r.get('flicker', float('nan')):.2f} ({base_flicker.get(sid, float('nan')):.2f}) | {verdict} |")
     if failed:
         print(f"the tier does not ship: {', '.join(failed)} fail the rule (issue 12 ships a tier only when every style not left out passes)")
         return 1
-    if not ids:
-        p.error("every style is left out: nothing to ship")
     if a.check:
         print(f"every style {'not left out ' if a.leave_out else ''}passes; rerun without --check to export")
         return 0
+    if not ids:
+        p.error("every style is left out or kept: nothing to export")
     meta = os.path.join(HERE, "styles.json")
     changed = []
     for sid in ids:
@@ -174,6 +191,7 @@ def main(argv=None):
     md = os.path.relpath(a.models_dir, ROOT)
     md = md if not md.startswith("..") else os.path.abspath(a.models_dir)
     kept = f"; {', '.join(a.leave_out)} keep today's files" if a.leave_out else ""
+    kept += f"; {', '.join(a.keep)} keep their new files" if a.keep else ""
     print(f"shipped {len(ids)} styles into {md}{kept}. Then:\n"
           f"  /usr/bin/python3 training/flicker.py --shipped --models-dir {md} --json training/flicker-shipped.json\n"
           f"  /usr/bin/python3 training/critic.py --shipped --models-dir {md} --json training/critic-shipped.json\n"
