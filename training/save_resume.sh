@@ -1,7 +1,7 @@
 #!/bin/sh
 # Keep the long runs' resume checkpoints in the repository: training/runs is git-ignored, and a session
 # that starts from a fresh clone would otherwise start every run over. Copies each
-# training/runs/long/**/ckpt.pt (net + optimiser + step, ~2 MB realtime, ~8 MB quality) to the same
+# training/runs/long/**/ckpt.pt (net + optimiser + step, ~2 MB realtime, ~20 MB quality) to the same
 # place under training/resume/; long_run.sh seeds an empty run dir from there. Commit training/resume.
 #   sh training/save_resume.sh            (after stopping the runs: pkill -TERM -f training/train.py)
 cd "$(dirname "$0")/.." || exit 1
