@@ -89,7 +89,7 @@ test('0 % is the chosen style alone and 100 % the second style alone', async ({ 
 
   const zero = await stylise(page, 'wasm', png, 0);
   expect(zero.name).toBe(`small-${first}.png`);
-  // 0 % runs the style's own file, in the variant WASM prefers (int8 where one ships): that file on onnxruntime-node.
+  // 0 % runs the style's own file, in the variant WASM prefers (int8 where one ships): that file run in Node (e2e/reference.ts).
   const zeroVariant = (await page.getByTestId('result').getAttribute('data-variant'))!;
   expect(rgbDiff(zero.output, await referenceStylise(styleModels[0], zeroVariant, image)).max).toBeLessThanOrEqual(1);
 
