@@ -11,7 +11,7 @@ import { expect, test, type Page, type Worker } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { styleModels } from './reference';
-import { decodePng, encodePng, probeMedia, Studio, VideoStudio } from './studio';
+import { decodePng, encodePng, probeMedia, rgbDiff, Studio, VideoStudio } from './studio';
 
 /** A synthetic photo (no shared media needed). */
 function gradientPng(width: number, height: number): Buffer {
@@ -80,20 +80,14 @@ test('the WebGPU device lost in the middle of a photo job: the job finishes on W
   const style = styleModels.find((m) => m.id === modelId);
   const secondVariant = await page.getByTestId('result').getAttribute('data-variant');
   expect(secondVariant).toBe(style?.preferred.wasm);
-  let worst = 0;
-  let sum = 0;
-  for (let i = 0; i < first.data.length; i++) {
-    if (i % 4 === 3) continue;
-    worst = Math.max(worst, Math.abs(first.data[i] - second.data[i]));
-    sum += Math.abs(first.data[i] - second.data[i]);
-  }
+  const diff = rgbDiff(first, second);
   if (secondVariant === 'int8' && firstVariant !== 'int8') {
     // WASM runs the style's int8 file where one ships: the same picture within the tolerance it
     // shipped under (training/quantize_int8.py: mean abs diff <= 0.01 of the range).
-    expect(sum / ((first.data.length / 4) * 3)).toBeLessThanOrEqual(0.01 * 255);
+    expect(diff.mean).toBeLessThanOrEqual(0.01 * 255);
   } else {
     // The same file on the other backend: the same picture within rounding.
-    expect(worst).toBeLessThanOrEqual(3);
+    expect(diff.max).toBeLessThanOrEqual(3);
   }
   // The worker whose device was lost was replaced, not reused.
   expect(await photo.evaluate(() => 1).catch(() => 'closed')).toBe('closed');
