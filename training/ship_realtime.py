@@ -30,8 +30,9 @@ without the checkpoints of the earlier ones (training/runs is not in the reposit
 (scripts/optimize-style-graphs.py --in-place, same output, ~20 % faster on WASM), refreshes the
 manifest's bytes/sha256 for the rewritten files, and prints the follow-up commands (contact sheets,
 flicker, the critic into the manifest). Then it rebuilds the Blend model from the styles' files
-(export_blend_outputs.py --check); it never touches the quality tier. int8 is left to
-quantize_int8.py --only (it would ship an int8 file WASM then prefers: see training/README.md).
+(export_blend_outputs.py --check) and measures the exported styles' int8 variants (quantize_int8.py
+--only: shipped only within its tolerance; the export drops a style's earlier int8 entry, so an old
+int8 file never stays beside a new fp32 one); it never touches the quality tier.
 """
 import argparse
 import json
@@ -188,6 +189,7 @@ def main(argv=None):
         changed += files
     refresh_manifest(a.models_dir, set(changed))
     subprocess.run([PY, os.path.join(HERE, "export_blend_outputs.py"), "--models-dir", a.models_dir, "--check"], check=True)
+    subprocess.run([PY, os.path.join(HERE, "quantize_int8.py"), "--models-dir", a.models_dir, "--only", *ids], check=True)
     md = os.path.relpath(a.models_dir, ROOT)
     md = md if not md.startswith("..") else os.path.abspath(a.models_dir)
     kept = f"; {', '.join(a.leave_out)} keep today's files" if a.leave_out else ""
