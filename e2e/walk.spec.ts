@@ -199,7 +199,7 @@ test('the walk runs on WebGPU too (SwiftShader here) and gives the frames WASM g
     frames[backend] = gif.frames.map((_, i) => frameRgba(gif, i));
     console.log(`${backend}: ${await result.locator('figcaption').textContent()}`);
   }
-  // Both are lossy GIF encodings (frame-difference transparency within 8 levels, lossy LZW within 12:
+  // Both are lossy GIF encodings (frame-difference transparency within 8 levels, lossy LZW within 10:
   // src/media/encode/gif.ts), so frames that differ only by float rounding between the backends can
   // come out a couple of levels apart on average; a backend that computed something else differs by
   // as much as the walk's two ends do (about 16 levels here).

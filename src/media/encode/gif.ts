@@ -76,7 +76,8 @@ export interface GifOptions {
   refine?: number;
   /**
    * Lossy LZW: how much further (0-255, largest channel) from the source than the pixel's own colour
-   * a colour that continues the current LZW string may be. Default 12; -1 off (exact).
+   * a colour that continues the current LZW string may be. Default 10 (12 until issue 12's busier
+   * Starry Night net cost it 0.05 dB of PSNR against issue 17's old default; bench/findings.md); -1 off (exact).
    */
   lossy?: number;
 }
@@ -467,7 +468,7 @@ export class GifWriter implements FrameWriter {
     this.dither = options.dither ?? 'none';
     this.transparency = options.transparency ?? true;
     this.tolerance = options.tolerance ?? 8;
-    this.lossy = options.lossy ?? 12;
+    this.lossy = options.lossy ?? 10;
   }
 
   async add(image: Rgba, timestamp: number, duration: number): Promise<void> {
