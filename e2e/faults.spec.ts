@@ -144,6 +144,44 @@ test('the WebGPU device lost in the middle of a video job: the video finishes on
   expect(out.audioCodec).not.toBeNull();
 });
 
+test('an AVI whose header claims 2^32 frames: the duration is measured, the job counts the real frames, the output is whole', async ({ page }, info) => {
+  // 8 frames at 10 fps with sound; then the header's frame counts (avih dwTotalFrames, the video strh
+  // dwLength) say 4294967295, as a damaged file once did: ffmpeg reads a duration of 429496729.5 s.
+  const avi = info.outputPath('clip.avi');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=10:duration=0.8', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.8',
+    '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', '-y', avi]);
+  const bytes = readFileSync(avi);
+  const avih = bytes.indexOf('avih');
+  const strh = bytes.indexOf('strh');
+  expect(bytes.toString('latin1', strh + 8, strh + 12)).toBe('vids');
+  bytes.writeUInt32LE(0xffffffff, avih + 8 + 16);
+  bytes.writeUInt32LE(0xffffffff, strh + 8 + 32);
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile({ name: 'bogus.avi', mimeType: 'video/x-msvideo', buffer: bytes });
+  await studio.waitForVideo('ffmpeg', 120_000);
+  await expect(page.getByTestId('video-info')).toContainText('bogus.avi: 96×64, 0.8 s;');
+  // Every "frame n of N" the job bar shows while it runs.
+  await page.evaluate(() => {
+    const seen: string[] = ((window as unknown as { seenDetails: string[] }).seenDetails = []);
+    new MutationObserver(() => {
+      for (const el of document.querySelectorAll('[aria-live="polite"]')) if (/frame \d+ of/.test(el.textContent ?? '')) seen.push(el.textContent ?? '');
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await studio.chooseFormat('mp4');
+  await studio.run();
+  await studio.waitForResult();
+  const details = await page.evaluate(() => (window as unknown as { seenDetails: string[] }).seenDetails);
+  const totals = details.map((d) => Number(/frame \d+ of (\d+)/.exec(d)![1]));
+  console.log(`bogus.avi: totals shown ${[...new Set(totals)].join(', ')}`);
+  expect(totals.length).toBeGreaterThan(0);
+  for (const total of totals) expect(total).toBe(8);
+  await expect(studio.error()).toHaveCount(0);
+  const out = probeMedia((await studio.saveDownload(info.outputPath())).file);
+  expect([out.width, out.height, out.frames]).toEqual([96, 64, 8]);
+  expect(out.audioCodec).not.toBeNull();
+});
+
 test('ffmpeg.wasm hung inside its own worker while opening a file: the specific alert within its bound, the worker ended, the next file runs', async ({ page }, info) => {
   // MPEG-4 Part 2 in AVI: only ffmpeg.wasm reads it. 8 frames at 10 fps, 96x64, with sound.
   const avi = info.outputPath('clip.avi');

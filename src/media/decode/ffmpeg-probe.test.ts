@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { audioOnly, chunkDecodeArgs, parseFfmpegProbe, parseShowinfoTimes, unknownVideoCodec } from './ffmpeg-probe';
+import { audioOnly, chunkDecodeArgs, demuxArgs, implausibleDuration, parseFfmpegProbe, parseReportedTime, parseShowinfoTimes, unknownVideoCodec } from './ffmpeg-probe';
 
 const AVI = `Input #0, avi, from '/in/source.avi':
   Duration: 00:00:02.00, start: 0.000000, bitrate: 1090 kb/s
@@ -71,5 +71,39 @@ describe('what ffmpeg cannot decode', () => {
     expect(audioOnly(AUDIO)).toBe(true);
     expect(audioOnly(AVI)).toBe(false);
     expect(audioOnly('')).toBe(false);
+  });
+});
+
+// An 85 KB AVI whose header claims 2^32 - 1 frames (strh dwLength and avih dwTotalFrames patched), as printed by ffmpeg.
+const BOGUS_AVI = `Input #0, avi, from '/in/source.avi':
+  Metadata:
+    software        : Lavf59.27.100
+  Duration: 119304:38:49.50, start: 0.000000, bitrate: N/A
+  Stream #0:0: Video: mpeg4 (Simple Profile) (FMP4 / 0x34504D46), yuv420p, 96x64 [SAR 1:1 DAR 3:2], 10 fps, 10 tbr, 10 tbn
+  Stream #0:1: Audio: pcm_s16le ([1][0][0][0] / 0x0001), 44100 Hz, mono, s16, 705 kb/s`;
+
+describe('a header duration that cannot be right', () => {
+  it('is one that claims more frames than the file has bytes', () => {
+    const probe = parseFfmpegProbe(BOGUS_AVI)!;
+    expect(probe.duration).toBeCloseTo(429496729.5, 1);
+    expect(implausibleDuration(probe, 85_102)).toBe(true);
+    // ski.mov-like: 10 s at 29.97 fps in 1.2 MB; a tiny 8-frame clip of 3 KB; a 0-byte Blob.
+    expect(implausibleDuration({ duration: 10, fps: 29.97 }, 1_200_000)).toBe(false);
+    expect(implausibleDuration({ duration: 0.8, fps: 10 }, 3_000)).toBe(false);
+    expect(implausibleDuration({ duration: 2, fps: 25 }, 0)).toBe(true);
+  });
+
+  it('is measured from the last progress report of a stream copy of the video packets', () => {
+    expect(demuxArgs('/in/source.avi')).toEqual(['-i', '/in/source.avi', '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-']);
+    const log = `${BOGUS_AVI}
+    creation_time   : 2024-01-01T00:00:00.000000Z
+Stream mapping:
+  Stream #0:0 -> #0:0 (copy)
+frame=    1 fps=0.0 q=-1.0 size=N/A time=00:00:00.10 bitrate=N/A speed=1e+05x\rframe=    8 fps=0.0 q=-1.0 Lsize=N/A time=00:00:00.80 bitrate=N/A speed=5.06e+03x
+video:3kB audio:0kB subtitle:0kB other streams:0kB global headers:0kB muxing overhead: unknown`;
+    expect(parseReportedTime(log)).toBeCloseTo(0.8, 6);
+    expect(parseReportedTime('frame=    0 fps=0.0 q=-1.0 size=N/A time=N/A bitrate=N/A')).toBeNull();
+    expect(parseReportedTime(BOGUS_AVI)).toBeNull();
+    expect(parseReportedTime('time=01:02:03.50')).toBeCloseTo(3723.5, 6);
   });
 });

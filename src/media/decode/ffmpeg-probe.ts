@@ -50,6 +50,28 @@ export function audioOnly(log: string): boolean {
   return /Stream #\d+:\d+.*?: Audio: /.test(log) && !/Stream #\d+:\d+.*?: Video: /.test(log);
 }
 
+/**
+ * A header whose duration claims more frames than the file has bytes cannot be right (every coded
+ * frame takes at least a byte): a damaged AVI header said 429496730 s for 85 KB holding 0.8 s, and
+ * the job bar then counted "frame 3 of 4294967298". Such a duration is measured instead (demuxArgs).
+ */
+export function implausibleDuration(probe: Pick<FfmpegProbe, 'duration' | 'fps'>, fileBytes: number): boolean {
+  return probe.duration * probe.fps > Math.max(fileBytes, 1);
+}
+
+/** Arguments that read every packet of the first video stream without decoding it (fast even for long files). */
+export function demuxArgs(path: string): string[] {
+  return ['-i', path, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'];
+}
+
+/** The time ffmpeg's last progress report reached ("time=00:00:00.80"), or null when it printed none. */
+export function parseReportedTime(log: string): number | null {
+  const times = [...log.matchAll(/\btime=(\d+:\d+:[\d.]+)/g)];
+  if (times.length === 0) return null;
+  const value = seconds(times[times.length - 1][1]);
+  return Number.isFinite(value) ? value : null;
+}
+
 /** Frame start times (source timeline) from the `showinfo` filter's lines. */
 export function parseShowinfoTimes(log: string): number[] {
   return [...log.matchAll(/\bn:\s*\d+ pts:\s*-?\d+\s+pts_time:(-?[\d.]+)/g)].map((m) => Number(m[1]));

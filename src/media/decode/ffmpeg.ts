@@ -10,7 +10,7 @@ import { inTrim, type Trim } from '../../lib/timeline';
 import { isFfmpegHang, lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, resetFfmpeg, runFfmpeg, STALL_MS, watched, type Watch } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
 import { audioNote, noVideoTrack } from './webcodecs';
-import { audioOnly, chunkDecodeArgs, eachChunk, parseFfmpegProbe, unknownVideoCodec, parseShowinfoTimes, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
+import { audioOnly, chunkDecodeArgs, demuxArgs, eachChunk, implausibleDuration, parseFfmpegProbe, parseReportedTime, parseShowinfoTimes, unknownVideoCodec, type ChunkRequest, type FfmpegProbe } from './ffmpeg-probe';
 
 const MOUNT = '/in';
 
@@ -50,9 +50,9 @@ export async function openWithFfmpeg(file: Blob, name: string, appRoot: string):
   const ffmpeg = await loadFfmpeg(appRoot);
   const path = await mountFile(ffmpeg, file, name, MOUNT, reading(name, 'open'));
   const { log } = await run(ffmpeg, ['-i', path], reading(name, 'open'), name);
-  const probe = parseFfmpegProbe(log);
+  const probed = parseFfmpegProbe(log);
   const unknownCodec = unknownVideoCodec(log);
-  if (!probe || unknownCodec) {
+  if (!probed || unknownCodec) {
     await watched(ffmpeg, () => ffmpeg.unmount(MOUNT), reading(name, 'open'));
     if (unknownCodec) {
       throw new UserError(
@@ -64,6 +64,7 @@ export async function openWithFfmpeg(file: Blob, name: string, appRoot: string):
       `Could not read "${name}" as a video: it looks damaged or truncated (an interrupted download or copy?), or it is not a video. Try the original file, or re-save it as MP4.`,
     );
   }
+  const probe = implausibleDuration(probed, file.size) ? await measuredDuration(ffmpeg, path, name, probed) : probed;
   return {
     info: { decoder: 'ffmpeg', width: probe.width, height: probe.height, duration: probe.duration, ...(probe.audioTracks > 1 ? { note: audioNote(probe.audioTracks, 1) } : {}) },
     countFrames: async (trim) => ({
@@ -75,6 +76,13 @@ export async function openWithFfmpeg(file: Blob, name: string, appRoot: string):
     audio: () => (probe.hasAudio ? extractAudio(ffmpeg, path, name) : Promise.resolve(null)),
     dispose: () => void ffmpeg.unmount(MOUNT).catch(() => undefined),
   };
+}
+
+/** The probe with its duration measured by reading every video packet (see implausibleDuration). */
+async function measuredDuration(ffmpeg: FFmpeg, path: string, name: string, probe: FfmpegProbe): Promise<FfmpegProbe> {
+  const { log } = await run(ffmpeg, demuxArgs(path), reading(name, 'open'), name);
+  const measured = parseReportedTime(log);
+  return measured !== null && measured > 0 && measured < probe.duration ? { ...probe, duration: measured } : probe;
 }
 
 async function* frames(ffmpeg: FFmpeg, path: string, name: string, probe: FfmpegProbe, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
