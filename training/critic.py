@@ -29,6 +29,7 @@ import torch.nn.functional as F
 from PIL import Image, ImageDraw
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checkpoint import write_json  # noqa: E402
 from data import EVAL_PHOTOS, STYLES_DIR, load_image  # noqa: E402
 from losses import PAD, gram  # noqa: E402
 from nsfwjs_to_torch import KerasNet  # noqa: E402
@@ -209,9 +210,7 @@ def main():
     if a.sheet:
         sheet(rows, a.sheet)
     if a.json:
-        with open(a.json, "w") as f:
-            json.dump(result, f, indent=1)
-            f.write("\n")
+        write_json(a.json, result)
 
 
 if __name__ == "__main__":

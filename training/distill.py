@@ -22,7 +22,6 @@ to reproduce that finding and as the frame for a loss-network distillation; not 
 import argparse
 import json
 import os
-import signal
 import sys
 import time
 
@@ -30,8 +29,9 @@ import torch
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from checkpoint import after_step, finish, resume, save_atomic, stop_on_signals  # noqa: E402
 from data import ContentCrops, DataError, find_content  # noqa: E402
-from train import INTERRUPTED, fmt_time, load_checkpoint  # noqa: E402
+from train import fmt_time, load_checkpoint  # noqa: E402
 from transform_net import TransformNet  # noqa: E402
 
 
@@ -87,11 +87,8 @@ def main(argv=None):
         own[k] = v.expand_as(own[k]).clone() if k.endswith((".gamma", ".beta")) else v
     net.load_state_dict(own)
     opt = torch.optim.Adam(net.parameters(), a.lr)
-    state = dict(step=0, seconds=0.0, history=[])
+    state = resume(ck, net, opt)
     if ck:
-        net.load_state_dict(ck["net"])
-        opt.load_state_dict(ck["opt"])
-        state = ck["state"]
         print(f"resumed {ckpt_path} at step {state['step']}")
     data = ContentCrops(find_content(None, os.path.join(a.run_dir, "frames")), args0["size"], args0["crop_min"], args0["crop_max"])
     # The teachers' recipe, so exports and the critic describe the student like any trained net.
@@ -100,13 +97,9 @@ def main(argv=None):
                   teachers=[os.path.relpath(t, os.path.dirname(HERE)) for t in a.teachers])
 
     def save():
-        tmp = ckpt_path + ".tmp"
-        torch.save(dict(net=net.state_dict(), opt=opt.state_dict(), state=state, args=record, config=net.config), tmp)
-        os.replace(tmp, ckpt_path)
+        save_atomic(ckpt_path, dict(net=net.state_dict(), opt=opt.state_dict(), state=state, args=record, config=net.config))
 
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append("SIGTERM"))
-    signal.signal(signal.SIGINT, lambda *_: stop.append("Ctrl-C"))
+    stop = stop_on_signals()
     print(f"distilling {len(styles)} teachers into one {config} net; to step {a.steps}; checkpoint {ckpt_path}", flush=True)
     start_step, start_wall, last_save, window = state["step"], time.time(), time.time(), []
     n = len(styles)
@@ -141,17 +134,8 @@ def main(argv=None):
             print(f"step {state['step']}/{a.steps}  L1 to teacher {d:.4f}  stability {t:.5f}  {per:.2f} s/step  "
                   f"~{fmt_time((a.steps - state['step']) * per)} left", flush=True)
             window = []
-        if a.snapshot_every and state["step"] % a.snapshot_every == 0:
-            save()
-            torch.save(torch.load(ckpt_path), os.path.join(a.run_dir, f"ckpt-{state['step']}.pt"))
-            last_save = time.time()
-        if time.time() - last_save > a.ckpt_minutes * 60:
-            save()
-            last_save = time.time()
-    save()
-    if stop:
-        print(f"stopped ({stop[0]}) at step {state['step']}; checkpoint saved: {ckpt_path}. Rerun the same command to resume.", flush=True)
-        sys.exit(INTERRUPTED)
+        last_save = after_step(save, ckpt_path, state["step"], a.snapshot_every, a.ckpt_minutes, last_save)
+    finish(save, stop, state["step"], ckpt_path)
     print(f"done: step {state['step']}, {fmt_time(state['seconds'])}; checkpoint {ckpt_path}")
 
 

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checkpoint import write_json  # noqa: E402
 from data import CLIPS  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -105,9 +106,7 @@ def main():
     if a.sheet:
         save_sheet(rows, a.sheet)
     if a.json:
-        with open(a.json, "w") as f:
-            json.dump(result, f, indent=1)
-            f.write("\n")
+        write_json(a.json, result)
 
 
 if __name__ == "__main__":

@@ -17,8 +17,6 @@ import argparse
 import json
 import os
 import random
-import shutil
-import signal
 import sys
 import time
 
@@ -27,11 +25,11 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import (EVAL_PHOTOS, ContentCrops, DataError, check_style, find_content, load_image,  # noqa: E402
                   save_check_photos, shared_available)
+from checkpoint import after_step, finish, resume, save_atomic, stop_on_signals  # noqa: E402
 from losses import LOSS_NETS, PerceptualLoss  # noqa: E402
 from transform_net import TIERS, CondInstanceNorm, TransformNet  # noqa: E402
 
 STYLE_SHORT_SIDE = 256  # the shipped runs' painting scale (older checkpoints have no --style-size)
-INTERRUPTED = 130       # exit code after Ctrl-C: checkpoint kept, rerun to resume
 
 # Recipe arguments: None on the command line means "the checkpoint's value on resume, else this".
 RECIPE_DEFAULTS = dict(batch=4, size=160, crop_min=128, crop_max=256, loss_net="inception_v3", smooth="none",
@@ -159,11 +157,8 @@ def main(argv=None):
         for p in params:
             p.requires_grad_(True)
     opt = torch.optim.Adam(params, a.lr)
-    state = dict(step=0, seconds=0.0, history=[])
+    state = resume(ck, net, opt)
     if ck:
-        net.load_state_dict(ck["net"])
-        opt.load_state_dict(ck["opt"])
-        state = ck["state"]
         print(f"resumed {ckpt_path} at step {state['step']} ({fmt_time(state['seconds'])} of training)")
 
     loss_fn = PerceptualLoss(a.loss_net, a.smooth, a.style_layers, a.content_layer)
@@ -175,15 +170,10 @@ def main(argv=None):
     def save():
         if not all(torch.isfinite(v).all() for v in net.state_dict().values()):
             sys.exit("weights are no longer finite: not overwriting the last good checkpoint")
-        tmp = ckpt_path + ".tmp"
-        torch.save(dict(net=net.state_dict(), opt=opt.state_dict(), state=state, args=vars(a),
-                        config=net.config), tmp)
-        os.replace(tmp, ckpt_path)  # atomic: a kill mid-save never corrupts the checkpoint
+        save_atomic(ckpt_path, dict(net=net.state_dict(), opt=opt.state_dict(), state=state, args=vars(a),
+                                    config=net.config))
 
-    # SIGTERM (kill PID) and Ctrl-C end the run cleanly with a checkpoint instead of losing minutes.
-    stop = []
-    signal.signal(signal.SIGTERM, lambda *_: stop.append("SIGTERM"))
-    signal.signal(signal.SIGINT, lambda *_: stop.append("Ctrl-C"))
+    stop = stop_on_signals()
 
     def lr_at(step):
         if a.lr_end is None or a.steps >= 10**9:
@@ -247,18 +237,8 @@ def main(argv=None):
                   + f"  {per_step:.2f} s/step" + (f"  ~{fmt_time(min(left))} left" if left else "")
                   + f"  checkpoint {ckpt_path} ({fmt_time(time.time() - last_save)} ago)", flush=True)
             window = []
-        if a.snapshot_every and state["step"] % a.snapshot_every == 0:
-            save()
-            shutil.copyfile(ckpt_path, os.path.join(a.run_dir, f"ckpt-{state['step']}.pt"))
-            last_save = time.time()
-        if time.time() - last_save > a.ckpt_minutes * 60:
-            save()
-            last_save = time.time()
-    save()
-    if stop:
-        print(f"stopped ({stop[0]}) at step {state['step']}; checkpoint saved: {ckpt_path}. "
-              "Rerun the same command to resume.", flush=True)
-        sys.exit(INTERRUPTED)
+        last_save = after_step(save, ckpt_path, state["step"], a.snapshot_every, a.ckpt_minutes, last_save)
+    finish(save, stop, state["step"], ckpt_path)
     print(f"done: step {state['step']}, {fmt_time(state['seconds'])} of training; checkpoint {ckpt_path}")
 
 
