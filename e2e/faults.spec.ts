@@ -144,13 +144,44 @@ test('the WebGPU device lost in the middle of a video job: the video finishes on
   expect(out.audioCodec).not.toBeNull();
 });
 
-test('an AVI whose header claims 2^32 frames: the duration is measured, the job counts the real frames, the output is whole', async ({ page }, info) => {
-  // 8 frames at 10 fps with sound; then the header's frame counts (avih dwTotalFrames, the video strh
-  // dwLength) say 4294967295, as a damaged file once did: ffmpeg reads a duration of 429496729.5 s.
-  const avi = info.outputPath('clip.avi');
+/** MPEG-4 Part 2 in AVI, which only ffmpeg.wasm reads: 8 frames at 10 fps, 96x64, with sound. */
+function tinyAvi(file: string): Buffer {
   execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=10:duration=0.8', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.8',
-    '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', '-y', avi]);
-  const bytes = readFileSync(avi);
+    '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', '-y', file]);
+  return readFileSync(file);
+}
+
+test.describe('without the service worker, so the page routes the core\'s request', () => {
+  test.use({ serviceWorkers: 'block' });
+  test('the ffmpeg.wasm core download stalls: the alert says so within its bound, and the next open downloads it', async ({ context, page }, info) => {
+    const bytes = tinyAvi(info.outputPath('clip.avi'));
+    let hold = true;
+    // A dead connection: the request is never answered while `hold` is on.
+    await context.route('**/ffmpeg/ffmpeg-core.wasm', (route) => (hold ? undefined : route.continue()));
+    const studio = new VideoStudio(page);
+    await studio.open('backend=wasm');
+    const started = Date.now();
+    await studio.chooseFile({ name: 'first.avi', mimeType: 'video/x-msvideo', buffer: bytes });
+    await expect(studio.error()).toContainText(
+      'This video needs the app\'s video decoder (ffmpeg.wasm, about 31 MB), and the download stopped (nothing arrived for 30 s after 0 bytes). Check the connection and open the video again; once downloaded, it is kept for offline use.',
+      { timeout: 60_000 },
+    );
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`ffmpeg.wasm core download stalled: alert after ${seconds.toFixed(1)} s (bound 30 s)`);
+    expect(seconds).toBeGreaterThanOrEqual(29);
+    expect(seconds).toBeLessThan(45);
+    hold = false;
+    await studio.chooseFile({ name: 'again.avi', mimeType: 'video/x-msvideo', buffer: bytes });
+    await studio.waitForVideo('ffmpeg', 120_000);
+    await expect(page.getByTestId('video-info')).toContainText('again.avi: 96×64, 0.8 s;');
+    await expect(studio.error()).toHaveCount(0);
+  });
+});
+
+test('an AVI whose header claims 2^32 frames: the duration is measured, the job counts the real frames, the output is whole', async ({ page }, info) => {
+  // tinyAvi's 8 frames; then the header's frame counts (avih dwTotalFrames, the video strh dwLength)
+  // say 4294967295, as a damaged file once did: ffmpeg reads a duration of 429496729.5 s.
+  const bytes = tinyAvi(info.outputPath('clip.avi'));
   const avih = bytes.indexOf('avih');
   const strh = bytes.indexOf('strh');
   expect(bytes.toString('latin1', strh + 8, strh + 12)).toBe('vids');
@@ -183,11 +214,7 @@ test('an AVI whose header claims 2^32 frames: the duration is measured, the job 
 });
 
 test('ffmpeg.wasm hung inside its own worker while opening a file: the specific alert within its bound, the worker ended, the next file runs', async ({ page }, info) => {
-  // MPEG-4 Part 2 in AVI: only ffmpeg.wasm reads it. 8 frames at 10 fps, 96x64, with sound.
-  const avi = info.outputPath('clip.avi');
-  execFileSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=10:duration=0.8', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=0.8',
-    '-c:v', 'mpeg4', '-q:v', '4', '-c:a', 'pcm_s16le', '-shortest', '-y', avi]);
-  const bytes = readFileSync(avi);
+  const bytes = tinyAvi(info.outputPath('clip.avi'));
   /** ffmpeg.wasm's own worker (bundled as worker-<hash>.js), started by the video task worker. */
   const ffmpegWorkers = () => page.workers().filter((w) => /\/worker-[^/]*\.js$/.test(w.url()));
   const studio = new VideoStudio(page);

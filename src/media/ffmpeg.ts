@@ -6,6 +6,7 @@ import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
 // ffmpeg.wasm starts its own module worker; Vite must bundle that worker for us to load it by URL.
 import ffmpegWorkerUrl from '@ffmpeg/ffmpeg/worker?worker&url';
 import { UserError } from '../lib/errors';
+import { fetchWatched, StalledError } from '../lib/fetch-watched';
 
 /** Raw RGBA frames held at once when decoding or encoding through ffmpeg.wasm, which cannot stream. */
 export const RAW_CHUNK_BYTES = 64 * 1024 * 1024;
@@ -37,14 +38,38 @@ let current: FFmpeg | null = null;
 /** Instances terminated because they stopped responding, with the error every later call on them gets. */
 const hung = new WeakMap<FFmpeg, UserError>();
 
+/**
+ * How long the core's download may receive nothing before it is given up. Once downloaded it comes
+ * from the service worker's cache, so this only matters online, the first time a video needs it.
+ */
+export const CORE_STALL_MS = 30_000;
+
+/** The core's 31 MB of WebAssembly, fetched by us (watched) and handed to ffmpeg.wasm as a blob URL. */
+async function fetchCore(url: string): Promise<Blob> {
+  try {
+    return await fetchWatched(url, { stallMs: CORE_STALL_MS, type: 'application/wasm' });
+  } catch (error) {
+    const why = error instanceof StalledError ? `the download stopped (${error.message})` : `it could not be downloaded (${error instanceof Error ? error.message : String(error)})`;
+    throw new UserError(
+      `This video needs the app's video decoder (ffmpeg.wasm, about 31 MB), and ${why}. Check the connection and open the video again; once downloaded, it is kept for offline use.`,
+      { cause: error },
+    );
+  }
+}
+
 export function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
   loading ??= (async () => {
+    const wasmURL = URL.createObjectURL(await fetchCore(new URL('ffmpeg/ffmpeg-core.wasm', appRoot).href));
     const ffmpeg = new FFmpeg();
-    await ffmpeg.load({
-      classWorkerURL: new URL(ffmpegWorkerUrl, self.location.href).href,
-      coreURL: new URL('ffmpeg/ffmpeg-core.js', appRoot).href,
-      wasmURL: new URL('ffmpeg/ffmpeg-core.wasm', appRoot).href,
-    });
+    try {
+      await ffmpeg.load({
+        classWorkerURL: new URL(ffmpegWorkerUrl, self.location.href).href,
+        coreURL: new URL('ffmpeg/ffmpeg-core.js', appRoot).href,
+        wasmURL,
+      });
+    } finally {
+      URL.revokeObjectURL(wasmURL);
+    }
     current = ffmpeg;
     return ffmpeg;
   })();
