@@ -34,7 +34,8 @@ class FakeFFmpeg {
       work.then(resolve, reject).finally(() => this.pending.delete(reject));
     });
   }
-  load = () => Promise.resolve(true);
+  loaded: unknown[] = [];
+  load = (config: unknown) => (this.loaded.push(config), Promise.resolve(true));
   exec = (args: string[]) => this.track(FakeFFmpeg.script(this, args));
   terminate = () => {
     this.terminated++;
@@ -62,7 +63,7 @@ class FakeFFmpeg {
 vi.mock('@ffmpeg/ffmpeg', () => ({ FFmpeg: FakeFFmpeg, FFFSType: { WORKERFS: 'WORKERFS' } }));
 vi.mock('@ffmpeg/ffmpeg/worker?worker&url', () => ({ default: 'ffmpeg-worker.js' }));
 
-const { loadFfmpeg, resetFfmpeg, runFfmpeg, STALL_MS } = await import('./ffmpeg');
+const { CORE_STALL_MS, loadFfmpeg, resetFfmpeg, runFfmpeg, STALL_MS } = await import('./ffmpeg');
 const { openWithFfmpeg } = await import('./decode/ffmpeg');
 const { FfmpegVideoWriter } = await import('./encode/ffmpeg-video');
 
@@ -73,6 +74,8 @@ const watch = { stallMs: 15_000, doing: 'reading "x.avi"', advice: 'Try the orig
 beforeEach(async () => {
   vi.useFakeTimers();
   vi.stubGlobal('self', { location: { href: APP } });
+  // The core's .wasm, which loadFfmpeg fetches itself (watched) before handing it over as a blob URL.
+  vi.stubGlobal('fetch', vi.fn(async () => new Response(new Uint8Array([0, 0x61, 0x73, 0x6d]))));
   await resetFfmpeg();
   FakeFFmpeg.made = [];
   FakeFFmpeg.script = () => Promise.resolve(0);
@@ -80,6 +83,26 @@ beforeEach(async () => {
 afterEach(() => {
   vi.useRealTimers();
   vi.unstubAllGlobals();
+});
+
+describe('loading the core', () => {
+  it('fetches the .wasm from the app itself and hands ffmpeg.wasm a blob URL of it', async () => {
+    const ffmpeg = (await loadFfmpeg(APP)) as unknown as FakeFFmpeg;
+    expect(vi.mocked(fetch).mock.calls.map((call) => call[0])).toEqual([`${APP}ffmpeg/ffmpeg-core.wasm`]);
+    expect(ffmpeg.loaded).toEqual([{ classWorkerURL: `${APP}ffmpeg-worker.js`, coreURL: `${APP}ffmpeg/ffmpeg-core.js`, wasmURL: expect.stringMatching(/^blob:/) }]);
+  });
+
+  it('a download that stops says so and what to do, and the next open tries again', async () => {
+    vi.stubGlobal('fetch', vi.fn((_url: string, init?: RequestInit) => new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))));
+    const settled = loadFfmpeg(APP).catch((e: Error) => e);
+    await vi.advanceTimersByTimeAsync(CORE_STALL_MS + 100);
+    expect(((await settled) as Error).message).toBe(
+      "This video needs the app's video decoder (ffmpeg.wasm, about 31 MB), and the download stopped (nothing arrived for 30 s after 0 bytes). Check the connection and open the video again; once downloaded, it is kept for offline use.",
+    );
+    expect(FakeFFmpeg.made).toHaveLength(0);
+    vi.stubGlobal('fetch', vi.fn(async () => new Response(new Uint8Array(4))));
+    await expect(loadFfmpeg(APP)).resolves.toBeInstanceOf(FakeFFmpeg);
+  });
 });
 
 describe('runFfmpeg watch', () => {
