@@ -14,7 +14,6 @@ a blend ONNX file such as models/style/blend.rt.fp32.onnx, or a checkpoint), fre
 convolutions and learn only the new styles' conditional-instance-norm (gamma, beta).
 """
 import argparse
-import json
 import os
 import random
 import sys
