@@ -4,7 +4,7 @@ import { appRoot } from '../../state/jobs';
 import { useAppStore } from '../../state/store';
 import { BlendOptions } from './BlendOptions';
 import { styleMeta } from './meta';
-import { bestTierOffer, qualityModel, styleModels } from './models';
+import { bestTierOffer, ownQualityModels, qualityModel, styleModels } from './models';
 import styles from './Options.module.css';
 import { setFormat, setStrength, updateVideo, useStyleStore } from './state';
 import { VideoOptions } from './VideoOptions';
@@ -21,10 +21,10 @@ function onGalleryKey(event: KeyboardEvent<HTMLDivElement>, ids: string[], curre
   event.currentTarget.querySelector<HTMLElement>(`[data-id="${next}"]`)?.focus();
 }
 
-/** Photos only: the realtime style files ("Fast") or the quality-tier model ("Best quality"). */
+/** Photos only: the realtime style files ("Fast") or the quality tier ("Best quality"): a style's own quality file, else the quality multi-style model. */
 function TierOptions({ styleId }: { styleId: string }) {
   const tier = useStyleStore((s) => s.tier);
-  if (!qualityModel) return null;
+  if (!qualityModel && ownQualityModels.length === 0) return null;
   // Offered only where the critic says it beats Fast (issue 12); the note says why when it is not.
   const offer = bestTierOffer(styleId);
   const available = offer.offered;

@@ -5,7 +5,16 @@ import { styleMeta } from './meta';
 
 export { findModel };
 
-export const styleModels: ModelEntry[] = modelsForTask(manifest, 'style');
+const allStyleEntries = modelsForTask(manifest, 'style');
+
+/** The gallery's styles: every style entry but the per-style quality files (`<id>-hq`, tier quality). */
+export const styleModels: ModelEntry[] = allStyleEntries.filter((m) => m.style?.tier !== 'quality');
+
+/** Per-style quality-tier files (training/grow.py + ship_quality.py): `<style id>-hq`, one style each. */
+export const ownQualityModels: ModelEntry[] = allStyleEntries.filter((m) => m.style?.tier === 'quality');
+
+/** The id a style's own quality file carries (export_onnx.py names the non-default tier `<id>-hq`). */
+export const ownQualityId = (styleId: string): string => `${styleId}-hq`;
 
 const blendModels = modelsForTask(manifest, 'style-blend');
 
@@ -19,6 +28,8 @@ export const qualityModel: ModelEntry | undefined = blendModels.find((m) => m.bl
 export interface BestTierOffer {
   offered: boolean;
   reason: string;
+  /** The model Best quality runs for this style when offered: its own quality file, else the multi-style one. */
+  model?: ModelEntry;
 }
 
 export const BEST_OFFERED = 'Best quality runs a larger network (1.7 M parameters, about 9× the work): finer brush texture, slower. For a video, opt in under Quality: the time it will take is measured first.';
@@ -40,25 +51,28 @@ export function allTiersRequested(): boolean {
 
 /**
  * Issue 12's rule: Best quality must beat Fast on the critic, or it is not offered for that style.
- * Offered only when the quality model knows the style and the style's recorded critic style distance
- * for the quality model is lower than for its realtime file; missing figures count as not better.
+ * The quality model for a style is its own quality file (`<id>-hq` in `own`) when one ships, else the
+ * multi-style quality model if it knows the style. Offered only when the style's recorded critic style
+ * distance for that quality model (recipe.critic.qualityModel, written by critic.py --to-manifest) is
+ * lower than for its realtime file; missing figures count as not better.
  */
-export function judgeBestTier(styleId: string, quality: ModelEntry | undefined, styles: ModelEntry[], all = false): BestTierOffer {
-  if (!quality?.blend?.styles.includes(styleId)) return { offered: false, reason: BEST_UNKNOWN_STYLE };
-  if (all) return { offered: true, reason: BEST_OFFERED };
+export function judgeBestTier(styleId: string, quality: ModelEntry | undefined, styles: ModelEntry[], all = false, own: ModelEntry[] = []): BestTierOffer {
+  const model = own.find((m) => m.id === ownQualityId(styleId)) ?? (quality?.blend?.styles.includes(styleId) ? quality : undefined);
+  if (!model) return { offered: false, reason: BEST_UNKNOWN_STYLE };
+  if (all) return { offered: true, reason: BEST_OFFERED, model };
   const { fast, best } = criticStyleDistances(styles.find((m) => m.id === styleId));
   if (fast === undefined || best === undefined) return { offered: false, reason: BEST_NOT_SCORED };
-  return best < fast ? { offered: true, reason: BEST_OFFERED } : { offered: false, reason: BEST_NOT_BETTER };
+  return best < fast ? { offered: true, reason: BEST_OFFERED, model } : { offered: false, reason: BEST_NOT_BETTER };
 }
 
-/** The app's verdict for `styleId`: the manifest's quality model and figures, and the page's `?tiers=all`. */
+/** The app's verdict for `styleId`: the manifest's quality models and figures, and the page's `?tiers=all`. */
 export function bestTierOffer(styleId: string): BestTierOffer {
-  return judgeBestTier(styleId, qualityModel, styleModels, allTiersRequested());
+  return judgeBestTier(styleId, qualityModel, styleModels, allTiersRequested(), ownQualityModels);
 }
 
-/** The quality model when Best quality is offered for `styleId`, else nothing (the job then runs Fast). */
+/** The quality model Best quality runs for `styleId` when it is offered, else nothing (the job then runs Fast). */
 export function offeredQualityModel(styleId: string): ModelEntry | undefined {
-  return bestTierOffer(styleId).offered ? qualityModel : undefined;
+  return bestTierOffer(styleId).model;
 }
 
 export const titleOf = (id: string): string => findModel(id)?.title ?? id;

@@ -72,6 +72,34 @@ describe('planImage', () => {
   });
 });
 
+describe('a style\'s own quality file', () => {
+  const own: ModelEntry = { ...starry, id: 'starry-night-hq', style: { artist: 'Vincent van Gogh', year: '1889', thumbnail: '', tier: 'quality' } };
+  const withOwn = { ...models, quality: own };
+
+  it('runs alone, with no extra inputs, named like the multi-style best tier', () => {
+    const plan = planImage('starry-night', NO_BLEND, 'best', withOwn);
+    expect(plan.model).toBe(own);
+    expect(plan.extraInputs).toEqual([]);
+    expect(plan.tier).toBe('best');
+    expect(plan.title).toBe('The Starry Night, best quality');
+    expect(plan.fileSuffix).toBe('starry-night-hq');
+  });
+
+  it('cannot mix: a blend runs on the realtime blend model, and Fast never uses it', () => {
+    const plan = planImage('starry-night', { withId: 'great-wave', mix: 0.3 }, 'best', withOwn);
+    expect(plan.model.id).toBe('blend');
+    expect(plan.tier).toBe('fast');
+    expect(planImage('starry-night', NO_BLEND, 'fast', withOwn).model.id).toBe('starry-night');
+  });
+
+  it('serves only its own style', () => {
+    expect(hasBestTier(own, 'starry-night')).toBe(true);
+    expect(hasBestTier(own, 'great-wave')).toBe(false);
+    expect(hasBestTier(own, 'custom')).toBe(false);
+    expect(oneHotInputs(own, 'starry-night')).toEqual([]);
+  });
+});
+
 describe('hasBestTier / oneHotInputs', () => {
   it('knows only the quality model\'s styles', () => {
     expect(hasBestTier(models.quality, 'great-wave')).toBe(true);

@@ -3,7 +3,7 @@ import type { ModelEntry } from '../../models/registry';
 import type { ExtraInput } from '../../runtime/ort';
 import { blendInputs, blendSuffix, blendTitle, isBlend, type BlendChoice } from './blend';
 
-/** 'fast': the realtime models (and realtime blend); 'best': the quality-tier multi-style model. */
+/** 'fast': the realtime models (and realtime blend); 'best': the style's quality-tier file or the quality multi-style model. */
 export type StyleTier = 'fast' | 'best';
 
 export interface ImagePlan {
@@ -19,20 +19,24 @@ export interface PlanModels {
   /** The chosen style's own model (a built-in realtime style, or the user's .onnx as 'custom'). */
   style: ModelEntry;
   blend?: ModelEntry;
+  /** The quality model offered for this style: its own single-style file, or the multi-style one. */
   quality?: ModelEntry;
   titleOf: (id: string) => string;
 }
 
 export const QUALITY_SUFFIX = 'hq';
 
-/** Whether the quality model can serve `styleId` (built-in styles it was trained on; never a user's .onnx). */
+/** Whether the quality model can serve `styleId`: a multi-style model trained on it, or that style's own
+ * quality file (`<id>-hq`); never a user's .onnx. */
 export function hasBestTier(quality: ModelEntry | undefined, styleId: string): quality is ModelEntry {
-  return quality?.blend?.styles.includes(styleId) ?? false;
+  if (!quality || styleId === 'custom') return false;
+  return quality.blend ? quality.blend.styles.includes(styleId) : quality.id === `${styleId}-${QUALITY_SUFFIX}`;
 }
 
-/** One weight per quality-model style: all on `styleId` (a 0 % blend with itself). */
+/** The quality model's extra inputs for `styleId` alone: a multi-style model's one-hot weights (a 0 %
+ * blend with itself); none for a style's own quality file. */
 export function oneHotInputs(model: ModelEntry, styleId: string): ExtraInput[] {
-  return blendInputs(model, styleId, { withId: styleId, mix: 0 });
+  return model.blend ? blendInputs(model, styleId, { withId: styleId, mix: 0 }) : [];
 }
 
 export function planImage(styleId: string, choice: BlendChoice, tier: StyleTier, models: PlanModels): ImagePlan {
