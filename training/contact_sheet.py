@@ -1,7 +1,7 @@
 """docs/styles.png: one row per shipped style (the painting at the scale its strokes were learned, then the three evaluation photos
 stylised by the shipped fp32 ONNX file under onnxruntime-node), so the evidence is the real artefact.
 With --tiers, docs/styles-tiers.png: each photo twice per style, the realtime file ("fast") next to
-the quality-tier model's one-hot output ("best").
+the style's own quality file where one ships (`<id>-hq`), else the quality-tier model's one-hot output ("best").
 
     /usr/bin/python3 training/contact_sheet.py [--models-dir models] [--out docs/styles.png]
     /usr/bin/python3 training/contact_sheet.py --tiers [--out docs/styles-tiers.png]
@@ -47,24 +47,31 @@ def main():
     out = a.out or os.path.join(ROOT, "docs", "styles-tiers.png" if a.tiers else "styles.png")
     torch.set_num_threads(1)  # leave a core to any training run in the background
     models = json.load(open(os.path.join(a.models_dir, "manifest.json")))["models"]
-    styles = [m for m in models if m["task"] == "style"]
+    styles = [m for m in models if m["task"] == "style" and m.get("style", {}).get("tier") != "quality"]
+    # a style's own quality file (ship_quality.py: `<id>-hq`, fp16 only) is its Best quality
+    own = {m["id"].removesuffix("-hq"): m for m in models if m["task"] == "style" and m.get("style", {}).get("tier") == "quality"}
     fp32 = lambda m: os.path.join(a.models_dir, next(v for v in m["variants"] if v["name"] == "fp32")["file"])  # noqa: E731
+    wasm_file = lambda m: os.path.join(a.models_dir, next(v for v in m["variants"] if v["name"] == m["preferred"]["wasm"])["file"])  # noqa: E731
     photos = [load_image(pth, multiple=4) for pth in EVAL_PHOTOS]
     quality = next((m for m in models if m.get("blend", {}).get("tier") == "quality"), None) if a.tiers else None
     if a.tiers and quality is None:
         sys.exit("--tiers: the manifest has no quality-tier model")
     if quality:
-        styles = [m for m in styles if m["id"] in quality["blend"]["styles"]]
+        styles = [m for m in styles if m["id"] in quality["blend"]["styles"] or m["id"] in own]
         rows = [("input photos, each twice: fast (realtime) | best (quality)", None, [to_pil(x) for x in photos for _ in (0, 1)])]
     else:
         rows = [("input photos", None, [to_pil(x) for x in photos])]
     for m in styles:
         outs = run_ort(fp32(m), photos)
-        if quality:
+        which = ""
+        if quality and m["id"] in own:
+            best, which = run_ort(wasm_file(own[m["id"]]), photos), f", best = its own file {own[m['id']]['id']}"
+        elif quality:
             k, n = quality["blend"]["styles"].index(m["id"]), len(quality["blend"]["styles"])
-            best = [run_ort_blend(fp32(quality), [x], [torch.eye(n)[k:k + 1]])[0] for x in photos]
+            best, which = [run_ort_blend(fp32(quality), [x], [torch.eye(n)[k:k + 1]])[0] for x in photos], ", best = multi-style model"
+        if quality:
             outs = [y for pair in zip(outs, best) for y in pair]
-        label = f"{m['id']}: {m['title']}, {m['style']['artist']}" + (" (fast | best)" if quality else f" ({m['style']['tier']})")
+        label = f"{m['id']}: {m['title']}, {m['style']['artist']}" + (f" (fast | best{which})" if quality else f" ({m['style']['tier']})")
         rows.append((label, painting_tile(m, photos[0].shape[3], a.models_dir), [to_pil(y) for y in outs]))
         print(label, flush=True)
 

@@ -122,6 +122,8 @@ def shipped(critic, xs, models_dir):
     models = json.load(open(os.path.join(models_dir, "manifest.json")))["models"]
     fp32 = lambda m: os.path.join(models_dir, next(v for v in m["variants"] if v["name"] == "fp32")["file"])  # noqa: E731
     hq = next((m for m in models if m.get("blend", {}).get("tier") == "quality"), None)
+    # a style's own quality file (ship_quality.py: `<id>-hq`, fp16 only) is what Best quality runs for it
+    own = {m["id"][:-3]: m for m in models if m["task"] == "style" and m.get("style", {}).get("tier") == "quality"}
     result = {}
     for m in models:
         if m["task"] != "style" or m["id"] not in meta:
@@ -129,13 +131,23 @@ def shipped(critic, xs, models_dir):
         painting = os.path.join(STYLES_DIR, meta[m["id"]]["file"])
         r = dict(photo=score_outputs(critic, xs, xs, painting),
                  realtime=score_outputs(critic, run_ort(fp32(m), xs), xs, painting))
-        if hq and m["id"] in hq["blend"]["styles"]:
+        if m["id"] in own:
+            q = own[m["id"]]
+            path = os.path.join(models_dir, next(v for v in q["variants"] if v["name"] == q["preferred"]["wasm"])["file"])
+            r["quality"] = score_outputs(critic, run_ort(path, xs), xs, painting)
+        elif hq and m["id"] in hq["blend"]["styles"]:
             k, n = hq["blend"]["styles"].index(m["id"]), len(hq["blend"]["styles"])
             outs = [run_ort_blend(fp32(hq), [x], [torch.eye(n)[k:k + 1]])[0] for x in xs]
             r["quality"] = score_outputs(critic, outs, xs, painting)
         result[m["id"]] = r
         print(m["id"], json.dumps(r), flush=True)
     return result
+
+
+CRITIC_DEFINITION = ("training/critic.py: style = mean relative Gram distance on MobileNetV2 block_6/10/13_expand_relu "
+                     "and InceptionV3 mixed4/5 (layers no training loss uses); content = relative feature distance "
+                     "on MobileNetV2 block_16_expand_relu; evaluation photos at 512 px, painting at a 512 px short side; "
+                     "lower is better")
 
 
 def to_manifest(models_dir, critic_json, flicker_json):
@@ -146,14 +158,17 @@ def to_manifest(models_dir, critic_json, flicker_json):
     path = os.path.join(models_dir, "manifest.json")
     manifest = json.load(open(path))
     for m in manifest["models"]:
+        own_quality = m.get("style", {}).get("tier") == "quality" and m["id"].endswith("-hq")
+        if own_quality and "quality" in scores.get(m["id"][:-3], {}):  # a style's own quality file
+            r = scores[m["id"][:-3]]
+            m.setdefault("recipe", {})["critic"] = {"definition": CRITIC_DEFINITION, "photo": r["photo"],
+                                                    "thisFile": r["quality"], "fastFile": r["realtime"]}
+            continue
         if m.get("task") != "style" or m["id"] not in scores:
             continue
         r = scores[m["id"]]
         m.setdefault("recipe", {})["critic"] = {
-            "definition": ("training/critic.py: style = mean relative Gram distance on MobileNetV2 block_6/10/13_expand_relu "
-                           "and InceptionV3 mixed4/5 (layers no training loss uses); content = relative feature distance "
-                           "on MobileNetV2 block_16_expand_relu; evaluation photos at 512 px, painting at a 512 px short side; "
-                           "lower is better"),
+            "definition": CRITIC_DEFINITION,
             "photo": r["photo"], "thisFile": r["realtime"],
             **({"qualityModel": r["quality"]} if "quality" in r else {}),
         }

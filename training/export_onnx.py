@@ -254,6 +254,18 @@ def with_base(rec, args, state):
     base = base and (base if os.path.isabs(base) else os.path.join(os.path.dirname(HERE), base))
     if not base or not base.endswith(".pt") or not os.path.exists(base):
         return rec
+    grown = torch.load(base).get("grownFrom")
+    if grown:  # training/grow.py: a realtime net widened into this tier, the same picture at step 0
+        rec = dict(rec)
+        rec["grownFrom"] = {
+            "source": grown,
+            "method": ("training/grow.py (Net2Net-style, Chen et al. 2016): the realtime net's channels are the first "
+                       "channels of each layer, its 5x5 kernels the centre of the 9x9 ones, its residual blocks the first "
+                       "ones; new channels and blocks start with norm gamma = beta = 0, so the grown net computes the "
+                       "source's picture exactly (checked, max abs diff < 1e-4) before every weight is fine-tuned here"),
+            "note": "steps and trainingSeconds count the fine-tune only; the source's own training is in its recipe",
+        }
+        return rec
     _net, b_args, b_state = load_checkpoint(base)
     b_rec = with_base(recipe(_net, b_args, b_state, 1, None, None, []), b_args, b_state)
     stab = args.get("stability_weight") or 0
