@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { downloadFile, parseContentRange, StorageFullError, type FileSink } from './download';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CancelledError, UserError } from '../lib/errors';
+import { StalledError } from '../lib/fetch-watched';
+import { DOWNLOAD_STALL_MS, downloadFile, parseContentRange, StorageFullError, type FileSink } from './download';
 import { downloadVariant, loadVariantFiles, RateMeter, variantStatus } from './manager';
 import type { ModelEntry, ModelFile } from './registry';
 import { memorySink, readStored, removeStored } from './store';
@@ -161,6 +163,151 @@ describe('downloadFile', () => {
       server.removeAllListeners('request');
       server.on('request', original);
     }
+  });
+});
+
+/**
+ * A fetch stand-in serving `body`, for connections that go silent. Call n follows plan[n] (the last
+ * entry repeats): 'ok' sends the asked range whole; 'silent' never answers; a number sends that many
+ * bytes of the range, then neither more nor the end. It ignores the abort signal, as a wedged
+ * connection may, so the downloader has to let go by itself; it records whether it did.
+ */
+function stallingFetch(plan: Array<'ok' | 'silent' | number>, { everyMs = 0 } = {}) {
+  const calls: Array<{ range?: string; signal: AbortSignal; cancelled: boolean }> = [];
+  const impl = (async (_url: string, init?: RequestInit) => {
+    const range = (init?.headers as Record<string, string> | undefined)?.Range;
+    const call = { range, signal: init!.signal!, cancelled: false };
+    calls.push(call);
+    const step = plan[Math.min(calls.length - 1, plan.length - 1)];
+    if (step === 'silent') return new Promise<Response>(() => undefined);
+    const start = Number(/^bytes=(\d+)-$/.exec(range ?? '')?.[1] ?? 0);
+    const data = body.subarray(start, step === 'ok' ? undefined : start + step);
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (everyMs) await new Promise((r) => setTimeout(r, everyMs));
+        if (sent < data.length) {
+          controller.enqueue(new Uint8Array(data.subarray(sent, sent + 65_536)));
+          sent = Math.min(sent + 65_536, data.length);
+        } else if (step === 'ok') controller.close();
+        else return new Promise<void>(() => undefined);
+      },
+      cancel: () => void (call.cancelled = true),
+    });
+    const headers: Record<string, string> = start > 0 ? { 'Content-Range': `bytes ${start}-${body.length - 1}/${body.length}` } : {};
+    return new Response(stream, { status: start > 0 ? 206 : 200, headers });
+  }) as typeof fetch;
+  return { impl, calls };
+}
+
+/** Lets the download run (fetch, streams, hash-wasm) until `ready()`; setImmediate is not faked. */
+async function until(ready: () => boolean) {
+  for (let turns = 0; !ready(); turns++) {
+    if (turns > 10_000) throw new Error('the download never got there');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('downloadFile on a silent connection', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('aborts a request whose bytes stop coming and resumes it with Range from the stored bytes', async () => {
+    const { impl, calls } = stallingFetch([100_000, 'ok']);
+    const report = await downloadFile(file(), memorySink(file()), { fetch: impl, stallMs: 50, retryDelayMs: 1 });
+    expect(calls.map((c) => c.range)).toEqual([undefined, 'bytes=100000-']);
+    expect(calls[0].signal.reason).toBeInstanceOf(StalledError);
+    expect(calls[0].cancelled).toBe(true); // the silent connection is let go, not left open
+    expect(calls[1].signal.aborted).toBe(false);
+    expect(report).toEqual({ requests: 2, resumed: 1, restarts: 0 });
+    expect(Buffer.from((await readStored(file()))!).equals(body)).toBe(true);
+  });
+
+  it('gives up after its retries when nothing arrives, says so, and keeps the bytes for a resume', async () => {
+    const { impl, calls } = stallingFetch([100_000, 'silent']);
+    const sink = memorySink(file());
+    let suspended = 0;
+    const error = await downloadFile(file(), { ...sink, suspend: async () => void suspended++ }, { fetch: impl, stallMs: 30, retries: 2, retryDelayMs: 1 }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(
+      'The download of onnx/model.onnx stopped at 100000 of 300000 bytes: nothing arrived for 30 ms. Check the connection and try again; it resumes where it stopped.',
+    );
+    expect((error as Error).cause).toBeInstanceOf(StalledError);
+    expect(calls.map((c) => c.range)).toEqual([undefined, 'bytes=100000-', 'bytes=100000-']);
+    expect(calls.every((c) => c.signal.reason instanceof StalledError)).toBe(true);
+    expect(suspended).toBe(1);
+    expect(await sink.size()).toBe(100_000);
+    // The next attempt asks only for the rest.
+    const again = stallingFetch(['ok']);
+    expect(await downloadFile(file(), sink, { fetch: again.impl, stallMs: 30 })).toEqual({ requests: 1, resumed: 1, restarts: 0 });
+    expect(again.calls.map((c) => c.range)).toEqual(['bytes=100000-']);
+    expect(Buffer.from((await readStored(file()))!).equals(body)).toBe(true);
+  });
+
+  it('waits as long as bytes keep coming, and does not count the time storage takes', async () => {
+    // 5 chunks 40 ms apart (200 ms of network in all) and a 150 ms write each, against a 100 ms bound.
+    const { impl, calls } = stallingFetch(['ok'], { everyMs: 40 });
+    const sink = memorySink(file());
+    const slow: FileSink = { ...sink, write: async (chunk) => (await new Promise((r) => setTimeout(r, 150)), sink.write(chunk)) };
+    expect(await downloadFile(file(), slow, { fetch: impl, stallMs: 100 })).toEqual({ requests: 1, resumed: 0, restarts: 0 });
+    expect(calls[0].signal.aborted).toBe(false);
+    expect(Buffer.from((await readStored(file()))!).equals(body)).toBe(true);
+  });
+
+  it('by default waits 30 s for a response, then says so; no timer is left behind', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { impl, calls } = stallingFetch(['silent']);
+    const run = downloadFile(file(), memorySink(file()), { fetch: impl, retries: 0 }).catch((e: unknown) => e);
+    await until(() => calls.length === 1);
+    await vi.advanceTimersByTimeAsync(DOWNLOAD_STALL_MS - 1);
+    expect(calls[0].signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(((await run) as Error).message).toBe(
+      'The download of onnx/model.onnx stopped at 0 of 300000 bytes: nothing arrived for 30 s. Check the connection and try again; it resumes where it stopped.',
+    );
+    expect(vi.getTimerCount()).toBe(0);
+    const ok = stallingFetch(['ok']);
+    expect((await downloadFile(file(), memorySink(file()), { fetch: ok.impl })).requests).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a cancel while the connection is silent, or while waiting to resume after a stall, is a cancel', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const start = (plan: Array<'ok' | 'silent' | number>, retryDelayMs = 1) => {
+      const fake = stallingFetch(plan);
+      const controller = new AbortController();
+      const state = { stored: 0, suspended: false };
+      const sink = { ...memorySink(file()), suspend: async () => void (state.suspended = true) };
+      const run = downloadFile(file(), sink, { fetch: fake.impl, signal: controller.signal, stallMs: 1000, retryDelayMs, onBytes: (n) => (state.stored = n) });
+      return { ...fake, controller, state, error: run.catch((e: unknown) => e) };
+    };
+    // No response yet, then bytes that stopped: cancelled just before the stall bound.
+    for (const [plan, stored] of [
+      [['silent'], 0],
+      [[100_000], 100_000],
+    ] as const) {
+      const { calls, controller, state, error } = start([...plan]);
+      await until(() => calls.length === 1 && state.stored === stored);
+      await vi.advanceTimersByTimeAsync(999);
+      controller.abort();
+      expect(await error).toBeInstanceOf(CancelledError);
+      expect(calls).toHaveLength(1);
+      expect(calls[0].signal.aborted).toBe(true); // the caller's cancel reaches the request
+      expect(calls[0].signal.reason).not.toBeInstanceOf(StalledError);
+      expect(state.suspended).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    }
+    // Stalled, then cancelled during the pause before the resume.
+    const { calls, controller, state, error } = start([100_000, 'ok'], 5_000);
+    await until(() => state.stored === 100_000);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls[0].signal.reason).toBeInstanceOf(StalledError);
+    controller.abort();
+    expect(await error).toBeInstanceOf(CancelledError);
+    expect(calls).toHaveLength(1);
+    expect(state.suspended).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

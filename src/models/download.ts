@@ -2,11 +2,14 @@
  * Streams one catalogue file from its pinned URL into a sink (OPFS file or memory), hashing each
  * chunk as it passes (hash-wasm's incremental SHA-256), so a file is never held twice in memory.
  * A connection cut midway is resumed with an HTTP Range request from the bytes already stored;
- * a server that answers 200 instead of 206 makes it restart cleanly from zero. Runs in the page
- * and in workers (fetch + WebAssembly only).
+ * a server that answers 200 instead of 206 makes it restart cleanly from zero. A connection that
+ * goes silent (no response, or no next chunk, for `stallMs`) is aborted and resumed the same way,
+ * instead of waiting as long as the browser does (minutes, or forever). Runs in the page and in
+ * workers (fetch + WebAssembly only).
  */
 import { createSHA256, type IHasher } from 'hash-wasm';
 import { CancelledError, isCancelled, UserError } from '../lib/errors';
+import { StalledError } from '../lib/fetch-watched';
 import type { ModelFile } from './registry';
 
 /** Where a file's bytes go. A sink may already hold a partial file from an earlier, cut attempt. */
@@ -33,8 +36,13 @@ export interface FileDownloadOptions {
   /** Attempts after a cut connection (each resumes where the last stopped). */
   retries?: number;
   retryDelayMs?: number;
+  /** A request that receives nothing (no response, then no next chunk) for this long counts as cut. */
+  stallMs?: number;
   fetch?: typeof fetch;
 }
+
+/** Long enough for a slow mobile link to deliver a chunk, short enough that a dead one is noticed. */
+export const DOWNLOAD_STALL_MS = 30_000;
 
 /** The storage is full (QuotaExceededError). The UI offers to run from memory this time. */
 export class StorageFullError extends UserError {
@@ -80,18 +88,60 @@ const delay = (ms: number, signal?: AbortSignal) =>
   });
 
 function cutError(file: ModelFile, stored: number, cause: unknown): UserError {
-  return new UserError(
-    `The download of ${file.path} stopped at ${stored} of ${file.bytes} bytes: the connection was lost. Try again; it resumes where it stopped.`,
-    { cause },
-  );
+  const why =
+    cause instanceof StalledError
+      ? `nothing arrived for ${cause.stallMs < 1000 ? `${cause.stallMs} ms` : `${Math.round(cause.stallMs / 1000)} s`}. Check the connection and try again`
+      : 'the connection was lost. Try again';
+  return new UserError(`The download of ${file.path} stopped at ${stored} of ${file.bytes} bytes: ${why}; it resumes where it stopped.`, { cause });
+}
+
+/**
+ * One request's abort controller: aborted by the caller's signal, or by a timer when a wait on the
+ * network (response headers, next chunk) lasts `stallMs`. The timer runs only during those waits,
+ * so a slow sink write is never taken for a stall. `wait` also stops waiting on a fetch or read
+ * that ignores the abort.
+ */
+function watchRequest(signal: AbortSignal | undefined, stallMs: number, stored: () => number) {
+  const controller = new AbortController();
+  const cancel = () => controller.abort(signal?.reason);
+  if (signal?.aborted) cancel();
+  else signal?.addEventListener('abort', cancel, { once: true });
+  const stop = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+  stop.catch(() => undefined); // may reject while nothing waits on it (a cancel between two reads)
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stalled: StalledError | null = null;
+  return {
+    signal: controller.signal,
+    /** Set when the timer aborted the request (so an AbortError from it is not a user cancel). */
+    stalled: () => stalled,
+    async wait<T>(step: Promise<T>): Promise<T> {
+      clearTimeout(timer);
+      if (stallMs > 0 && Number.isFinite(stallMs)) {
+        timer = setTimeout(() => {
+          stalled = new StalledError(stored(), stallMs);
+          controller.abort(stalled);
+        }, stallMs);
+      }
+      try {
+        return await Promise.race([step, stop]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    dispose() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', cancel);
+    },
+  };
 }
 
 export async function downloadFile(file: ModelFile, sink: FileSink, options: FileDownloadOptions = {}): Promise<FileDownloadReport> {
-  const { signal, retries = 4, retryDelayMs = 500 } = options;
+  const { signal, retries = 4, retryDelayMs = 500, stallMs = DOWNLOAD_STALL_MS } = options;
   const doFetch = options.fetch ?? fetch.bind(globalThis);
   const report: FileDownloadReport = { requests: 0, resumed: 0, restarts: 0 };
   let hasher: IHasher | undefined;
   let stored = 0;
+  let request: ReturnType<typeof watchRequest> | undefined;
   const restart = async () => {
     await sink.truncate();
     hasher!.init();
@@ -110,18 +160,23 @@ export async function downloadFile(file: ModelFile, sink: FileSink, options: Fil
     while (stored < file.bytes) {
       if (signal?.aborted) throw new CancelledError();
       const resuming = stored > 0;
+      request?.dispose(); // each request has its own watch; the last one is disposed of in `finally`
+      request = watchRequest(signal, stallMs, () => stored);
       let response: Response;
       try {
         report.requests++;
-        response = await doFetch(file.url, {
-          signal,
-          credentials: 'omit',
-          cache: 'no-store',
-          headers: resuming ? { Range: `bytes=${stored}-` } : {},
-        });
+        response = await request.wait(
+          doFetch(file.url, {
+            signal: request.signal,
+            credentials: 'omit',
+            cache: 'no-store',
+            headers: resuming ? { Range: `bytes=${stored}-` } : {},
+          }),
+        );
       } catch (error) {
-        if (isCancelled(error) || signal?.aborted) throw new CancelledError();
-        if (++failures > retries) throw cutError(file, stored, error);
+        // The caller's cancel wins over a stall that fired just before it.
+        if (signal?.aborted || (isCancelled(error) && !request.stalled())) throw new CancelledError();
+        if (++failures > retries) throw cutError(file, stored, request.stalled() ?? error);
         await delay(retryDelayMs * failures, signal);
         continue;
       }
@@ -147,7 +202,7 @@ export async function downloadFile(file: ModelFile, sink: FileSink, options: Fil
       const reader = response.body.getReader();
       try {
         for (;;) {
-          const { done, value } = await reader.read();
+          const { done, value } = await request.wait(reader.read());
           if (done) break;
           if (stored + value.byteLength > file.bytes) {
             throw new UserError(
@@ -161,11 +216,11 @@ export async function downloadFile(file: ModelFile, sink: FileSink, options: Fil
         }
       } catch (error) {
         void reader.cancel().catch(() => undefined);
-        if (isCancelled(error) || signal?.aborted) throw new CancelledError();
+        if (signal?.aborted || (isCancelled(error) && !request.stalled())) throw new CancelledError();
         if (error instanceof UserError || isQuotaError(error)) throw error;
-        if (++failures > retries) throw cutError(file, stored, error);
+        if (++failures > retries) throw cutError(file, stored, request.stalled() ?? error);
         await delay(retryDelayMs * failures, signal);
-        continue; // the connection was cut: resume from `stored`
+        continue; // the connection was cut or went silent: resume from `stored`
       }
       if (stored < file.bytes) {
         // The body ended early without an error (a proxy closing the connection): resume.
@@ -192,5 +247,7 @@ export async function downloadFile(file: ModelFile, sink: FileSink, options: Fil
       else await sink.suspend().catch(() => undefined);
     }
     throw error;
+  } finally {
+    request?.dispose();
   }
 }
