@@ -15,9 +15,9 @@ scores it with the critic (training/critic.py: layers no training loss uses) and
   - the run reached the step it was started for.
 A style that passes is exported as its own entry `<id>-hq` (task style, tier quality; the app keeps it
 out of the gallery and runs it for Best quality, src/features/style/models.ts), graph rewritten
-(scripts/optimize-style-graphs.py) and shipped as the fp16 file alone: 3.4 MB instead of 3.4 + 6.8 MB
-per style in the offline install; onnxruntime-web's WASM backend runs it too (preferred on both
-backends). Styles that fail keep what they have (no Best quality, or the multi-style quality model
+(scripts/optimize-style-graphs.py) and shipped as the fp32 file alone (7 MB; an fp16-only file
+cannot open on WebGPU without shader-f16, and fp32 + fp16 would be 10.5 MB per style in the offline
+install). Styles that fail keep what they have (no Best quality, or the multi-style quality model
 where the critic lets it win) and are printed as such. Exits 1 when a named style fails.
 """
 import argparse
@@ -41,24 +41,26 @@ def judge_quality(score, base_quality, fast, step, target):
     return not reasons, reasons
 
 
-def keep_fp16_only(models_dir, sid):
-    """Drop the fp32 file and variant of `<sid>-hq`; the fp16 file is preferred on both backends."""
+def keep_fp32_only(models_dir, sid):
+    """Drop the fp16 file and variant of `<sid>-hq`: the fp32 file runs on both backends.
+
+    An fp16-only file was tried first (half the bytes, and WASM runs it): WebGPU without the
+    shader-f16 feature cannot open it ("Program Transpose requires f16"), and pickVariant has no
+    fp32 to fall back to, so Best quality failed on such GPUs (SwiftShader among them)."""
     path = os.path.join(models_dir, "manifest.json")
     manifest = json.load(open(path))
     entry = next(m for m in manifest["models"] if m["id"] == f"{sid}-hq")
     fp16 = next(v for v in entry["variants"] if v["name"] == "fp16")
-    for v in entry["variants"]:
-        if v["name"] == "fp32" and os.path.exists(os.path.join(models_dir, v["file"])):
-            os.remove(os.path.join(models_dir, v["file"]))
-    entry["variants"] = [fp16]
-    entry["preferred"] = {"webgpu": "fp16", "wasm": "fp16"}
-    entry["recipe"]["int8"] = {"shipped": False, "reason": "not built for quality files: WASM runs the fp16 file (Best quality is opt-in and slow anyway)"}
-    entry["recipe"]["fp16Only"] = ("shipped as fp16 weights alone (fp32 InstanceNormalization and graph I/O) to keep the "
-                                   f"offline install small; maxAbsDiffVsFp32 {fp16.get('maxAbsDiffVsFp32')} on the evaluation photos")
+    os.remove(os.path.join(models_dir, fp16["file"]))
+    entry["variants"] = [v for v in entry["variants"] if v["name"] == "fp32"]
+    entry["preferred"] = {"webgpu": "fp32", "wasm": "fp32"}
+    entry["recipe"]["int8"] = "not built for quality files (Best quality is opt-in and slow anyway; quantize_int8.py could measure one)"
+    entry["recipe"]["fp32Only"] = ("shipped as fp32 alone: one file that every WebGPU device and WASM can run, "
+                                   f"instead of fp32 + fp16 (the fp16 file was within {fp16.get('maxAbsDiffVsFp32')} of it)")
     with open(path, "w") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")
-    return fp16["file"]
+    return next(v for v in entry["variants"] if v["name"] == "fp32")["file"]
 
 
 def main(argv=None):
@@ -120,7 +122,7 @@ def main(argv=None):
         files = [f"style/{sid}.hq.fp32.onnx", f"style/{sid}.hq.fp16.onnx"]
         subprocess.run([PY, os.path.join(ROOT, "scripts", "optimize-style-graphs.py"), "--in-place",
                         *[os.path.join(a.models_dir, f) for f in files]], check=True)
-        changed.append(keep_fp16_only(a.models_dir, sid))
+        changed.append(keep_fp32_only(a.models_dir, sid))
     refresh_manifest(a.models_dir, set(changed))
     md = os.path.relpath(a.models_dir, ROOT)
     md = md if not md.startswith("..") else os.path.abspath(a.models_dir)
