@@ -8,7 +8,10 @@ import type { DecodedImage } from './studio';
 
 const modelsDir = path.resolve(import.meta.dirname, '../models');
 export const manifest = validateManifest(JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')));
-export const styleModels = manifest.models.filter((m) => m.task === 'style');
+/** The gallery's styles (a style's own quality file, `<id>-hq` with tier quality, is not one of them). */
+export const styleModels = manifest.models.filter((m) => m.task === 'style' && m.style?.tier !== 'quality');
+/** Per-style quality files: what Best quality runs for that style (src/features/style/models.ts). */
+export const ownQualityModels = manifest.models.filter((m) => m.task === 'style' && m.style?.tier === 'quality');
 export const blendModel = manifest.models.find((m) => m.task === 'style-blend' && (m.blend?.tier ?? 'realtime') === 'realtime');
 export const qualityModel = manifest.models.find((m) => m.task === 'style-blend' && m.blend?.tier === 'quality');
 
