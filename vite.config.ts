@@ -71,9 +71,34 @@ function isShippedModelFile(file: string): boolean {
   );
 }
 
+/**
+ * The app bundles models/manifest.json into its initial JavaScript (100 KB gzip budget), but reads
+ * only the critic's style figures from each recipe (src/features/style/models.ts); the rest (training
+ * details, int8 measurements) stays in the served models/manifest.json for people and scripts.
+ */
+function slimManifest(): Plugin {
+  return {
+    name: 'clipmorph-slim-manifest',
+    enforce: 'pre',
+    transform(code, id) {
+      if (path.resolve(id.split('?')[0]) !== path.join(modelsDir, 'manifest.json')) return null;
+      type Figures = { style?: number };
+      const manifest = JSON.parse(code) as { models: Array<{ recipe?: { critic?: { thisFile?: Figures; qualityModel?: Figures } } }> };
+      for (const m of manifest.models) {
+        if (!m.recipe) continue;
+        const critic = m.recipe.critic;
+        const pick = (f?: Figures) => (f && typeof f.style === 'number' ? { style: f.style } : undefined);
+        m.recipe = critic ? { critic: { thisFile: pick(critic.thisFile), qualityModel: pick(critic.qualityModel) } } : {};
+      }
+      return { code: JSON.stringify(manifest), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   base: process.env.BASE_PATH ?? './',
   plugins: [
+    slimManifest(),
     react(),
     staticDirs([
       // The runtime loads these by URL at run time; they are self-hosted, never fetched from a CDN.
