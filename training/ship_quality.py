@@ -23,14 +23,14 @@ where the critic lets it win) and are printed as such. Exits 1 when a named styl
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from ship_realtime import CONTENT_SLACK, PY, judge, realtime_ids, refresh_manifest, score_ckpts  # noqa: E402
+from checkpoint import write_json  # noqa: E402
+from ship_realtime import CONTENT_SLACK, ckpt_overrides, export_style, judge, realtime_ids, refresh_manifest, score_ckpts  # noqa: E402
 
 
 def judge_quality(score, base_quality, fast, step, target):
@@ -82,20 +82,14 @@ def main(argv=None):
     if unknown:
         p.error(f"no realtime style {', '.join(unknown)} in {a.models_dir}")
     paths = {sid: os.path.join(a.run_root, sid, "ckpt.pt") for sid in a.ids}
-    for pair in a.ckpt:
-        sid, _, pth = pair.partition("=")
-        if sid not in paths or not pth:
-            p.error(f"--ckpt {pair}: expected ID=PATH with one of the named ids")
-        paths[sid] = pth
+    ckpt_overrides(p, a.ckpt, paths)
     base = json.load(open(a.baseline))["shipped"]
     fast = {sid: r.get("realtime") for sid, r in json.load(open(a.shipped_critic))["shipped"].items()}
     present = {sid: pth for sid, pth in paths.items() if os.path.exists(pth)}
     scores = json.load(open(a.scores)) if a.scores else score_ckpts(present, a.threads)
     scores = {sid: r for sid, r in scores.items() if sid in paths and r.get("ckpt") == os.path.relpath(paths[sid], ROOT)}
     if a.json:
-        with open(a.json, "w") as f:
-            json.dump(scores, f, indent=1)
-            f.write("\n")
+        write_json(a.json, scores)
     print("| id | step | style (bar; Fast) | content (limit) | flicker (Fast's) | verdict |\n| --- | --- | --- | --- | --- | --- |")
     flick_path = os.path.join(HERE, "flicker-shipped.json")
     fast_flicker = json.load(open(flick_path)) if os.path.exists(flick_path) else {}
@@ -114,14 +108,9 @@ def main(argv=None):
     if a.check or not passed:
         print(f"{len(passed)} of {len(a.ids)} pass" + ("; rerun without --check to export them" if a.check and passed else ""))
         return 1 if failed else 0
-    meta = os.path.join(HERE, "styles.json")
     changed = []
     for sid in passed:
-        subprocess.run([PY, os.path.join(HERE, "export_onnx.py"), "--ckpt", paths[sid], "--meta", meta,
-                        "--models-dir", a.models_dir, "--only", sid, "--threads", str(a.threads)], check=True)
-        files = [f"style/{sid}.hq.fp32.onnx", f"style/{sid}.hq.fp16.onnx"]
-        subprocess.run([PY, os.path.join(ROOT, "scripts", "optimize-style-graphs.py"), "--in-place",
-                        *[os.path.join(a.models_dir, f) for f in files]], check=True)
+        export_style(paths[sid], sid, a.models_dir, a.threads, suffix="hq")
         changed.append(keep_fp32_only(a.models_dir, sid))
     refresh_manifest(a.models_dir, set(changed))
     md = os.path.relpath(a.models_dir, ROOT)

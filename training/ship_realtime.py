@@ -44,6 +44,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
+from checkpoint import write_json  # noqa: E402
+
 CONTENT_SLACK = 1.15
 PY = sys.executable
 
@@ -99,6 +101,26 @@ def refresh_manifest(models_dir, files):
         f.write("\n")
 
 
+def ckpt_overrides(parser, pairs, paths):
+    """Apply `--ckpt ID=PATH` pairs to `paths` ({id: checkpoint}); an unknown id is a usage error."""
+    for pair in pairs:
+        sid, _, pth = pair.partition("=")
+        if sid not in paths or not pth:
+            parser.error(f"--ckpt {pair}: expected ID=PATH with one of the styles judged here")
+        paths[sid] = pth
+
+
+def export_style(ckpt, sid, models_dir, threads, suffix="rt"):
+    """Export one style of `ckpt` (export_onnx.py --only) and rewrite its fp32/fp16 graphs in place
+    (scripts/optimize-style-graphs.py); returns the two files, relative to models_dir."""
+    subprocess.run([PY, os.path.join(HERE, "export_onnx.py"), "--ckpt", ckpt, "--meta", os.path.join(HERE, "styles.json"),
+                    "--models-dir", models_dir, "--only", sid, "--threads", str(threads)], check=True)
+    files = [f"style/{sid}.{suffix}.fp32.onnx", f"style/{sid}.{suffix}.fp16.onnx"]
+    subprocess.run([PY, os.path.join(ROOT, "scripts", "optimize-style-graphs.py"), "--in-place",
+                    *[os.path.join(models_dir, f) for f in files]], check=True)
+    return files
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--run-root", default=os.path.join(HERE, "runs", "long", "mixed512"))
@@ -131,11 +153,7 @@ def main(argv=None):
     base = json.load(open(a.baseline))["shipped"]
     base_flicker = json.load(open(a.flicker_baseline))
     paths = {sid: os.path.join(a.run_root, sid, *(["polish"] if a.polished else []), "ckpt.pt") for sid in all_ids}
-    for pair in a.ckpt:
-        sid, _, pth = pair.partition("=")
-        if sid not in paths or not pth:
-            p.error(f"--ckpt {pair}: expected ID=PATH with a realtime style id")
-        paths[sid] = pth
+    ckpt_overrides(p, a.ckpt, paths)
     for sid in a.keep:  # the shipped file itself is what is judged
         paths[sid] = os.path.relpath(os.path.join(a.models_dir, "style", f"{sid}.rt.fp32.onnx"), ROOT)
     # Judging mid-run is useful (--check): styles without a checkpoint yet simply fail.
@@ -148,9 +166,7 @@ def main(argv=None):
         for sid in a.keep:  # a shipped file is a finished net: its step is its target
             scores[sid] = dict(score=shipped[sid]["realtime"], flicker=flick.get(sid), step=1, target=1, ckpt=paths[sid])
     if a.json:
-        with open(a.json, "w") as f:
-            json.dump(scores, f, indent=1)
-            f.write("\n")
+        write_json(a.json, scores)
     print("| id | step | style (bar) | content (limit) | flicker (limit) | verdict |\n| --- | --- | --- | --- | --- | --- |")
     failed = []
     for sid in all_ids:
@@ -178,15 +194,9 @@ def main(argv=None):
         return 0
     if not ids:
         p.error("every style is left out or kept: nothing to export")
-    meta = os.path.join(HERE, "styles.json")
     changed = []
     for sid in ids:
-        subprocess.run([PY, os.path.join(HERE, "export_onnx.py"), "--ckpt", paths[sid], "--meta", meta,
-                        "--models-dir", a.models_dir, "--only", sid, "--threads", str(a.threads)], check=True)
-        files = [f"style/{sid}.rt.fp32.onnx", f"style/{sid}.rt.fp16.onnx"]
-        subprocess.run([PY, os.path.join(ROOT, "scripts", "optimize-style-graphs.py"), "--in-place",
-                        *[os.path.join(a.models_dir, f) for f in files]], check=True)
-        changed += files
+        changed += export_style(paths[sid], sid, a.models_dir, a.threads)
     refresh_manifest(a.models_dir, set(changed))
     subprocess.run([PY, os.path.join(HERE, "export_blend_outputs.py"), "--models-dir", a.models_dir, "--check"], check=True)
     subprocess.run([PY, os.path.join(HERE, "quantize_int8.py"), "--models-dir", a.models_dir, "--only", *ids], check=True)
