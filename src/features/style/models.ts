@@ -2,6 +2,7 @@
 import { findModel, manifest } from '../../models/catalog';
 import { modelsForTask, type ModelEntry } from '../../models/registry';
 import { styleMeta } from './meta';
+import { ownQualityId } from './plan';
 
 export { findModel };
 
@@ -12,9 +13,6 @@ export const styleModels: ModelEntry[] = allStyleEntries.filter((m) => m.style?.
 
 /** Per-style quality-tier files (training/grow.py + ship_quality.py): `<style id>-hq`, one style each. */
 export const ownQualityModels: ModelEntry[] = allStyleEntries.filter((m) => m.style?.tier === 'quality');
-
-/** The id a style's own quality file carries (export_onnx.py names the non-default tier `<id>-hq`). */
-export const ownQualityId = (styleId: string): string => `${styleId}-hq`;
 
 const blendModels = modelsForTask(manifest, 'style-blend');
 

@@ -26,11 +26,14 @@ export interface PlanModels {
 
 export const QUALITY_SUFFIX = 'hq';
 
+/** The id a style's own quality file carries (export_onnx.py names the non-default tier `<id>-hq`). */
+export const ownQualityId = (styleId: string): string => `${styleId}-${QUALITY_SUFFIX}`;
+
 /** Whether the quality model can serve `styleId`: a multi-style model trained on it, or that style's own
  * quality file (`<id>-hq`); never a user's .onnx. */
 export function hasBestTier(quality: ModelEntry | undefined, styleId: string): quality is ModelEntry {
   if (!quality || styleId === 'custom') return false;
-  return quality.blend ? quality.blend.styles.includes(styleId) : quality.id === `${styleId}-${QUALITY_SUFFIX}`;
+  return quality.blend ? quality.blend.styles.includes(styleId) : quality.id === ownQualityId(styleId);
 }
 
 /** The quality model's extra inputs for `styleId` alone: a multi-style model's one-hot weights (a 0 %
