@@ -83,6 +83,7 @@ test.describe('precache by need', () => {
     expect(bodyBytes((p) => p.endsWith(`/${wasm}`))).toBe(fileSize(wasm)); // once, not once per fetcher
     expect(bodyBytes((p) => p.includes('.asyncify.'))).toBe(0);
     expect(bodyBytes((p) => p.includes('/ffmpeg/'))).toBe(0);
+    expect(bodyBytes((p) => p.includes('.hq.'))).toBe(0); // Best quality's files wait until it runs
     // No built file's body crossed the network twice.
     const perFile = new Map<string, number>();
     for (const s of served) perFile.set(s.path, (perFile.get(s.path) ?? 0) + s.bytes);

@@ -61,9 +61,12 @@ test.describe('installable offline app', () => {
 
     // Every built file is precached except source maps, the worker script itself and host config,
     // and the runtimes this device does not need (precache by need): ffmpeg.wasm until a video needs
-    // it, ORT's WebGPU runtime on a page that runs WASM.
+    // it, ORT's WebGPU runtime on a page that runs WASM, the quality-tier style files until Best quality runs.
     const precached = (await precacheStatus(page)).map((e) => new URL(e.url).pathname.replace('/clipmorph/', ''));
-    const expected = distFiles().filter((f) => !f.endsWith('.map') && f !== 'sw.js' && f !== '_headers' && !f.startsWith('ffmpeg/') && !f.includes('.asyncify.'));
+    const expected = distFiles().filter(
+      (f) => !f.endsWith('.map') && f !== 'sw.js' && f !== '_headers' && !f.startsWith('ffmpeg/') && !f.includes('.asyncify.') && !/^models\/style\/[^/]+\.hq\./.test(f),
+    );
+    expect(expected.filter((f) => f.startsWith('models/style/')).length).toBeGreaterThan(8); // the Fast files are still in it
     expect(precached.sort()).toEqual(expected.sort());
 
     await context.setOffline(true);

@@ -6,7 +6,9 @@
  *   when the page asks (PRECACHE_RUNTIMES), whichever comes first; a request while it is on its way
  *   waits for that one download instead of starting another;
  * - ORT's WebGPU runtime (`*.asyncify.*`) only when the page runs on WebGPU;
- * - ffmpeg.wasm (`ffmpeg/`) the first time a video needs it.
+ * - ffmpeg.wasm (`ffmpeg/`) the first time a video needs it;
+ * - the quality-tier style files (`models/style/*.hq.*.onnx`, 7–10 MB each) the first time *Best
+ *   quality* runs them: it is opt-in, so a first visit does not pay for it.
  * It also adds the cross-origin isolation headers (WASM threads need them) on hosts that cannot send
  * headers, and receives files shared to the installed app. Downloaded catalogue models are stored by
  * the model manager (src/models, OPFS), not here; requests to other origins pass through untouched.
@@ -15,11 +17,12 @@ import { PrecacheController, type PrecacheEntry } from 'workbox-precaching';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
-type Need = 'wasm' | 'webgpu' | 'ffmpeg';
+type Need = 'wasm' | 'webgpu' | 'ffmpeg' | 'quality';
 
 /** Which runtime a built file belongs to, or null for the shell (precached at install). */
 function needOf(url: string): Need | null {
   if (/(^|\/)ffmpeg\//.test(url)) return 'ffmpeg';
+  if (/(^|\/)models\/style\/[^/]+\.hq\.[^/]+\.onnx$/.test(url)) return 'quality';
   if (/(^|\/)ort\/ort-wasm-simd-threaded\.asyncify\.(mjs|wasm)$/.test(url)) return 'webgpu';
   if (/(^|\/)ort\/ort-wasm-simd-threaded\.(mjs|wasm)$/.test(url)) return 'wasm';
   return null;
