@@ -75,6 +75,14 @@ test.describe('installable offline app', () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     const studio = new Studio(page);
     await studio.chooseFile(mediaPath('starry_in.png'));
+    // Best quality's file is fetched the first time it runs: offline before that, a clear error
+    // that says why and what works instead, and the photo stays ready for Fast.
+    await studio.chooseStyle('starry-night');
+    await page.getByTestId('tier-best').check();
+    await studio.run();
+    await expect(studio.error()).toContainText('Best quality for "The Starry Night" needs its model file', { timeout: 60_000 });
+    await expect(studio.error()).toContainText('choose Fast, which works offline');
+    await page.getByTestId('tier-fast').check();
     await studio.run();
     await studio.waitForResult();
     expect(decodePng((await studio.download()).bytes).width).toBe(512);

@@ -68,6 +68,22 @@ describe('loadModelBytes', () => {
     const m = entry('style/missing.onnx');
     await expect(loadModelBytes(m, m.variants[0], { appRoot: root })).rejects.toThrow(/HTTP 404/);
   });
+  it('offline before Best quality first ran: says what the file is, that Fast works offline, and what to do', async () => {
+    const m = { ...entry('style/tiny.hq.fp32.onnx'), title: 'The Starry Night' };
+    // The service worker has no copy yet and the network is gone: the request itself fails.
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const deadRoot = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const error = await loadModelBytes(m, m.variants[0], { appRoot: deadRoot }).then(() => new Error('it loaded'), (e: unknown) => e as Error);
+    expect(error.message).toMatch(/^Best quality for "The Starry Night" needs its model file \(0\.0 MB\), which the app downloads the first time/);
+    expect(error.message).toMatch(/network request failed.*Connect to the internet and run it again, or choose Fast, which works offline/);
+    // A server without the file: the same advice, with the status.
+    await expect(loadModelBytes(m, m.variants[0], { appRoot: root })).rejects.toThrow(/Best quality for "The Starry Night".*\(HTTP 404\)/);
+    // A built-in Fast file keeps the plain message.
+    const fast = entry('style/missing.rt.fp32.onnx');
+    await expect(loadModelBytes(fast, fast.variants[0], { appRoot: root })).rejects.toThrow(/^Could not download the model "Tiny" \(HTTP 404\)/);
+  });
   it('stops when cancelled', async () => {
     const m = entry('style/tiny.onnx');
     const controller = new AbortController();

@@ -5,6 +5,7 @@
  */
 import { abortable, throwIfAborted } from '../lib/abortable';
 import { isCancelled, UserError } from '../lib/errors';
+import { needOf } from '../sw/need';
 import type { ModelEntry, ModelVariant } from './registry';
 
 export interface LoadOptions {
@@ -61,6 +62,20 @@ async function verify(model: ModelEntry, variant: ModelVariant, bytes: Uint8Arra
 }
 
 /**
+ * A built-in file the app fetches the first time it is used rather than on the first visit (the
+ * service worker's by-need list, src/sw/need.ts): *Best quality*'s files. Offline before that first
+ * run, say so and point at what works offline, rather than a bare network error.
+ */
+function onDemandError(model: ModelEntry, variant: ModelVariant, why: string, cause?: unknown): UserError | null {
+  if (needOf(`models/${variant.file}`) !== 'quality') return null;
+  const mb = (variant.bytes / 2 ** 20).toFixed(1);
+  return new UserError(
+    `Best quality for "${model.title}" needs its model file (${mb} MB), which the app downloads the first time Best quality runs, and it could not be downloaded (${why}). Connect to the internet and run it again, or choose Fast, which works offline. Once downloaded, Best quality works offline too.`,
+    { cause },
+  );
+}
+
+/**
  * The bytes of a single-file variant. Kept for callers that predate multi-file models; new code
  * calls manager.loadVariantFiles. A catalogue variant's main file comes from this device only
  * (downloads start from the "Models on this device" panel, when the user asks).
@@ -78,10 +93,13 @@ export async function loadModelBytes(model: ModelEntry, variant: ModelVariant, o
     response = await fetch(url, { signal: options.signal, credentials: 'same-origin' });
   } catch (error) {
     if (isCancelled(error)) throw error;
-    throw new UserError(`Could not download the model "${model.title}": the network request failed. Check your connection and try again.`, { cause: error });
+    throw (
+      onDemandError(model, variant, 'the network request failed', error) ??
+      new UserError(`Could not download the model "${model.title}": the network request failed. Check your connection and try again.`, { cause: error })
+    );
   }
   if (!response.ok) {
-    throw new UserError(`Could not download the model "${model.title}" (HTTP ${response.status}). Try again later.`);
+    throw onDemandError(model, variant, `HTTP ${response.status}`) ?? new UserError(`Could not download the model "${model.title}" (HTTP ${response.status}). Try again later.`);
   }
   const bytes = await readWithProgress(response, variant.bytes, options);
   await verify(model, variant, bytes);

@@ -14,19 +14,9 @@
  * the model manager (src/models, OPFS), not here; requests to other origins pass through untouched.
  */
 import { PrecacheController, type PrecacheEntry } from 'workbox-precaching';
+import { needOf, type Need } from './need';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
-
-type Need = 'wasm' | 'webgpu' | 'ffmpeg' | 'quality';
-
-/** Which runtime a built file belongs to, or null for the shell (precached at install). */
-function needOf(url: string): Need | null {
-  if (/(^|\/)ffmpeg\//.test(url)) return 'ffmpeg';
-  if (/(^|\/)models\/style\/[^/]+\.hq\.[^/]+\.onnx$/.test(url)) return 'quality';
-  if (/(^|\/)ort\/ort-wasm-simd-threaded\.asyncify\.(mjs|wasm)$/.test(url)) return 'webgpu';
-  if (/(^|\/)ort\/ort-wasm-simd-threaded\.(mjs|wasm)$/.test(url)) return 'wasm';
-  return null;
-}
 
 const entries = self.__WB_MANIFEST.map((e) => (typeof e === 'string' ? { url: e, revision: null } : e));
 const precache = new PrecacheController({ cacheName: 'clipmorph-app' });
