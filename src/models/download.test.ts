@@ -323,6 +323,22 @@ describe('downloadVariant', () => {
     expect(seen.at(-1)).toEqual([body.length * 2, body.length * 2]);
     expect((await variantStatus(variant)).state).toBe('memory');
   });
+  it('passes its stall time and retries to each file: a silent server ends in the stall message, partial file kept', async () => {
+    const silent: ModelFile = { ...file(), path: 'onnx/silent.onnx', url: `${base}/silent.onnx`, sha256: 'e'.repeat(64) };
+    const variant = { name: 'fp32', file: silent.url, bytes: silent.bytes, sha256: silent.sha256, files: [silent] };
+    const model = { id: 'silent', title: 'Silent', embedded: false, variants: [variant] } as unknown as ModelEntry;
+    let calls = 0;
+    const never = ((_url: string, init?: RequestInit) => {
+      calls++;
+      return new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)));
+    }) as typeof fetch;
+    const error = await downloadVariant(model, variant, { storage: 'memory', fetch: never, stallMs: 20, retries: 1, retryDelayMs: 1 }).then(
+      () => new Error('it finished'),
+      (e: unknown) => e as Error,
+    );
+    expect(error.message).toMatch(/nothing arrived for 20 ms/);
+    expect(calls).toBe(2); // the first try and one retry, as asked
+  });
 });
 
 describe('loadVariantFiles', () => {

@@ -148,7 +148,7 @@ export interface DownloadReport {
 export async function downloadVariant(
   model: ModelEntry,
   variant: ModelVariant,
-  options: { signal?: AbortSignal; onProgress?: ProgressCallback; storage?: Storage; fetch?: typeof fetch; retryDelayMs?: number } = {},
+  options: { signal?: AbortSignal; onProgress?: ProgressCallback; storage?: Storage; fetch?: typeof fetch; retryDelayMs?: number; retries?: number; stallMs?: number } = {},
 ): Promise<DownloadReport> {
   const files = catalogueFiles(variant);
   if (files.length === 0) throw new Error(`${model.id} has no files to download (embedded models ship with the app)`);
@@ -184,6 +184,8 @@ export async function downloadVariant(
         signal: options.signal,
         fetch: options.fetch,
         retryDelayMs: options.retryDelayMs,
+        retries: options.retries,
+        stallMs: options.stallMs,
         onBytes: (stored) => options.onProgress?.(finished + stored, total, meter.update(finished + stored, total)),
       });
     });
