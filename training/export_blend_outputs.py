@@ -34,27 +34,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from export_multistyle import max_diff, run_ort_blend  # noqa: E402
-from export_onnx import file_info, run_ort  # noqa: E402
+from export_onnx import file_info, op_list, run_ort  # noqa: E402
 
 OUT_FILE = "style/blend-outputs.rt.fp32.onnx"
 
 
 def fp32_variant(entry):
     return next(v for v in entry["variants"] if v["name"] == "fp32")
-
-
-def op_list(path):
-    """Every op type in the graph, the If branches' too."""
-    ops = set()
-
-    def walk(graph):
-        for node in graph.node:
-            ops.add(node.op_type)
-            for attr in node.attribute:
-                if attr.type == onnx.AttributeProto.GRAPH:
-                    walk(attr.g)
-    walk(onnx.load(path).graph)
-    return sorted(ops)
 
 
 def branch(net, prefix, weight4d):

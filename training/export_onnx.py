@@ -130,7 +130,19 @@ def file_info(path, models_dir):
 
 
 def op_list(path):
-    return sorted({n.op_type for n in onnx.load(path).graph.node})
+    """Every op type in the file's graph, its subgraphs' (If branches) too."""
+    ops = set()
+
+    def walk(graph):
+        for node in graph.node:
+            ops.add(node.op_type)
+            for attr in node.attribute:
+                if attr.type == onnx.AttributeProto.GRAPH:
+                    walk(attr.g)
+                for g in attr.graphs:
+                    walk(g)
+    walk(onnx.load(path).graph)
+    return sorted(ops)
 
 
 def thumbnail(src, dst, width=160):

@@ -88,14 +88,19 @@ def score_ckpts(paths, threads):
 
 
 def refresh_manifest(models_dir, files):
-    """bytes/sha256 of `files` (paths relative to models_dir) in the manifest, nothing else touched."""
-    from export_onnx import file_info
+    """bytes/sha256 of `files` (paths relative to models_dir) in the manifest, and the recipe's
+    onnxOps of their entries (every op in the entry's files, as rewritten: the graph rewrite swaps
+    Resize for DepthToSpace/Slice/Concat); nothing else touched."""
+    from export_onnx import file_info, op_list
     path = os.path.join(models_dir, "manifest.json")
     manifest = json.load(open(path))
     for m in manifest["models"]:
-        for v in m.get("variants", []):
+        local = [v for v in m.get("variants", []) if not v["file"].startswith("http")]
+        for v in local:
             if v["file"] in files:
                 v.update(file_info(os.path.join(models_dir, v["file"]), models_dir))
+        if "onnxOps" in m.get("recipe", {}) and any(v["file"] in files for v in local):
+            m["recipe"]["onnxOps"] = sorted({op for v in local for op in op_list(os.path.join(models_dir, v["file"]))})
     with open(path, "w") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")

@@ -3,11 +3,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import manifestJson from '../../models/manifest.json';
+import { opTypes } from '../../scripts/onnx-ops.mjs';
+import { encodeModel, node, tensor, valueInfo } from '../../scripts/onnx-writer.mjs';
 import { styleMeta } from '../features/style/meta';
 import { pickVariant, validateManifest, type ModelEntry } from './registry';
 
 const modelsDir = path.resolve(import.meta.dirname, '../../models');
 const manifest = validateManifest(manifestJson);
+const fullManifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as { models: Array<{ id: string; recipe?: { onnxOps?: string[] } }> };
 
 function entry(overrides: Partial<ModelEntry> = {}): ModelEntry {
   return {
@@ -43,6 +46,14 @@ describe('the committed manifest', () => {
       }
       if (model.style) expect(existsSync(path.join(modelsDir, model.style.thumbnail))).toBe(true);
     });
+    // From the file itself: the bundled manifest.json is slimmed (vite.config.ts), recipes and all.
+    const recipe = fullManifest.models.find((m) => m.id === model.id)?.recipe;
+    if (recipe?.onnxOps) {
+      it(`${model.id}: the recipe's onnxOps are the ops its files hold (after the graph rewrite)`, () => {
+        const ops = new Set(model.variants.flatMap((v) => opTypes(readFileSync(path.join(modelsDir, v.file)))));
+        expect(recipe.onnxOps).toEqual([...ops].sort());
+      });
+    }
     if (model.task === 'style') {
       it(`${model.id}: follows the style I/O contract`, () => {
         expect(model.io.inputs.map((t) => t.name)).toEqual(styleMeta.contract.inputs.map((t) => t.name));
@@ -60,6 +71,19 @@ describe('the committed manifest', () => {
       });
     }
   }
+});
+
+describe('opTypes (scripts/onnx-ops.mjs)', () => {
+  it('reads the op types of a file the writer made, and rejects a truncated one', () => {
+    const bytes = encodeModel({
+      nodes: [node('Mul', ['input', 'k'], ['m']), node('Relu', ['m'], ['r']), node('Mul', ['r', 'k'], ['output'])],
+      initializers: [tensor('k', [1], [2])],
+      inputs: [valueInfo('input', [1, 3, 'H', 'W'])],
+      outputs: [valueInfo('output', [1, 3, 'H', 'W'])],
+    });
+    expect(opTypes(bytes)).toEqual(['Mul', 'Relu']);
+    expect(() => opTypes(bytes.subarray(0, bytes.length - 3))).toThrow(/truncated/);
+  });
 });
 
 describe('validateManifest: blend models', () => {
