@@ -9,6 +9,21 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * A decoder that failed on damaged bytes partway through a file, with the sentence the user reads
+ * when nothing before the damage could be kept (`userMessage`). Not a UserError: after good frames,
+ * media/pipeline.ts readable() ends the frames there and the job finishes with a partial result.
+ */
+export class DecodeDamageError extends Error {
+  constructor(
+    readonly userMessage: string,
+    detail: string,
+  ) {
+    super(detail);
+    this.name = 'DecodeDamageError';
+  }
+}
+
 export class CancelledError extends Error {
   constructor() {
     super('Cancelled.');

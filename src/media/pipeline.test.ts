@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../lib/errors';
+import { DecodeDamageError, UserError } from '../lib/errors';
 import { isDecodeDamage, partialWarning, readable, runOverlapped, type Damage, type OverlapStages } from './pipeline';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -306,6 +306,20 @@ describe('readable: a damaged video gives the frames before the damage', () => {
     const { stages } = passThrough({ source: readable(failingAfter(0), 'clip.mp4', damage) });
     await expect(runOverlapped(stages)).rejects.toThrow(/"clip\.mp4" could not be decoded to the end \(Decoding error\.\): the file looks damaged/);
     expect(damage.found).toBeUndefined();
+  });
+
+  it("a decoder's own damage sentence (ffmpeg.wasm exiting with an error on a later piece): partial after good frames, its sentence with none", async () => {
+    const failure = () => new DecodeDamageError('ffmpeg.wasm could not decode "clip.avi" (Invalid data): the file looks damaged.', 'ffmpeg.wasm: Invalid data');
+    expect(isDecodeDamage(failure())).toBe(true);
+    const damage: { found?: Damage } = {};
+    const { stages, written } = passThrough({ source: readable(failingAfter(4, failure()), 'clip.avi', damage) });
+    expect((await runOverlapped(stages)).frames).toBe(4);
+    expect(written).toEqual([0, 1, 2, 3]);
+    expect(damage.found).toEqual({ frames: 4, detail: 'ffmpeg.wasm: Invalid data' });
+    for (const [before, record] of [[0, {}], [4, undefined]] as const) {
+      const { stages: again } = passThrough({ source: readable(failingAfter(before, failure()), 'clip.avi', record) });
+      await expect(runOverlapped(again)).rejects.toThrow(/^ffmpeg\.wasm could not decode "clip\.avi" \(Invalid data\): the file looks damaged\.$/);
+    }
   });
 
   it('without a damage record (callers that want all or nothing) the error stays an error', async () => {

@@ -4,7 +4,7 @@
  * with the source's audio copied. No models here: the per-frame work stays in each task.
  */
 import { ALL_FORMATS, BlobSource, BufferTarget, Conversion, Input, Mp4OutputFormat, Output, WebMOutputFormat } from 'mediabunny';
-import { isCancelled, UserError } from '../lib/errors';
+import { DecodeDamageError, isCancelled, UserError } from '../lib/errors';
 import type { VideoFormat } from '../lib/filename';
 import type { Trim } from '../lib/timeline';
 import { FfmpegVideoWriter } from './encode/ffmpeg-video';
@@ -55,6 +55,7 @@ export async function* readable<T>(frames: AsyncGenerator<T>, name: string, dama
       damage.found = { frames: count, detail };
       return;
     }
+    if (error instanceof DecodeDamageError) throw new UserError(error.userMessage, { cause: error });
     throw new UserError(`"${name}" could not be decoded to the end (${detail}): the file looks damaged or truncated. Try the original file.`, { cause: error });
   } finally {
     await frames.return(undefined);

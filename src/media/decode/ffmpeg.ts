@@ -5,7 +5,7 @@
  */
 import type { FFmpeg } from '@ffmpeg/ffmpeg';
 import { ALL_FORMATS, BufferSource as BytesSource, Input } from 'mediabunny';
-import { UserError } from '../../lib/errors';
+import { DecodeDamageError, UserError } from '../../lib/errors';
 import { inTrim, type Trim } from '../../lib/timeline';
 import { isFfmpegHang, lastLine, loadFfmpeg, mountFile, RAW_CHUNK_BYTES, resetFfmpeg, runFfmpeg, STALL_MS, watched, type Watch } from '../ffmpeg';
 import type { RgbaFrame, VideoSource } from '../frames';
@@ -112,7 +112,11 @@ async function* frames(ffmpeg: FFmpeg, path: string, name: string, probe: Ffmpeg
 async function decodeChunk(ffmpeg: FFmpeg, request: ChunkRequest, name: string): Promise<{ bytes: Uint8Array; times: number[] }> {
   const watch = reading(name, 'work');
   const { code, log } = await run(ffmpeg, chunkDecodeArgs(request), watch, name);
-  if (code !== 0) throw new UserError(`ffmpeg.wasm could not decode "${name}" (${reason(log)}): the file looks damaged. Try the original file, or re-save it as MP4.`);
+  // Damage, not the end of the job: after good pieces the caller keeps the frames before it.
+  if (code !== 0) {
+    const why = reason(log);
+    throw new DecodeDamageError(`ffmpeg.wasm could not decode "${name}" (${why}): the file looks damaged. Try the original file, or re-save it as MP4.`, `ffmpeg.wasm: ${why}`);
+  }
   const bytes = (await watched(ffmpeg, () => ffmpeg.readFile(request.out), watch)) as Uint8Array;
   await watched(ffmpeg, () => ffmpeg.deleteFile(request.out), watch);
   return { bytes, times: parseShowinfoTimes(log).map((t) => t - request.origin) };
