@@ -24,6 +24,8 @@ beforeAll(async () => {
       res.end(Buffer.from(model));
     } else if (req.url === '/models/style/truncated.onnx') {
       res.end(Buffer.from(model.subarray(0, 100)));
+    } else if (req.url === '/models/style/busy.hq.fp32.onnx') {
+      res.writeHead(503).end();
     } else {
       res.writeHead(404).end();
     }
@@ -78,8 +80,14 @@ describe('loadModelBytes', () => {
     const error = await loadModelBytes(m, m.variants[0], { appRoot: deadRoot }).then(() => new Error('it loaded'), (e: unknown) => e as Error);
     expect(error.message).toMatch(/^Best quality for "The Starry Night" needs its model file \(0\.0 MB\), which the app downloads the first time/);
     expect(error.message).toMatch(/network request failed.*Connect to the internet and run it again, or choose Fast, which works offline/);
-    // A server without the file: the same advice, with the status.
-    await expect(loadModelBytes(m, m.variants[0], { appRoot: root })).rejects.toThrow(/Best quality for "The Starry Night".*\(HTTP 404\)/);
+    // A server that answers without the file: the connection is fine, so no "connect to the internet";
+    // the status, reload-and-retry, and Fast.
+    const missing = await loadModelBytes(m, m.variants[0], { appRoot: root }).then(() => new Error('it loaded'), (e: unknown) => e as Error);
+    expect(missing.message).toMatch(/^Best quality for "The Starry Night" needs its model file.*does not have this file \(HTTP 404\)/);
+    expect(missing.message).toMatch(/Reload the page and run it again in a few minutes, or choose Fast, which is already on this device/);
+    expect(missing.message).not.toMatch(/Connect to the internet/);
+    const busy = { ...entry('style/busy.hq.fp32.onnx'), title: 'The Starry Night' };
+    await expect(loadModelBytes(busy, busy.variants[0], { appRoot: root })).rejects.toThrow(/: the site answered HTTP 503\. Reload the page/);
     // A built-in Fast file keeps the plain message.
     const fast = entry('style/missing.rt.fp32.onnx');
     await expect(loadModelBytes(fast, fast.variants[0], { appRoot: root })).rejects.toThrow(/^Could not download the model "Tiny" \(HTTP 404\)/);

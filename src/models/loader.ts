@@ -63,14 +63,27 @@ async function verify(model: ModelEntry, variant: ModelVariant, bytes: Uint8Arra
 
 /**
  * A built-in file the app fetches the first time it is used rather than on the first visit (the
- * service worker's by-need list, src/sw/need.ts): *Best quality*'s files. Offline before that first
- * run, say so and point at what works offline, rather than a bare network error.
+ * service worker's by-need list, src/sw/need.ts): *Best quality*'s files. When that first fetch
+ * fails, say which file it is and point at what works without it, rather than a bare network error.
+ * The advice depends on what failed: no answer at all (`status` undefined: offline, or the site is
+ * unreachable) asks for a connection; an answer with an error status means the connection is fine
+ * and the site's copy is at fault (a 404 while a new version is being published, a 5xx), so asking
+ * to "connect to the internet" would send the user the wrong way.
  */
-function onDemandError(model: ModelEntry, variant: ModelVariant, why: string, cause?: unknown): UserError | null {
+function onDemandError(model: ModelEntry, variant: ModelVariant, status: number | undefined, cause?: unknown): UserError | null {
   if (needOf(`models/${variant.file}`) !== 'quality') return null;
   const mb = (variant.bytes / 2 ** 20).toFixed(1);
+  const head = `Best quality for "${model.title}" needs its model file (${mb} MB), which the app downloads the first time Best quality runs, and it could not be downloaded`;
+  const tail = 'Once downloaded, Best quality works offline too.';
+  if (status === undefined) {
+    return new UserError(
+      `${head} (the network request failed). Connect to the internet and run it again, or choose Fast, which works offline. ${tail}`,
+      { cause },
+    );
+  }
+  const what = status === 404 ? 'the site does not have this file (HTTP 404): it may be publishing a new version' : `the site answered HTTP ${status}`;
   return new UserError(
-    `Best quality for "${model.title}" needs its model file (${mb} MB), which the app downloads the first time Best quality runs, and it could not be downloaded (${why}). Connect to the internet and run it again, or choose Fast, which works offline. Once downloaded, Best quality works offline too.`,
+    `${head}: ${what}. Reload the page and run it again in a few minutes, or choose Fast, which is already on this device. ${tail}`,
     { cause },
   );
 }
@@ -94,12 +107,12 @@ export async function loadModelBytes(model: ModelEntry, variant: ModelVariant, o
   } catch (error) {
     if (isCancelled(error)) throw error;
     throw (
-      onDemandError(model, variant, 'the network request failed', error) ??
+      onDemandError(model, variant, undefined, error) ??
       new UserError(`Could not download the model "${model.title}": the network request failed. Check your connection and try again.`, { cause: error })
     );
   }
   if (!response.ok) {
-    throw onDemandError(model, variant, `HTTP ${response.status}`) ?? new UserError(`Could not download the model "${model.title}" (HTTP ${response.status}). Try again later.`);
+    throw onDemandError(model, variant, response.status) ?? new UserError(`Could not download the model "${model.title}" (HTTP ${response.status}). Try again later.`);
   }
   const bytes = await readWithProgress(response, variant.bytes, options);
   await verify(model, variant, bytes);
