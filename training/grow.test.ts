@@ -39,6 +39,25 @@ print('ok')
     expect(check.stdout.trim(), check.stderr).toBe('ok');
   });
 
+  it("train.py --base takes a shipped per-style file (a fine-tune of today's Fast file starts at its exact picture)", () => {
+    const check = py(['-c', `
+import sys, torch; sys.path.insert(0, 'training')
+from train import load_base
+from grow import load_realtime
+from transform_net import TIERS, TransformNet
+sd, n = load_base('models/style/great-wave.rt.fp32.onnx', 'realtime')
+net = TransformNet(1, **TIERS['realtime']); net.load_state_dict(sd); net.eval()
+x = torch.rand(1, 3, 64, 96)
+with torch.no_grad():
+    d = float((net(x, torch.ones(1, 1)) - load_realtime('models/style/great-wave.rt.fp32.onnx')(x, torch.ones(1, 1))).abs().max())
+print(n, d)
+`]);
+    expect(check.status, check.stderr).toBe(0);
+    const [n, diff] = check.stdout.trim().split(' ').map(Number);
+    expect(n).toBe(1);
+    expect(diff).toBeLessThan(1e-6);
+  });
+
   it('refuses what is not a realtime style file of this project', () => {
     const r = py(['training/grow.py', '--from', 'models/style/blend.hq.fp32.onnx', '--out', join(tmp, 'x.pt')]);
     expect(r.status).not.toBe(0);

@@ -82,6 +82,11 @@ def load_base(path, tier):
         from onnx import numpy_helper
         sd = {i.name.removeprefix("net."): torch.from_numpy(numpy_helper.to_array(i).copy())
               for i in onnx.load(path).graph.initializer if i.name.startswith("net.")}
+        if "layers.0.norm.gamma" not in sd:
+            # A shipped single-style file (its norms exported as InstanceNormalization, its upsampling
+            # possibly rewritten to sub-pixel convs): grow.py reads those back into a TransformNet.
+            from grow import load_realtime
+            sd = load_realtime(path).state_dict()
     else:
         sd = torch.load(path)["net"]
     n = sd["layers.0.norm.gamma"].shape[0]
