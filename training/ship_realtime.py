@@ -205,6 +205,8 @@ def main(argv=None):
     refresh_manifest(a.models_dir, set(changed))
     subprocess.run([PY, os.path.join(HERE, "export_blend_outputs.py"), "--models-dir", a.models_dir, "--check"], check=True)
     subprocess.run([PY, os.path.join(HERE, "quantize_int8.py"), "--models-dir", a.models_dir, "--only", *ids], check=True)
+    # The int8 files came after the refresh above: their QuantizeLinear/DequantizeLinear belong in onnxOps too.
+    refresh_manifest(a.models_dir, {f"style/{sid}.rt.int8.onnx" for sid in ids})
     md = os.path.relpath(a.models_dir, ROOT)
     md = md if not md.startswith("..") else os.path.abspath(a.models_dir)
     kept = f"; {', '.join(a.leave_out)} keep today's files" if a.leave_out else ""
