@@ -264,6 +264,9 @@ def with_base(rec, args, state):
     training: the base run's steps and seconds added, both learning-rate phases and stability weights said."""
     base = args.get("base")
     base = base and (base if os.path.isabs(base) else os.path.join(os.path.dirname(HERE), base))
+    if base and base.endswith(".onnx") and state.get("baseRecipe"):
+        # A fine-tune of a shipped file (train.py recorded that file's manifest recipe when it started).
+        return chain(rec, state["baseRecipe"], args, state, "from that shipped file")
     if not base or not base.endswith(".pt") or not os.path.exists(base):
         return rec
     grown = torch.load(base).get("grownFrom")
@@ -279,12 +282,16 @@ def with_base(rec, args, state):
         }
         return rec
     _net, b_args, b_state = load_checkpoint(base)
-    b_rec = with_base(recipe(_net, b_args, b_state, 1, None, None, []), b_args, b_state)
+    return chain(rec, with_base(recipe(_net, b_args, b_state, 1, None, None, []), b_args, b_state), args, state)
+
+
+def chain(rec, b_rec, args, state, where=""):
+    """`rec` (a fine-tune) written as the whole training: base recipe `b_rec`, then this fine-tune."""
     stab = args.get("stability_weight") or 0
     rec = dict(rec)
     rec["steps"] = b_rec["steps"] + state["step"]
     rec["trainingSeconds"] = b_rec["trainingSeconds"] + round(state["seconds"])
-    rec["optimiser"] = (f"{b_rec['optimiser']} ({b_rec['steps']} steps); then a fine-tune of every weight: "
+    rec["optimiser"] = (f"{b_rec['optimiser']} ({b_rec['steps']} steps); then a fine-tune of every weight{' ' + where if where else ''}: "
                         f"{state['step']} steps at learning rate {args['lr']}, content weight {args['content_weight']}, "
                         f"style weight {args['style_weight']}, stability weight {stab}")
     rec["lossWeights"] = b_rec["lossWeights"]

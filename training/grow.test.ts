@@ -58,6 +58,23 @@ print(n, d)
     expect(diff).toBeLessThan(1e-6);
   });
 
+  it("a fine-tune of a shipped file keeps that file's history: train.py records its manifest recipe, the export chains it", () => {
+    const check = py(['-c', `
+import sys, json; sys.path.insert(0, 'training')
+from train import shipped_recipe
+from export_onnx import with_base
+base = shipped_recipe('models/style/great-wave.rt.fp32.onnx')
+manifest = json.load(open('models/manifest.json'))
+assert base == next(m for m in manifest['models'] if m['id'] == 'great-wave')['recipe']
+assert shipped_recipe('models/style/no-such.rt.fp32.onnx') is None
+args = dict(base='models/style/great-wave.rt.fp32.onnx', lr=0.0003, content_weight=1.0, style_weight=50.0, stability_weight=300.0)
+rec = with_base(dict(steps=100, trainingSeconds=555, optimiser='x', lossWeights={}), args, dict(step=100, seconds=555.0, baseRecipe=base))
+print(json.dumps([rec['steps'] - base['steps'], rec['trainingSeconds'] - base['trainingSeconds'], rec['lossWeights'] == base['lossWeights'], rec['fineTune']['lossWeights']['stability'], rec['optimiser'].startswith(base['optimiser'])]))
+`]);
+    expect(check.status, check.stderr).toBe(0);
+    expect(JSON.parse(check.stdout.trim())).toEqual([100, 555, true, 300, true]);
+  });
+
   it('refuses what is not a realtime style file of this project', () => {
     const r = py(['training/grow.py', '--from', 'models/style/blend.hq.fp32.onnx', '--out', join(tmp, 'x.pt')]);
     expect(r.status).not.toBe(0);

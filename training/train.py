@@ -96,6 +96,22 @@ def load_base(path, tier):
     return sd, n
 
 
+def shipped_recipe(path):
+    """The manifest recipe of the entry that ships `path` (a file under a models dir beside its
+    manifest.json), or None for a file the manifest does not list."""
+    import json
+    models_dir = os.path.dirname(os.path.dirname(os.path.abspath(path)))
+    try:
+        manifest = json.load(open(os.path.join(models_dir, "manifest.json")))
+    except (OSError, ValueError):
+        return None
+    rel = os.path.relpath(os.path.abspath(path), models_dir).replace(os.sep, "/")
+    for m in manifest.get("models", []):
+        if any(v.get("file") == rel for v in m.get("variants", [])):
+            return m.get("recipe")
+    return None
+
+
 def init_from_base(net, base_sd):
     """Copy the base's convs. Norms: the base's own rows when it has the same number of styles (a
     warm start of the same styles, in the same order), else each new style starts at the mean of
@@ -162,6 +178,10 @@ def main(argv=None):
             p.requires_grad_(True)
     opt = torch.optim.Adam(params, a.lr)
     state = resume(ck, net, opt)
+    if base and a.base.endswith(".onnx"):
+        # A shipped file as the base: its training so far is in the manifest, not in a checkpoint;
+        # keep it, so the export can write this fine-tune's recipe as the whole history.
+        state["baseRecipe"] = shipped_recipe(a.base)
     if ck:
         print(f"resumed {ckpt_path} at step {state['step']} ({fmt_time(state['seconds'])} of training)")
 
