@@ -178,9 +178,10 @@ def main(argv=None):
             p.requires_grad_(True)
     opt = torch.optim.Adam(params, a.lr)
     state = resume(ck, net, opt)
-    if base and a.base.endswith(".onnx"):
-        # A shipped file as the base: its training so far is in the manifest, not in a checkpoint;
-        # keep it, so the export can write this fine-tune's recipe as the whole history.
+    if base and a.base.endswith(".onnx") and a.mode == "full" and base[1] == 1 and len(a.styles) == 1:
+        # A shipped per-style file fine-tuned: its training so far is in the manifest, not in a
+        # checkpoint; keep it, so the export can write this fine-tune's recipe as the whole history.
+        # (Not for "add a style", --mode norm on the blend file: that new style had no earlier training.)
         state["baseRecipe"] = shipped_recipe(a.base)
     if ck:
         print(f"resumed {ckpt_path} at step {state['step']} ({fmt_time(state['seconds'])} of training)")
