@@ -145,6 +145,12 @@ def op_list(path):
     return sorted(ops)
 
 
+def entry_onnx_ops(entry, models_dir):
+    """The recipe's onnxOps of a manifest entry: every op in its local files, as they are on disk."""
+    local = [v for v in entry.get("variants", []) if not v["file"].startswith("http")]
+    return sorted({op for v in local for op in op_list(os.path.join(models_dir, v["file"]))})
+
+
 def thumbnail(src, dst, width=160):
     im = Image.open(src).convert("RGB")
     im.resize((width, round(im.height * width / im.width)), Image.LANCZOS).save(dst, quality=80)

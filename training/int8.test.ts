@@ -2,6 +2,7 @@
 // hold. int8 never runs on WebGPU (DESIGN.md: QDQ graphs are slow or wrong there); the recorded
 // verdict must follow from the recorded figures and the stated tolerance; a rejected int8 file must
 // not be shipped; a shipped one must still be within the tolerance of fp32 on the evaluation photos.
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -134,4 +135,26 @@ describe('int8 style variants', () => {
       }
     }
   }, 300_000);
+});
+
+describe.skipIf(spawnSync('/usr/bin/python3', ['-c', 'import onnx, numpy'], { stdio: 'ignore' }).status !== 0)('quantize_int8.update_entry', () => {
+  it("keeps the entry's onnxOps in step with its files: QuantizeLinear/DequantizeLinear come with a shipped int8 file and go with a rejected one", () => {
+    const r = spawnSync('/usr/bin/python3', ['-c', `
+import sys, json, copy
+sys.path.insert(0, 'training')
+from quantize_int8 import update_entry
+entry = next(m for m in json.load(open('models/manifest.json'))['models'] if m['id'] == 'great-wave')
+shipped, rejected = copy.deepcopy(entry), copy.deepcopy(entry)
+shipped['recipe']['onnxOps'] = ['stale']
+update_entry(shipped, 'models', 'models/style/great-wave.rt.int8.onnx', True, 'r', {}, [])
+update_entry(rejected, 'models', 'models/style/great-wave.rt.int8.onnx', False, 'r', {}, [])
+print(json.dumps([shipped['recipe']['onnxOps'], rejected['recipe']['onnxOps']]))
+`], { cwd: resolve(import.meta.dirname, '..'), encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const [shipped, rejected] = JSON.parse(r.stdout.trim()) as [string[], string[]];
+    expect(shipped).toEqual(expect.arrayContaining(['QuantizeLinear', 'DequantizeLinear', 'Conv', 'DepthToSpace']));
+    expect(shipped).not.toContain('stale');
+    expect(rejected).toContain('Conv');
+    expect(rejected).not.toContain('QuantizeLinear');
+  });
 });

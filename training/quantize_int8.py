@@ -291,6 +291,9 @@ def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos, i
         entry["preferred"]["wasm"] = "int8"
     elif entry["preferred"].get("wasm") == "int8":
         entry["preferred"]["wasm"] = "fp32"
+    if "onnxOps" in entry.get("recipe", {}):  # the int8 file's QuantizeLinear/DequantizeLinear, or their removal
+        from export_onnx import entry_onnx_ops
+        entry["recipe"]["onnxOps"] = entry_onnx_ops(entry, models_dir)
     entry.setdefault("recipe", {})["int8"] = {
         "shipped": ships, "reason": reason, "method": method(inner), "tolerance": TOLERANCE, **figures,
         **({"perStyle": per_style} if per_style else {"perPhoto": photos})}

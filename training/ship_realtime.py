@@ -91,7 +91,7 @@ def refresh_manifest(models_dir, files):
     """bytes/sha256 of `files` (paths relative to models_dir) in the manifest, and the recipe's
     onnxOps of their entries (every op in the entry's files, as rewritten: the graph rewrite swaps
     Resize for DepthToSpace/Slice/Concat); nothing else touched."""
-    from export_onnx import file_info, op_list
+    from export_onnx import entry_onnx_ops, file_info
     path = os.path.join(models_dir, "manifest.json")
     manifest = json.load(open(path))
     for m in manifest["models"]:
@@ -100,7 +100,7 @@ def refresh_manifest(models_dir, files):
             if v["file"] in files:
                 v.update(file_info(os.path.join(models_dir, v["file"]), models_dir))
         if "onnxOps" in m.get("recipe", {}) and any(v["file"] in files for v in local):
-            m["recipe"]["onnxOps"] = sorted({op for v in local for op in op_list(os.path.join(models_dir, v["file"]))})
+            m["recipe"]["onnxOps"] = entry_onnx_ops(m, models_dir)
     with open(path, "w") as f:
         json.dump(manifest, f, indent=2, ensure_ascii=False)
         f.write("\n")
@@ -205,8 +205,6 @@ def main(argv=None):
     refresh_manifest(a.models_dir, set(changed))
     subprocess.run([PY, os.path.join(HERE, "export_blend_outputs.py"), "--models-dir", a.models_dir, "--check"], check=True)
     subprocess.run([PY, os.path.join(HERE, "quantize_int8.py"), "--models-dir", a.models_dir, "--only", *ids], check=True)
-    # The int8 files came after the refresh above: their QuantizeLinear/DequantizeLinear belong in onnxOps too.
-    refresh_manifest(a.models_dir, {f"style/{sid}.rt.int8.onnx" for sid in ids})
     md = os.path.relpath(a.models_dir, ROOT)
     md = md if not md.startswith("..") else os.path.abspath(a.models_dir)
     kept = f"; {', '.join(a.leave_out)} keep today's files" if a.leave_out else ""
