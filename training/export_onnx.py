@@ -10,7 +10,6 @@ evaluation photos and compared with torch; the fp16 max abs diff goes into the m
 """
 import argparse
 import copy
-import hashlib
 import json
 import os
 import subprocess
@@ -28,6 +27,7 @@ from torch.onnx import symbolic_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import eval_photos, load_image  # noqa: E402
 from losses import PerceptualLoss  # noqa: E402
+from onnx_files import entry_onnx_ops, file_info, op_list  # noqa: E402,F401  (re-exported for the other scripts)
 from train import STYLE_SHORT_SIDE, load_checkpoint  # noqa: E402
 from transform_net import Residual, macs_per_px  # noqa: E402
 
@@ -122,33 +122,6 @@ def run_ort(model, images):
         subprocess.run(["node", os.path.join(HERE, "ort_run.mjs"), str(torch.get_num_threads()), model, str(h), str(w), *args], check=True, cwd=ROOT)
         return [torch.from_numpy(np.fromfile(os.path.join(tmp, f"{i}.out"), np.float32).reshape(x.shape))
                 for i, x in enumerate(images)]
-
-
-def file_info(path, models_dir):
-    data = open(path, "rb").read()
-    return {"file": os.path.relpath(path, models_dir), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
-
-def op_list(path):
-    """Every op type in the file's graph, its subgraphs' (If branches) too."""
-    ops = set()
-
-    def walk(graph):
-        for node in graph.node:
-            ops.add(node.op_type)
-            for attr in node.attribute:
-                if attr.type == onnx.AttributeProto.GRAPH:
-                    walk(attr.g)
-                for g in attr.graphs:
-                    walk(g)
-    walk(onnx.load(path).graph)
-    return sorted(ops)
-
-
-def entry_onnx_ops(entry, models_dir):
-    """The recipe's onnxOps of a manifest entry: every op in its local files, as they are on disk."""
-    local = [v for v in entry.get("variants", []) if not v["file"].startswith("http")]
-    return sorted({op for v in local for op in op_list(os.path.join(models_dir, v["file"]))})
 
 
 def thumbnail(src, dst, width=160):

@@ -29,7 +29,6 @@ Only the style entries' int8 bits of the manifest change; it is rerunnable.
 """
 import argparse
 import glob
-import hashlib
 import json
 import math
 import os
@@ -45,6 +44,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from data import BSDS, EVAL_PHOTOS, extract_frames, load_image  # noqa: E402
+from onnx_files import entry_onnx_ops, file_info  # noqa: E402
 
 # Stated before measuring. Outputs are RGB in [0, 1], shown as 8-bit images: a mean abs difference
 # of 0.01 is 2.5 grey levels on average, and 30 dB PSNR is the level at which a lossy image codec's
@@ -237,11 +237,6 @@ def measure(fp32_path, int8_path, reps, tmp, weights=None):
     return photos, float(np.median(pair_ratios))
 
 
-def file_info(path, models_dir):
-    data = open(path, "rb").read()
-    return {"file": os.path.relpath(path, models_dir), "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
-
 def int8_file_for(fp32_file):
     stem = fp32_file[: -len(".fp32.onnx")] if fp32_file.endswith(".fp32.onnx") else os.path.splitext(fp32_file)[0]
     return stem + ".int8.onnx"
@@ -292,7 +287,6 @@ def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos, i
     elif entry["preferred"].get("wasm") == "int8":
         entry["preferred"]["wasm"] = "fp32"
     if "onnxOps" in entry.get("recipe", {}):  # the int8 file's QuantizeLinear/DequantizeLinear, or their removal
-        from export_onnx import entry_onnx_ops
         entry["recipe"]["onnxOps"] = entry_onnx_ops(entry, models_dir)
     entry.setdefault("recipe", {})["int8"] = {
         "shipped": ships, "reason": reason, "method": method(inner), "tolerance": TOLERANCE, **figures,
