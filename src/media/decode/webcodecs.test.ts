@@ -8,16 +8,18 @@ const WHOLE = { start: 0, end: Infinity };
  * A sink over 48 frames at 24 fps whose decoder fails on packet `damage`, reading `ahead` frames
  * ahead like mediabunny's: the first frame of a start comes out before the decoder gets far, but a
  * frame within `ahead` of the damage is lost when the failure arrives (the sink closes it and throws).
- * Counts how often it was opened.
+ * Its decoder also holds `held` decoded frames back until it has the next packets (Chrome's software
+ * decoder with frame threading), unless opened for low latency. Counts how often it was opened.
  */
-function sink(damage: number, ahead: number, error: unknown = new DOMException('Decoding error.', 'EncodingError')) {
+function sink(damage: number, ahead: number, error: unknown = new DOMException('Decoding error.', 'EncodingError'), held = 0) {
   const opened: number[] = [];
-  const open = async function* (start: number) {
+  const open = async function* (start: number, lowLatency = false) {
     opened.push(start);
+    const delay = lowLatency ? 0 : held;
     // The frame showing at `start` first, as mediabunny's sinks do.
     let i = Math.max(0, Math.floor(start * 24 + 1e-6));
     for (let n = 0; i < 48; i++, n++) {
-      if (i >= damage || (n > 0 && i + ahead >= damage)) throw error;
+      if (i >= damage || (n > 0 && i + ahead >= damage) || i + delay >= damage) throw error;
       yield { timestamp: i / 24, duration: 1 / 24, index: i };
     }
   };
@@ -44,6 +46,18 @@ describe('resuming: the frames before the damage are not lost to the decoder rea
     expect(error).toBeInstanceOf(DOMException);
     expect((error as DOMException).message).toBe('Decoding error.');
     expect(opened.length).toBe(6); // the first start, one per lost frame, one that gives nothing
+  });
+
+  it('restarts decode with low latency, so the frame a decoder holds back is not lost with the failure', async () => {
+    const held = sink(29, 0, undefined, 1);
+    expect((await collect(held.open(0))).items).toHaveLength(28); // the decoder kept frame 28 back
+    const { items, error } = await collect(resuming(held.open, WHOLE));
+    expect(items.map((f) => f.index)).toEqual([...Array(29).keys()]);
+    expect(error).toBeInstanceOf(DOMException);
+    expect(held.opened.slice(1).map((t) => Math.round(t * 24))).toEqual([0, 28, 29]); // after the direct read above
+    // A restart that ignored the request would lose it again.
+    const deaf = sink(29, 0, undefined, 1);
+    expect((await collect(resuming((start) => deaf.open(start), WHOLE))).items).toHaveLength(28);
   });
 
   it('a whole file is read once', async () => {

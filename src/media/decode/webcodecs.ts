@@ -45,8 +45,8 @@ async function webCodecsSource(input: Input, track: InputVideoTrack): Promise<Vi
   return {
     info: { decoder: 'webcodecs', width: await track.getDisplayWidth(), height: await track.getDisplayHeight(), duration, ...(note ? { note } : {}) },
     countFrames: (trim) => countFrames(track, trim),
-    frames: (width, height, trim) => resuming((start) => frames(track, width, height, { ...trim, start }), trim),
-    videoFrames: (trim) => resuming((start) => videoFrames(track, { ...trim, start }), trim),
+    frames: (width, height, trim) => resuming((start, lowLatency) => frames(track, width, height, { ...trim, start }, lowLatency), trim),
+    videoFrames: (trim) => resuming((start, lowLatency) => videoFrames(track, { ...trim, start }, lowLatency), trim),
     audio: async () => (primaryAudio ? input : null),
     dispose: () => input.dispose(),
   };
@@ -95,8 +95,15 @@ async function countFrames(track: InputVideoTrack, trim: Trim): Promise<FrameSpa
  * read-ahead. Once a fresh start hands out no new frame, the first error is thrown (the caller decides
  * whether that is damage: media/pipeline.ts readable()). Each restart hands out at least one new
  * frame or ends the reading, so this ends.
+ *
+ * Restarts ask for a low-latency decoder (`lowLatency`, WebCodecs' optimizeForLatency): Chrome's
+ * software decoder otherwise holds a decoded frame back until it has the next packet (frame
+ * threading), so the frame just before a damaged packet was lost with the failure.
  */
-export async function* resuming<T extends { timestamp: number; duration: number }>(open: (start: number) => AsyncGenerator<T>, trim: Trim): AsyncGenerator<T> {
+export async function* resuming<T extends { timestamp: number; duration: number }>(
+  open: (start: number, lowLatency: boolean) => AsyncGenerator<T>,
+  trim: Trim,
+): AsyncGenerator<T> {
   let start = trim.start;
   let last = -Infinity;
   let next = trim.start;
@@ -106,7 +113,7 @@ export async function* resuming<T extends { timestamp: number; duration: number 
   for (;;) {
     let progressed = false;
     try {
-      for await (const item of open(start)) {
+      for await (const item of open(start, first !== null)) {
         if (item.timestamp <= skipThrough) continue;
         skipThrough = -Infinity;
         last = item.timestamp;
@@ -130,8 +137,8 @@ export async function* resuming<T extends { timestamp: number; duration: number 
  * GPU (canvas drawImage), and each VideoFrame is closed as soon as it is drawn; the pixels are read
  * back for the WASM backend, which needs them in memory. WebGPU takes videoFrames() instead.
  */
-async function* frames(track: InputVideoTrack, width: number, height: number, trim: Trim): AsyncGenerator<RgbaFrame> {
-  const sink = new CanvasSink(track, { width, height, fit: 'fill' });
+async function* frames(track: InputVideoTrack, width: number, height: number, trim: Trim, lowLatency = false): AsyncGenerator<RgbaFrame> {
+  const sink = new CanvasSink(track, { width, height, fit: 'fill', ...(lowLatency ? { decoderOptions: { optimizeForLatency: true } } : {}) });
   const end = Number.isFinite(trim.end) ? trim.end : undefined;
   for await (const wrapped of sink.canvases(trim.start, end)) {
     if (!inTrim(wrapped.timestamp, trim)) continue;
@@ -143,9 +150,9 @@ async function* frames(track: InputVideoTrack, width: number, height: number, tr
   }
 }
 
-async function* videoFrames(track: InputVideoTrack, trim: Trim): AsyncGenerator<DecodedFrame> {
+async function* videoFrames(track: InputVideoTrack, trim: Trim, lowLatency = false): AsyncGenerator<DecodedFrame> {
   const end = Number.isFinite(trim.end) ? trim.end : undefined;
-  for await (const sample of new VideoSampleSink(track).samples(trim.start, end)) {
+  for await (const sample of new VideoSampleSink(track, lowLatency ? { optimizeForLatency: true } : {}).samples(trim.start, end)) {
     try {
       if (!inTrim(sample.timestamp, trim)) continue;
       const frame = sample.toVideoFrame();
