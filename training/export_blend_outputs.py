@@ -34,7 +34,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from export_multistyle import max_diff, run_ort_blend  # noqa: E402
-from export_onnx import file_info, op_list, run_ort  # noqa: E402
+from export_onnx import run_ort  # noqa: E402
+from onnx_files import file_info, op_list  # noqa: E402
 
 OUT_FILE = "style/blend-outputs.rt.fp32.onnx"
 

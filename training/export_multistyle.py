@@ -29,8 +29,9 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import EVAL_PHOTOS, load_image  # noqa: E402
-from export_onnx import (FP16_TOLERANCE, IO, LICENCE, TIER_SUFFIX, _pad_symbolic, eval_losses, file_info,  # noqa: E402
-                         fp16_emulated, op_list, run_ort, to_fp16)
+from export_onnx import (FP16_TOLERANCE, IO, LICENCE, TIER_SUFFIX, _pad_symbolic, eval_losses,  # noqa: E402
+                         fp16_emulated, run_ort, to_fp16)
+from onnx_files import file_info, op_list  # noqa: E402
 from losses import PerceptualLoss  # noqa: E402
 from train import load_checkpoint  # noqa: E402
 from transform_net import CondInstanceNorm, macs_per_px  # noqa: E402

@@ -27,7 +27,7 @@ from torch.onnx import symbolic_helper
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import eval_photos, load_image  # noqa: E402
 from losses import PerceptualLoss  # noqa: E402
-from onnx_files import entry_onnx_ops, file_info, op_list  # noqa: E402,F401  (re-exported for the other scripts)
+from onnx_files import file_info, op_list  # noqa: E402
 from train import STYLE_SHORT_SIDE, load_checkpoint  # noqa: E402
 from transform_net import Residual, macs_per_px  # noqa: E402
 

@@ -45,6 +45,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
 from checkpoint import write_json  # noqa: E402
+from onnx_files import entry_onnx_ops, file_info  # noqa: E402
 
 CONTENT_SLACK = 1.15
 PY = sys.executable
@@ -91,7 +92,6 @@ def refresh_manifest(models_dir, files):
     """bytes/sha256 of `files` (paths relative to models_dir) in the manifest, and the recipe's
     onnxOps of their entries (every op in the entry's files, as rewritten: the graph rewrite swaps
     Resize for DepthToSpace/Slice/Concat); nothing else touched."""
-    from export_onnx import entry_onnx_ops, file_info
     path = os.path.join(models_dir, "manifest.json")
     manifest = json.load(open(path))
     for m in manifest["models"]:
