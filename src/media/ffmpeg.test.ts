@@ -35,7 +35,8 @@ class FakeFFmpeg {
     });
   }
   loaded: unknown[] = [];
-  load = (config: unknown) => (this.loaded.push(config), Promise.resolve(true));
+  static start: () => Promise<boolean> = () => Promise.resolve(true);
+  load = (config: unknown) => (this.loaded.push(config), this.track(FakeFFmpeg.start()));
   exec = (args: string[]) => this.track(FakeFFmpeg.script(this, args));
   terminate = () => {
     this.terminated++;
@@ -63,7 +64,7 @@ class FakeFFmpeg {
 vi.mock('@ffmpeg/ffmpeg', () => ({ FFmpeg: FakeFFmpeg, FFFSType: { WORKERFS: 'WORKERFS' } }));
 vi.mock('@ffmpeg/ffmpeg/worker?worker&url', () => ({ default: 'ffmpeg-worker.js' }));
 
-const { CORE_STALL_MS, loadFfmpeg, resetFfmpeg, runFfmpeg, STALL_MS } = await import('./ffmpeg');
+const { CORE_START_MS, CORE_STALL_MS, loadFfmpeg, resetFfmpeg, runFfmpeg, STALL_MS } = await import('./ffmpeg');
 const { openWithFfmpeg } = await import('./decode/ffmpeg');
 const { FfmpegVideoWriter } = await import('./encode/ffmpeg-video');
 
@@ -79,6 +80,7 @@ beforeEach(async () => {
   await resetFfmpeg();
   FakeFFmpeg.made = [];
   FakeFFmpeg.script = () => Promise.resolve(0);
+  FakeFFmpeg.start = () => Promise.resolve(true);
 });
 afterEach(() => {
   vi.useRealTimers();
@@ -102,6 +104,30 @@ describe('loading the core', () => {
     expect(FakeFFmpeg.made).toHaveLength(0);
     vi.stubGlobal('fetch', vi.fn(async () => new Response(new Uint8Array(4))));
     await expect(loadFfmpeg(APP)).resolves.toBeInstanceOf(FakeFFmpeg);
+  });
+
+  it('a core that never finishes starting is terminated after CORE_START_MS with what to do, and the next open starts a fresh one', async () => {
+    FakeFFmpeg.start = () => new Promise<boolean>(() => undefined);
+    const settled = loadFfmpeg(APP).catch((e: Error) => e);
+    await vi.advanceTimersByTimeAsync(CORE_START_MS - 1000);
+    expect(FakeFFmpeg.made[0].terminated).toBe(0); // still within the bound
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(((await settled) as Error).message).toBe(
+      "The app's video decoder (ffmpeg.wasm) could not start: it did not start within 60 s. The browser may be short of memory: close other tabs and open the video again.",
+    );
+    expect(FakeFFmpeg.made[0].terminated).toBe(1);
+    FakeFFmpeg.start = () => Promise.resolve(true);
+    const fresh = await loadFfmpeg(APP);
+    expect(FakeFFmpeg.made).toHaveLength(2);
+    expect(fresh).toBe(FakeFFmpeg.made[1]);
+  });
+
+  it('a core that fails to start (e.g. WebAssembly compile error) says so in the same sentence', async () => {
+    FakeFFmpeg.start = () => Promise.reject(new Error('CompileError: WebAssembly.Module(): expected magic word'));
+    await expect(loadFfmpeg(APP)).rejects.toThrow(
+      "The app's video decoder (ffmpeg.wasm) could not start: CompileError: WebAssembly.Module(): expected magic word. The browser may be short of memory",
+    );
+    expect(FakeFFmpeg.made[0].terminated).toBe(1);
   });
 });
 

@@ -57,12 +57,41 @@ async function fetchCore(url: string): Promise<Blob> {
   }
 }
 
+/**
+ * How long starting the downloaded core may take: ffmpeg.wasm's worker compiles and instantiates
+ * 31 MB of WebAssembly and sends nothing meanwhile, so only a bound on the whole start can catch a
+ * start that never ends (a browser out of memory, a worker that failed to load). V8 compiles the
+ * 32 MB core in about 0.2 s here (Node 20's `WebAssembly.compile`, 2 shared cores beside a training
+ * run; it compiles lazily); the bound leaves a slow phone's whole start hundreds of times that.
+ */
+export const CORE_START_MS = 60_000;
+
+/** Starts `ffmpeg` on the core, within CORE_START_MS; a failed or hung start terminates it and says what to do. */
+async function startCore(ffmpeg: FFmpeg, config: Parameters<FFmpeg['load']>[0]): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`it did not start within ${CORE_START_MS / 1000} s`)), CORE_START_MS);
+  });
+  try {
+    await Promise.race([ffmpeg.load(config), late]);
+  } catch (error) {
+    ffmpeg.terminate();
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      `The app's video decoder (ffmpeg.wasm) could not start: ${why}. The browser may be short of memory: close other tabs and open the video again.`,
+      { cause: error },
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function loadFfmpeg(appRoot: string): Promise<FFmpeg> {
   loading ??= (async () => {
     const wasmURL = URL.createObjectURL(await fetchCore(new URL('ffmpeg/ffmpeg-core.wasm', appRoot).href));
     const ffmpeg = new FFmpeg();
     try {
-      await ffmpeg.load({
+      await startCore(ffmpeg, {
         classWorkerURL: new URL(ffmpegWorkerUrl, self.location.href).href,
         coreURL: new URL('ffmpeg/ffmpeg-core.js', appRoot).href,
         wasmURL,
