@@ -12,6 +12,13 @@ tiny MatMuls per norm layer and no full-resolution op over the baked single-styl
 Checks with onnxruntime-node (the script fails if any is off): one-hot weights reproduce every
 shipped single-style file; mixes match the torch net; the op list is exactly what is expected.
 An fp16 variant ships only if it stays within the per-style rule (0.02) for every style.
+
+    nice -n 10 /usr/bin/python3 training/export_multistyle.py --ckpt training/runs/long/trunk-mixed512/ckpt.pt \
+        --base-out models/style/trunk.rt.fp32.onnx
+
+--base-out writes a frozen trunk for "add a style" (train.py --mode norm --base FILE) instead: every
+style of the checkpoint, the same graph, no manifest entry (the app never runs it), checked only
+against the torch net (its rows are not shipped files).
 """
 import argparse
 import copy
@@ -132,16 +139,43 @@ def write_entry(models_dir, entry):
         f.write("\n")
 
 
+def export_base(net, args, state, path):
+    """The checkpoint's whole CIN net as a blend-style graph, for `train.py --mode norm --base path`."""
+    n = net.config["n_styles"]
+    assert n >= 2, "a trunk needs at least two styles"
+    export_blend(BlendNet(net, list(range(n))), n, path)
+    ops = op_list(path)
+    assert set(ops) <= ALLOWED_OPS, f"unexpected ops {sorted(set(ops) - ALLOWED_OPS)}"
+    photos = [load_image(pth, multiple=4) for pth in EVAL_PHOTOS]
+    eye = torch.eye(n)
+    mixes = [eye[k:k + 1] for k in range(n)] + [torch.full((1, n), 1 / n)]
+    diff = 0.0
+    for w in mixes:
+        with torch.no_grad():
+            ref = [net(x, w) for x in photos]
+        diff = max(diff, max_diff(ref, run_ort_blend(path, photos, [w] * len(photos))))
+    assert diff < TORCH_TOLERANCE, f"trunk ONNX differs from torch by {diff}"
+    styles = [os.path.basename(s) for s in args["styles"]]
+    print(f"wrote {path}: {n} styles {styles}, step {state['step']}, {os.path.getsize(path) / 1e6:.2f} MB; "
+          f"vs torch max abs diff {diff:.1e} over {len(mixes)} weightings ({n} one-hot)", flush=True)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser()
     p.add_argument("--ckpt", required=True)
-    p.add_argument("--meta", required=True, help="training/styles.json: maps manifest ids to painting files")
+    p.add_argument("--meta", help="training/styles.json: maps manifest ids to painting files (not with --base-out)")
+    p.add_argument("--base-out", help="write every style of the checkpoint to this file as the trunk of "
+                                      "'add a style' (no manifest entry, no fp16)")
     p.add_argument("--models-dir", default=os.path.join(ROOT, "models"))
     p.add_argument("--threads", type=int, default=1, help="1 leaves a core to a training run in the background")
     a = p.parse_args(argv)
 
     torch.set_num_threads(a.threads)
     net, args, state = load_checkpoint(a.ckpt)
+    if a.base_out:
+        return export_base(net, args, state, a.base_out)
+    if not a.meta:
+        p.error("--meta is required (or --base-out)")
     tier, n_all = args["tier"], net.config["n_styles"]
     manifest = json.load(open(os.path.join(a.models_dir, "manifest.json")))
     basenames = [os.path.basename(s) for s in args["styles"]]
