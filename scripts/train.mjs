@@ -19,8 +19,18 @@ const shared = resolve(root, '..', 'shared');
 const INTERRUPTED = 130; // train.py's exit code after Ctrl-C (checkpoint saved)
 // Defaults per mode: learning only a new style's norms on frozen shared convs converges in a few
 // hundred steps; full training of a whole net needs thousands (training/README.md has the figures).
-const DEFAULTS = { norm: { steps: '150', lr: '0.01' }, full: { steps: '2000', lr: '0.002' } };
-const BASES = { realtime: 'blend.rt.fp32.onnx', quality: 'blend.hq.fp32.onnx' };
+const DEFAULTS = { norm: { lr: '0.01' }, full: { steps: '2000', lr: '0.002' } };
+// --mode norm's frozen multi-style net per tier, the losses a new style learns with on it (the ones
+// that net was trained with) and its default steps. realtime: the shared trunk (training/trunk_run.sh,
+// exported by export_multistyle.py --base-out), trained with issue 12's winning recipe, "mixed512":
+// style up to InceptionV3's mixed2 on the painting at 512 px, 192-384 px crops resized to 256; a new
+// style scores the same on the critic after 100 steps as after 150 (training/README.md).
+const MIXED512 = ['--smooth', 'none', '--style-layers', 'activation_1', 'activation_3', 'activation_5', 'mixed0', 'mixed1', 'mixed2',
+  '--content-layer', 'activation_5', '--style-size', '512', '--size', '256', '--crop-min', '192', '--crop-max', '384'];
+const BASES = {
+  realtime: { file: 'trunk.rt.fp32.onnx', losses: MIXED512, steps: '100' },
+  quality: { file: 'blend.hq.fp32.onnx', losses: [], steps: '150' },
+};
 
 let opt;
 try {
@@ -57,7 +67,7 @@ if (!existsSync(opt.style)) fail(`no such painting: ${opt.style}`);
 if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(opt.name)) fail('--name must be kebab-case ([a-z0-9-]), it becomes the manifest id');
 if (!['realtime', 'quality'].includes(opt.tier)) fail('--tier must be realtime or quality');
 if (!['norm', 'full'].includes(opt.mode)) fail('--mode must be norm (learn the new style on the shipped net, minutes) or full (train a whole net, hours)');
-const steps = opt.steps ?? DEFAULTS[opt.mode].steps;
+const steps = opt.steps ?? (opt.mode === 'norm' ? BASES[opt.tier].steps : DEFAULTS.full.steps);
 if (!(Number(steps) > 0)) fail('--steps must be a positive number');
 for (const dir of opt.content ?? []) {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail(`--content ${dir}: no such folder`);
@@ -68,7 +78,7 @@ if (!opt.content?.length && !haveShared) {
     + `  npm run train -- --style ${opt.style} --name ${opt.name} --content ~/Pictures\n`
     + '(any photos work: 8 or more, at least 128 px on the short side; videos are sampled into frames with ffmpeg).');
 }
-const base = join(root, 'models', 'style', BASES[opt.tier]);
+const base = join(root, 'models', 'style', BASES[opt.tier].file);
 if (opt.mode === 'norm' && !existsSync(base)) {
   fail(`--mode norm starts from the shipped ${opt.tier} multi-style net, ${base}, which is missing; `
     + 'restore it (git checkout models/) or pass --mode full');
@@ -109,7 +119,7 @@ function runPython(script, args) {
 
 const trainArgs = ['--run-dir', runDir, '--styles', style, '--steps', steps, '--tier', opt.tier,
   '--mode', opt.mode, '--lr', opt.lr ?? DEFAULTS[opt.mode].lr, '--threads', opt.threads];
-if (opt.mode === 'norm') trainArgs.push('--base', base);
+if (opt.mode === 'norm') trainArgs.push('--base', base, ...BASES[opt.tier].losses);
 if (opt.content?.length) trainArgs.push('--content', ...opt.content.map((d) => resolve(d)));
 runPython('train.py', trainArgs);
 runPython('export_onnx.py', ['--ckpt', join(runDir, 'ckpt.pt'), '--meta', meta,

@@ -12,8 +12,8 @@ as one ONNX graph with the same contract as the old multi-style file (inputs `in
 net sits in an `If` on its weight being above 0, so a blend of two styles runs two nets, not S; a
 one-hot row reproduces that style's own file exactly.
 
-The 8-style conditional-norm net (`style/blend.rt.fp32.onnx`) stays in models/: it is the frozen
-trunk "add your own style" (`train.py --mode norm`) starts from.
+The old 8-style conditional-norm net (`style/blend.rt.fp32.onnx`) stays in models/ for the
+benchmarks; "add your own style" starts from the shared trunk `style/trunk.rt.fp32.onnx`.
 
     /usr/bin/python3 training/export_blend_outputs.py [--models-dir models] [--check]
 

@@ -39,7 +39,7 @@ function projectCopy(tmp: string) {
   cpSync(join(root, 'training'), join(proj, 'training'), {
     recursive: true, filter: (src) => !/[\\/](runs|__pycache__)$/.test(src) && !src.endsWith('.test.ts'),
   });
-  copyFileSync(join(root, 'models', 'style', 'blend.rt.fp32.onnx'), join(proj, 'models', 'style', 'blend.rt.fp32.onnx'));
+  copyFileSync(join(root, 'models', 'style', 'trunk.rt.fp32.onnx'), join(proj, 'models', 'style', 'trunk.rt.fp32.onnx'));
   symlinkSync(join(root, 'node_modules'), join(proj, 'node_modules'), 'dir');
   writeFileSync(join(proj, 'package.json'), JSON.stringify({ type: 'module', scripts: { train: 'node scripts/train.mjs' } }));
   return proj;
@@ -137,6 +137,11 @@ describe('npm run train on a machine without ../shared', () => {
     expect(entry.task).toBe('style');
     expect(entry.recipe.steps).toBeGreaterThanOrEqual(3); // 3, or more if Ctrl-C landed later
     expect(entry.recipe.contentData).toBe("the user's own photos/videos");
+    // the default: only the new style's norms, on the shared trunk, with the losses it was trained with
+    expect(entry.recipe.multiStyle).toMatch(/convolutions, frozen/);
+    expect(entry.recipe.lossLayers).toEqual({
+      style: ['activation_1', 'activation_3', 'activation_5', 'mixed0', 'mixed1', 'mixed2'], content: 'activation_5', paintingShortSide: 512,
+    });
     const fp32 = entry.variants.find((v: { name: string }) => v.name === 'fp32');
     const bytes = readFileSync(join(outDir, fp32.file));
     expect(bytes.length).toBe(fp32.bytes);

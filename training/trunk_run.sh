@@ -1,8 +1,9 @@
 #!/bin/sh
 # One shared realtime trunk with the winning recipe, for "Add a style" (--mode norm freezes a
 # multi-style net's convolutions and learns only a new painting's norms) and a future one-net Blend.
-# Today's base for both is blend.rt.fp32.onnx, the first run's 8-style net: its convolutions make the
-# old, fine "tinted" texture, so a user's new style inherits it (training/README.md "One trunk").
+# Before it, the base was blend.rt.fp32.onnx, the first run's 8-style net, whose convolutions make the
+# old, fine "tinted" texture (training/README.md "One trunk"). Export a snapshot as the base with
+#   /usr/bin/python3 training/export_multistyle.py --ckpt DIR/ckpt-N.pt --base-out models/style/trunk.rt.fp32.onnx
 # This trains the same 8 styles, in blend.styles order, with the per-style winner's losses (mixed512:
 # style activation_1/3/5 + mixed0/1/2, content activation_5, painting at 512 px, 192-384 px crops
 # resized to 256) and stability 20, warm-started from blend.rt (same styles, same order: its norms
