@@ -59,7 +59,7 @@ async function fetchCore(url: string): Promise<Blob> {
 
 /**
  * How long starting the downloaded core may take: ffmpeg.wasm's worker compiles and instantiates
- * 31 MB of WebAssembly and sends nothing meanwhile, so only a bound on the whole start can catch a
+ * 32 MB (31 MiB) of WebAssembly and sends nothing meanwhile, so only a bound on the whole start can catch a
  * start that never ends (a browser out of memory, a worker that failed to load). V8 compiles the
  * 32 MB core in about 0.2 s here (Node 20's `WebAssembly.compile`, 2 shared cores beside a training
  * run; it compiles lazily); the bound leaves a slow phone's whole start hundreds of times that.
