@@ -111,6 +111,17 @@ def max_diff(a, b):
     return max((x - y).abs().max().item() for x, y in zip(a, b))
 
 
+def diff_vs_torch(net, model, photos, mixes, to_net=lambda w: w):
+    """Worst max abs difference between the blend ONNX `model` (ORT) and the torch net over `mixes`;
+    `to_net` maps a mix of the model's styles to the checkpoint's style order."""
+    worst = 0.0
+    for w in mixes:
+        with torch.no_grad():
+            ref = [net(x, to_net(w)) for x in photos]
+        worst = max(worst, max_diff(ref, run_ort_blend(model, photos, [w] * len(photos))))
+    return worst
+
+
 def shipped_styles(manifest, meta, basenames):
     """(gallery id, checkpoint index, fp32 file) of each shipped style whose painting this checkpoint
     learnt, in manifest order. The gallery ids are the realtime entries' (the styles the user picks);
@@ -149,11 +160,7 @@ def export_base(net, args, state, path):
     photos = [load_image(pth, multiple=4) for pth in EVAL_PHOTOS]
     eye = torch.eye(n)
     mixes = [eye[k:k + 1] for k in range(n)] + [torch.full((1, n), 1 / n)]
-    diff = 0.0
-    for w in mixes:
-        with torch.no_grad():
-            ref = [net(x, w) for x in photos]
-        diff = max(diff, max_diff(ref, run_ort_blend(path, photos, [w] * len(photos))))
+    diff = diff_vs_torch(net, path, photos, mixes)
     assert diff < TORCH_TOLERANCE, f"trunk ONNX differs from torch by {diff}"
     styles = [os.path.basename(s) for s in args["styles"]]
     print(f"wrote {path}: {n} styles {styles}, step {state['step']}, {os.path.getsize(path) / 1e6:.2f} MB; "
@@ -214,11 +221,7 @@ def main(argv=None):
     if tier != "realtime":
         mixes += [eye[k:k + 1] for k in range(n)]
     full = lambda w: torch.zeros(1, n_all).index_copy(1, torch.tensor(keep), w)  # noqa: E731 (back to the checkpoint's style order)
-    torch_diff = 0.0
-    for w in mixes:
-        with torch.no_grad():
-            ref = [net(x, full(w)) for x in photos]
-        torch_diff = max(torch_diff, max_diff(ref, run_ort_blend(fp32_path, photos, [w] * len(photos))))
+    torch_diff = diff_vs_torch(net, fp32_path, photos, mixes, full)
     print(f"mixes vs torch: max abs diff {torch_diff:.2e} over {len(mixes)} mixes", flush=True)
     assert torch_diff < TORCH_TOLERANCE, f"blend ONNX differs from torch by {torch_diff}"
 
