@@ -29,9 +29,10 @@
  *   other 0. After the caption comes 50256.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel, node, tensor, valueInfo } from './onnx-writer.mjs';
+import { sha256, writeFiles } from './write-files.mjs';
 
 export const LAYERS = 12;
 export const HEADS = 12;
@@ -274,7 +275,7 @@ export function captionCatalogueStandIn({ commit = CATALOGUE_COMMIT } = {}) {
       inputs: [{ name: 'pixel_values', dtype: 'float32', layout: 'NCHW', shape: ['batch_size', 3, 224, 224] }],
       outputs: [{ name: 'logits', dtype: 'float32', shape: ['batch_size', 'sequence_length', VOCAB_SIZE] }],
     },
-    variants: [{ name: 'fp32', files: files.map((f) => ({ path: f.path, role: f.role, url: url(f.path), bytes: f.bytes.byteLength, sha256: createHash('sha256').update(f.bytes).digest('hex') })) }],
+    variants: [{ name: 'fp32', files: files.map((f) => ({ path: f.path, role: f.role, url: url(f.path), bytes: f.bytes.byteLength, sha256: sha256(f.bytes) })) }],
     preferred: { webgpu: 'fp32', wasm: 'fp32' },
   };
   return { files, entry, urls: Object.fromEntries(files.map((f) => [url(f.path), f.bytes])) };
@@ -282,14 +283,7 @@ export function captionCatalogueStandIn({ commit = CATALOGUE_COMMIT } = {}) {
 
 /** Writes the stand-ins under outDir; returns each file's size and sha256 (for a test manifest). */
 export function makeCaptionStandins(outDir) {
-  const info = {};
-  for (const [name, bytes] of Object.entries(captionStandinFiles())) {
-    const file = path.join(outDir, name);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, bytes);
-    info[name] = { bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
-  return info;
+  return writeFiles(outDir, captionStandinFiles());
 }
 
 export const REAL_REPO = 'Xenova/vit-gpt2-image-captioning';

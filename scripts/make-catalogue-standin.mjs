@@ -8,10 +8,10 @@
  * for progress, speed and a connection cut halfway to be observed.
  *   node scripts/make-catalogue-standin.mjs [outDir]   (default: test-models/catalogue/)
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel, node, seededRandom, tensor, valueInfo } from './onnx-writer.mjs';
+import { sha256 } from './write-files.mjs';
 
 export const STANDIN_REPO = 'clipmorph-test/tiny-depth-standin';
 /** Not a real commit of any repository: the pin the stand-in's URLs use. */
@@ -19,8 +19,6 @@ export const STANDIN_COMMIT = '5ca1ab1e0ddba11c0ffee5eedfacade0b0a7f00d';
 export const STANDIN_ID = 'tiny-depth-standin';
 /** Channel weights of the stand-in: depth = mean over channels of (w_c * pixel). */
 export const STANDIN_WEIGHTS = [0.2, 0.5, 0.3];
-
-const sha256 = (bytes) => createHash('sha256').update(bytes).digest('hex');
 
 function depthGraph() {
   const random = seededRandom(11);

@@ -16,10 +16,9 @@
  *
  *   node scripts/make-depth-standins.mjs [outDir]   (default: test-models/)
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel, node, tensor, valueInfo } from './onnx-writer.mjs';
+import { writeFiles } from './write-files.mjs';
 
 /** depth = sum_c weights[c] * pixel_values[c] + bias, per pixel (input already mean/std normalised). */
 export const DEPTH_ANYTHING_STANDIN = { weights: [0.5, 0.3, 0.2], bias: 2 };
@@ -104,14 +103,7 @@ export const DEPTH_STANDINS = {
 
 /** Writes every depth stand-in into `outDir`; returns bytes and sha256 per file (for test manifests). */
 export function makeDepthStandins(outDir) {
-  mkdirSync(outDir, { recursive: true });
-  const written = {};
-  for (const [name, build] of Object.entries(DEPTH_STANDINS)) {
-    const bytes = build();
-    writeFileSync(path.join(outDir, name), bytes);
-    written[name] = { bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
-  return written;
+  return writeFiles(outDir, DEPTH_STANDINS);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -4,10 +4,9 @@
  * (models/README.md), for tests only: they never appear in the app's gallery.
  *   node scripts/make-test-models.mjs [outDir]   (default: test-models/)
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel, node, seededRandom, tensor, valueInfo } from './onnx-writer.mjs';
+import { writeFiles } from './write-files.mjs';
 
 function weights(count, seed, scale) {
   const random = seededRandom(seed);
@@ -47,14 +46,7 @@ export const TEST_MODELS = {
 };
 
 export function makeTestModels(outDir) {
-  mkdirSync(outDir, { recursive: true });
-  const written = {};
-  for (const [name, build] of Object.entries(TEST_MODELS)) {
-    const bytes = build();
-    writeFileSync(path.join(outDir, name), bytes);
-    written[name] = { bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
-  return written;
+  return writeFiles(outDir, TEST_MODELS);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -26,9 +26,10 @@
  *     of that commit's files (bytes and sha256 measured here, never guessed).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { encodeModel, node, seededRandom, tensor, valueInfo } from './onnx-writer.mjs';
+import { sha256, writeFiles } from './write-files.mjs';
 
 export const HIDDEN = 1024;
 export const LATENT = { channels: 4, height: 64, width: 64 };
@@ -230,14 +231,7 @@ export function walkStandinFiles() {
 
 /** Writes every stand-in file under `outDir`; returns bytes and sha256 per path (for test manifests). */
 export function makeWalkStandins(outDir) {
-  const written = {};
-  for (const [name, bytes] of Object.entries(walkStandinFiles())) {
-    const file = path.join(outDir, name);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, bytes);
-    written[name] = { bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
-  }
-  return written;
+  return writeFiles(outDir, walkStandinFiles());
 }
 
 export const REAL_REPO = 'schmuell/sd-turbo-ort-web';
@@ -272,7 +266,7 @@ export function walkCatalogueStandIn({ id = 'sd-turbo-standin', variant = 'fp32'
     role,
     url: `https://huggingface.co${prefix}${p}`,
     bytes: files[p].byteLength,
-    sha256: createHash('sha256').update(files[p]).digest('hex'),
+    sha256: sha256(files[p]),
   }));
   const entry = {
     id,
