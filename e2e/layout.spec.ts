@@ -80,3 +80,41 @@ test('phone 390x844: picker and run button on the first screen once a photo is l
   await expectNoAxeViolations(page);
   if (docs) await page.screenshot({ path: path.join(docs, 'layout-desktop.png') });
 });
+
+test('desktop 1280x900: the header keeps its controls in one row at the right on every task; the job bar asks for a file only while there is none', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const studio = new Studio(page);
+  await studio.open('backend=wasm');
+  const hint = page.getByText(/^Choose a photo( or video)? to start\.$/);
+  await expect(hint).toHaveText('Choose a photo or video to start.');
+  await page.getByTestId('task-caption').click();
+  await expect(hint).toHaveText('Choose a photo to start.'); // captions take photos only
+  await page.getByTestId('task-style').click();
+  await studio.chooseFile(mediaPath('starry_in.png'));
+  await expect(page.getByText('Current:')).toContainText('starry_in.png');
+  await expect(hint).toHaveCount(0);
+
+  const header = page.locator('header');
+  const controls = [page.getByText(/^Runs on /), page.getByTestId('open-gallery'), page.getByRole('button', { name: 'Camera', exact: true }), page.getByRole('button', { name: 'Models', exact: true })];
+  for (const task of ['style', 'depth', 'caption', 'walk']) {
+    await page.getByTestId(`task-${task}`).click();
+    await expect(page.getByTestId(`task-${task}`)).toHaveAttribute('aria-pressed', 'true');
+    const boxes = await Promise.all(controls.map(async (c) => (await c.boundingBox())!));
+    const headerBox = (await header.boundingBox())!;
+    for (let i = 1; i < boxes.length; i++) {
+      // Side by side, in order, a small gap apart, on one row (centres level): not spread over the width.
+      const gap = boxes[i].x - (boxes[i - 1].x + boxes[i - 1].width);
+      expect(gap, `${task}: gap before control ${i}`).toBeGreaterThanOrEqual(0);
+      expect(gap, `${task}: gap before control ${i}`).toBeLessThanOrEqual(16);
+      expect(Math.abs(boxes[i].y + boxes[i].height / 2 - (boxes[0].y + boxes[0].height / 2)), task).toBeLessThan(4);
+    }
+    const last = boxes[boxes.length - 1];
+    expect(headerBox.x + headerBox.width - (last.x + last.width), `${task}: controls end at the right`).toBeLessThan(2);
+  }
+  // Depth with a photo chosen but no depth model in this build: Run stays off, and the settings say
+  // why; the job bar does not ask for a file that is already there.
+  await page.getByTestId('task-depth').click();
+  await expect(page.getByText(/No depth model is listed/)).toBeVisible();
+  await expect(page.getByTestId('run')).toBeDisabled();
+  await expect(hint).toHaveCount(0);
+});

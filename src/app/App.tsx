@@ -32,12 +32,16 @@ export function App() {
           <h1 className={styles.title}>ClipMorph Web</h1>
           <p className={styles.tagline}>{task.meta.description} Everything runs on this device; nothing is uploaded.</p>
         </div>
-        <span className={styles.badge} title={gpu?.description}>
-          Runs on {backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
-        </span>
-        <GalleryPanel />
-        <CameraButton />
-        <ModelsPanel />
+        {/* One group, kept together at the right: when a long tagline pushes it onto its own line
+            it stays a row of controls there instead of spreading across the width. */}
+        <div className={styles.headerActions}>
+          <span className={styles.badge} title={gpu?.description}>
+            Runs on {backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
+          </span>
+          <GalleryPanel />
+          <CameraButton />
+          <ModelsPanel />
+        </div>
       </header>
       <nav className={styles.tasks} aria-label="Task">
         {tasks.map((t) => (

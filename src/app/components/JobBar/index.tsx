@@ -44,7 +44,14 @@ export function JobBar({ task }: { task: TaskDefinition }) {
         {job.detail}
         {running ? ` · ${percent}%${eta}` : ''}
       </p>
-      {!canRun && needsFile && <p className={styles.hint}>Choose a photo or video to start.</p>}
+      {/* Only while there is nothing to run on: with a file chosen, what is missing (e.g. a model
+          this build does not list) is said by the task's settings, not by asking for a file again. */}
+      {!canRun && needsFile && !input && <p className={styles.hint}>{startHint(task)}</p>}
     </div>
   );
+}
+
+/** What to choose to start: "a photo" for a photo-only task (captions), "a photo or video" otherwise. */
+export function startHint(task: TaskDefinition): string {
+  return task.meta.inputs.includes('video') ? 'Choose a photo or video to start.' : 'Choose a photo to start.';
 }
