@@ -19,13 +19,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import { DEPTH_ANYTHING_STANDIN, DEPTH_STANDINS } from '../scripts/make-depth-standins.mjs';
+import { TEST_MODELS } from '../scripts/make-test-models.mjs';
 import { colormapTable } from '../src/features/depth/colormap';
 import { normalise } from '../src/features/depth/postprocess';
 import { depthAnythingSize, preprocessDepthAnything } from '../src/features/depth/worker/preprocess';
 import { resizeBilinear } from '../src/features/depth/worker/resize';
 import { damagedClip } from '../scripts/make-bad-media.mjs';
 import { CORS, hubBrowser, notFound, startAppWithEntries, startHub } from './hub';
-import { probeMedia, sharedDir, smallPhoto } from './studio';
+import { probeMedia, sharedDir, smallPhoto, Studio } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 // Ports of its own, away from other sessions' E2E_PORT neighbours (models.spec uses +1002..1004).
@@ -362,6 +363,45 @@ test('WebGPU: the fp16 variant runs only where the adapter has shader-f16, fp32 
   let worst = 0;
   for (let p = 0; p < want.length; p++) worst = Math.max(worst, Math.abs(values[p * 4] - Math.round(want[p] * 65535)));
   expect(worst).toBeLessThanOrEqual(hasF16 ? 400 : 8);
+});
+
+test('where the deployment lists no depth model, a depth model file of your own runs: a style model is refused, Depth Anything gives the map as computed', async ({ page }) => {
+  await page.goto('/?backend=wasm'); // the plain build: its manifest lists no catalogue model
+  await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
+  await page.getByTestId('task-depth').click();
+  await page.getByTestId('file-input').setInputFiles({ name: 'starry.png', mimeType: 'image/png', buffer: photo.png });
+  await expect(page.getByText('No depth model is listed')).toBeVisible();
+  await expect(page.getByTestId('run')).toBeDisabled();
+  await expect(page.getByTestId('depth-own-note')).toContainText('drop a depth model file of your own (.onnx)');
+
+  // A style model is not a depth model: a sentence that says what it has and what runs; the photo stays.
+  const style = Buffer.from(TEST_MODELS['tiny-style.onnx']());
+  await page.getByTestId('file-input').setInputFiles({ name: 'my-style.onnx', mimeType: 'application/octet-stream', buffer: style });
+  await expect(page.getByTestId('depth-model-own')).toBeChecked();
+  await expect(page.getByText('No depth model is listed')).toHaveCount(0);
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('error')).toContainText('This file is not a depth model the app can run: it takes input');
+  await expect(page.getByTestId('error')).toContainText('Depth Anything V2 (pixel_values');
+  await expect(page.getByText('Current:')).toContainText('starry.png');
+
+  // Depth Anything's file (the stand-in: its exact I/O), dropped on the page: replaces the first, runs.
+  await new Studio(page).dropFile('model.onnx', '', graph);
+  await expect(page.locator('label', { has: page.getByTestId('depth-model-own') })).toContainText('model.onnx');
+  await expect(page.getByTestId('depth-own-note')).toContainText('to replace it');
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  const result = page.getByTestId('result');
+  await expect(result).toHaveAttribute('data-width', '300');
+  await expect(result).toContainText(`ran at ${depthAnythingSize(300, 180).width}×${depthAnythingSize(300, 180).height}`);
+  const turbo = await download(page);
+  expect(turbo.name).toBe('starry-depth-turbo.png');
+  const t = tableIndices(turbo.bytes, 'turbo');
+  const want = expectedDepth();
+  let off = 0;
+  for (let p = 0; p < want.length; p++) if (t.indices[p] < 0 || Math.abs(t.indices[p] - Math.round(want[p] * 255)) > 1) off++;
+  expect(off).toBe(0);
+  expect(hubRequests).toBe(0); // nothing fetched: the file came from the user
 });
 
 test('MiDaS, the light option: runs at its fixed 256x256 and comes back at the photo\'s size', async ({ page }) => {

@@ -3,9 +3,9 @@ import { FormatPicker, VIDEO_FORMATS, type FormatChoice } from '../../app/compon
 import { useAppStore } from '../../state/store';
 import { colormapTable, COLORMAPS, type ColormapId } from './colormap';
 import { depthMeta, type DepthFormat } from './meta';
-import { depthKindOf } from './models';
+import { depthKindOf, OWN_DEPTH_MODEL } from './models';
 import styles from './Options.module.css';
-import { chooseModel, loadModels, runDepth3d, setColormap, setFormat, setPhoto3dFormat, updateVideo, useDepthStore } from './state';
+import { chooseModel, chosenModel, loadModels, runDepth3d, setColormap, setFormat, setPhoto3dFormat, updateVideo, useDepthStore } from './state';
 
 const COLORMAP_LABEL: Record<ColormapId, string> = { turbo: 'Turbo', inferno: 'Inferno', grey: 'Grey' };
 
@@ -30,6 +30,7 @@ function ModelChoice() {
   const modelsError = useDepthStore((s) => s.modelsError);
   const modelId = useDepthStore((s) => s.modelId);
   const status = useDepthStore((s) => s.status);
+  const ownModel = useDepthStore((s) => s.ownModel);
   const backend = useAppStore((s) => s.backend);
   useEffect(() => {
     void loadModels();
@@ -47,7 +48,7 @@ function ModelChoice() {
       <legend>Model</legend>
       {models === null && <p className={styles.note}>Reading the list of models…</p>}
       {modelsError && <p className={styles.warn} role="status">The list of depth models could not be read: {modelsError}</p>}
-      {models?.length === 0 && !modelsError && <p className={styles.note}>No depth model is listed in this deployment's models/manifest.json.</p>}
+      {models?.length === 0 && !modelsError && !ownModel && <p className={styles.note}>No depth model is listed in this deployment's models/manifest.json.</p>}
       {models?.map((m) => (
         <label key={m.id} className={styles.model}>
           <input type="radio" name="depth-model" value={m.id} data-testid={`depth-model-${m.id}`} checked={m.id === modelId} onChange={() => chooseModel(m.id)} />
@@ -57,6 +58,23 @@ function ModelChoice() {
           </small>
         </label>
       ))}
+      {ownModel && (
+        <label className={styles.model}>
+          <input type="radio" name="depth-model" value={OWN_DEPTH_MODEL} data-testid="depth-model-own" checked={modelId === OWN_DEPTH_MODEL} onChange={() => chooseModel(OWN_DEPTH_MODEL)} />
+          <span>{ownModel.name}</span>
+          <small>Your file · {mb(ownModel.bytes.byteLength)}, on this device only</small>
+        </label>
+      )}
+      <p className={styles.note} data-testid="depth-own-note">
+        {ownModel ? (
+          'Drop another depth model file (.onnx) on the page to replace it.'
+        ) : (
+          <>
+            Or drop a depth model file of your own (.onnx) on the page: Depth Anything V2 (e.g. <code>onnx/model.onnx</code> of
+            onnx-community/depth-anything-v2-small) or MiDaS v2.1 small (256×256).
+          </>
+        )}
+      </p>
       {state && (
         <p className={styles.note} data-testid="depth-model-state" data-state={status?.state}>
           {state}
@@ -98,7 +116,7 @@ export function DepthOptions() {
   const format = useDepthStore((s) => s.format);
   const input = useAppStore((s) => s.input);
   const running = useAppStore((s) => s.job.status === 'running');
-  const hasModel = useDepthStore((s) => s.models?.some((m) => m.id === s.modelId) ?? false);
+  const hasModel = useDepthStore((s) => chosenModel(s) !== undefined);
   const photo3dFormat = useDepthStore((s) => s.photo3dFormat);
   const isVideo = input?.video != null;
   return (

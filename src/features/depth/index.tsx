@@ -4,7 +4,7 @@ import { useAppStore } from '../../state/store';
 import type { TaskDefinition } from '../types';
 import { meta } from './meta';
 import type { DepthMethods } from './protocol';
-import { runDepth, useDepthStore } from './state';
+import { chosenModel, openDepthModel, runDepth, useDepthStore } from './state';
 
 // Views load after the entry chunk (App shows them under Suspense): the first download stays small.
 const DepthOptions = lazy(() => import('./Options').then((m) => ({ default: m.DepthOptions })));
@@ -16,8 +16,10 @@ export const depth: TaskDefinition<DepthMethods> = {
   Result: DepthResultView,
   useCanRun: () => {
     const hasInput = useAppStore((s) => s.input !== null);
-    const hasModel = useDepthStore((s) => s.models?.some((m) => m.id === s.modelId) ?? false);
+    const hasModel = useDepthStore((s) => chosenModel(s) !== undefined);
     return hasInput && hasModel;
   },
   run: runDepth,
+  // A depth model file of the user's own (.onnx), dropped or picked: used where the deployment lists none, or instead.
+  openModel: openDepthModel,
 };

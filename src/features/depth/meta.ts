@@ -7,7 +7,7 @@ export const meta = {
   id: 'depth',
   label: 'Depth map',
   description: 'See how far away everything in a photo or video is, and turn a photo into a 3D photo.',
-  inputs: ['image', 'video'],
+  inputs: ['image', 'video', 'onnx'],
   outputs: ['image', 'video', 'gif'],
   runLabel: 'Make depth map',
   progressLabel: 'Estimating depth',

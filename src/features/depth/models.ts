@@ -25,3 +25,25 @@ export async function loadDepthModels(appRoot: string): Promise<ModelEntry[]> {
   const { loadCatalogue } = await import('../../models/manager');
   return sortDepthModels(await loadCatalogue(appRoot));
 }
+
+/** The id under which the user's own depth file is listed (never a catalogue id: those come from the manifest). */
+export const OWN_DEPTH_MODEL = 'own-file';
+
+/**
+ * A depth model file the user dropped or picked (e.g. Depth Anything V2's model.onnx fetched from the
+ * hub by hand, where this deployment lists no depth model). Its bytes go with each request; the worker
+ * reads from its graph which contract it follows and checks it before anything runs.
+ */
+export function ownDepthModel(fileName: string): ModelEntry {
+  return {
+    id: OWN_DEPTH_MODEL,
+    task: 'depth',
+    title: fileName,
+    embedded: true,
+    licence: 'your own file',
+    source: 'local file',
+    io: { inputs: [], outputs: [] },
+    variants: [{ name: 'custom', file: 'local', bytes: 1, sha256: '0'.repeat(64) }],
+    preferred: {},
+  };
+}

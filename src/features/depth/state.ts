@@ -13,7 +13,7 @@ import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../st
 import { photoWorker, videoWorker } from '../../workers/client';
 import type { ColormapId } from './colormap';
 import { depthMeta, meta, type DepthFormat, type DepthView } from './meta';
-import { depthKindOf, loadDepthModels } from './models';
+import { depthKindOf, loadDepthModels, OWN_DEPTH_MODEL, ownDepthModel } from './models';
 import type { Range } from './postprocess';
 import type { DecoderPath } from '../../media/frames';
 import type { DepthModelRequest, FlickerReport, Photo3dFormat } from './protocol';
@@ -80,6 +80,8 @@ export interface DepthState {
   models: ModelEntry[] | null;
   modelsError: string | null;
   modelId: string;
+  /** A depth model file of the user's own (chosen as OWN_DEPTH_MODEL), kept for this session. */
+  ownModel: { name: string; bytes: Uint8Array } | null;
   /** Whether the chosen model's files are on this device (null: not known yet). */
   status: VariantStatus | null;
   colormap: ColormapId;
@@ -93,6 +95,7 @@ export const useDepthStore = create<DepthState>(() => ({
   models: null,
   modelsError: null,
   modelId: '',
+  ownModel: null,
   status: null,
   colormap: depthMeta.defaults.colormap,
   format: depthMeta.defaults.format,
@@ -110,7 +113,14 @@ export function useDepthResult(): DepthResult | null {
 }
 
 export function chosenModel(state: DepthState = get()): ModelEntry | undefined {
+  if (state.modelId === OWN_DEPTH_MODEL) return state.ownModel ? ownDepthModel(state.ownModel.name) : undefined;
   return state.models?.find((m) => m.id === state.modelId);
+}
+
+/** A depth model file dropped on the page or picked: listed as "your file" and chosen. Checked when it first runs. */
+export async function openDepthModel(file: File): Promise<void> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  set({ ownModel: { name: file.name, bytes }, modelId: OWN_DEPTH_MODEL, status: null });
 }
 
 /** Reads the served catalogue once (again after a failure), picks the default model and checks what is on this device. */
@@ -119,7 +129,8 @@ export function loadModels(): Promise<void> {
   loading ??= (async () => {
     try {
       const models = await loadDepthModels(appRoot());
-      set((s) => ({ models, modelsError: null, modelId: models.some((m) => m.id === s.modelId) ? s.modelId : (models[0]?.id ?? '') }));
+      const keep = (s: DepthState) => models.some((m) => m.id === s.modelId) || (s.modelId === OWN_DEPTH_MODEL && s.ownModel !== null);
+      set((s) => ({ models, modelsError: null, modelId: keep(s) ? s.modelId : (models[0]?.id ?? '') }));
       await refreshStatus();
     } catch (error) {
       loading = null;
@@ -131,7 +142,7 @@ export function loadModels(): Promise<void> {
 
 export async function refreshStatus(): Promise<void> {
   const model = chosenModel();
-  if (!model) return set({ status: null });
+  if (!model || model.id === OWN_DEPTH_MODEL) return set({ status: null }); // a file in memory: nothing to download
   const { variantStatus } = await import('../../models/manager');
   const { backend, gpu } = shared();
   const status = await variantStatus(pickVariant(model, backend, gpu?.shaderF16 ?? false));
@@ -145,8 +156,11 @@ export function chooseModel(id: string): void {
 
 function modelRequest(model: ModelEntry): DepthModelRequest {
   const { backend, gpu } = shared();
+  const base = { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model };
+  const own = get().ownModel;
+  if (model.id === OWN_DEPTH_MODEL && own) return { ...base, modelBytes: own.bytes, kind: 'from-file', download: false };
   // Running is asking for the model, unless its licence must be accepted first (in Models on this device).
-  return { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model, kind: depthKindOf(model), download: !model.licenceMustAccept };
+  return { ...base, kind: depthKindOf(model), download: !model.licenceMustAccept };
 }
 
 /**
@@ -228,7 +242,15 @@ useAppStore.subscribe((state, previous) => {
 
 function requireModel(): ModelEntry | null {
   const model = chosenModel();
-  if (!model) showError(get().modelsError ?? 'No depth model is available: the list of models could not be read.');
+  if (!model) {
+    const { models, modelsError } = get();
+    showError(
+      modelsError ??
+        (models?.length === 0
+          ? 'This deployment lists no depth model. Drop a depth model file (.onnx) on the page to use your own.'
+          : 'No depth model is available: the list of models could not be read.'),
+    );
+  }
   return model ?? null;
 }
 

@@ -15,7 +15,7 @@ import type { Rgba } from '../../../lib/pixels';
 import type { OrtModule } from '../../../runtime/ort';
 import { ModelSession } from '../../../runtime/sessions';
 import { applyColormap, colormapTable } from '../colormap';
-import { bindDepthSession, depthFromOutput, estimateDepth, toPhotoSize, type ValueMetadata } from './estimate';
+import { bindDepthSession, depthFromOutput, estimateDepth, ownDepthKind, toPhotoSize, type ValueMetadata } from './estimate';
 import { encodePng16Grey } from '../png16';
 import { normalise, toUint16 } from '../postprocess';
 import { depthAnythingSize, IMAGENET_MEAN, IMAGENET_STD, preprocessDepthAnything, preprocessMidas } from './preprocess';
@@ -193,6 +193,30 @@ describe('graphs that must be refused', () => {
     const style = await session(TEST_MODELS['tiny-style.onnx']());
     expect(() => bindDepthSession(style, 'depth-anything')).toThrow(/not a Depth Anything depth model: it takes input and gives output/);
     expect(() => bindDepthSession(style, 'midas', metadata(style))).toThrow(/MiDaS's output has shape \[1,3,H,W\]/);
+  });
+});
+
+describe("a user's own depth file: which contract its graph follows (ownDepthKind)", () => {
+  it('Depth Anything by its input name, MiDaS by one fixed-size input (with or without metadata)', async () => {
+    expect(ownDepthKind(depthAnything, metadata(depthAnything))).toBe('depth-anything');
+    expect(ownDepthKind(midas, metadata(midas))).toBe('midas');
+    expect(ownDepthKind(midas)).toBe('midas'); // no metadata: bindDepthSession and the run check the rest
+    // An fp16 Depth Anything export is still Depth Anything (its names are).
+    const half = await session(DEPTH_STANDINS['depth-anything-fp16io.onnx']());
+    expect(ownDepthKind(half, metadata(half))).toBe('depth-anything');
+  });
+
+  it('refuses a style model (dynamic sides, other names) with a UserError naming what it has and what runs', async () => {
+    const style = await session(TEST_MODELS['tiny-style.onnx']());
+    const attempt = () => ownDepthKind(style, metadata(style));
+    expect(attempt).toThrow(/not a depth model the app can run: it takes input \[1,3,(H|-1|\w+),(W|-1|\w+)\] and gives output\. It runs Depth Anything V2 \(pixel_values/);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as Error).name).toBe('UserError'); // shown as it is, not as "something went wrong"
+    }
+    const wrong = await session(TEST_MODELS['wrong-contract.onnx']());
+    expect(() => ownDepthKind(wrong, metadata(wrong))).toThrow(/it takes pixels .* and gives logits/);
   });
 });
 

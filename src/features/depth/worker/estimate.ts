@@ -4,6 +4,7 @@
  * opens (names, ranks, fixed sides), so a wrong or broken file fails with a sentence, not a stretched
  * picture.
  */
+import { UserError } from '../../../lib/errors';
 import type { Rgba } from '../../../lib/pixels';
 import type { TensorSpec } from '../../../models/registry';
 import { float16, toFloat32, type HostTensor } from '../../../runtime/tensors';
@@ -120,6 +121,22 @@ export function bindDepthSession(session: DepthSession, kind: DepthModelKind, me
     checkMetadata(label, metadata.outputs.find((m) => m.name === output), contract.outputs[0]);
   }
   return { input, output, inputType };
+}
+
+/**
+ * Which contract a user's own depth file follows, from its graph: Depth Anything's input name, else a
+ * single input with fixed sides (MiDaS v2.1 small's [1,3,256,256]). Throws a sentence saying what the
+ * file has and what the app can run; bindDepthSession then checks the rest (types, ranks, sides).
+ */
+export function ownDepthKind(session: Pick<DepthSession, 'inputNames' | 'outputNames'>, metadata?: { inputs: readonly ValueMetadata[] }): DepthModelKind {
+  if (session.inputNames.includes(DEPTH_CONTRACTS['depth-anything'].inputs[0].name)) return 'depth-anything';
+  const shape = metadata?.inputs.find((m) => m.name === session.inputNames[0])?.shape;
+  const fixedSides = shape?.length === 4 && shape.slice(-2).every((d) => typeof d === 'number');
+  if (session.inputNames.length === 1 && session.outputNames.length === 1 && (fixedSides || !metadata)) return 'midas';
+  const has = `it takes ${session.inputNames.join(', ') || 'nothing'}${shape ? ` [${shape.join(',')}]` : ''} and gives ${session.outputNames.join(', ') || 'nothing'}`;
+  throw new UserError(
+    `This file is not a depth model the app can run: ${has}. It runs Depth Anything V2 (pixel_values [1,3,H,W] -> predicted_depth [1,H,W], e.g. onnx/model.onnx of onnx-community/depth-anything-v2-small) and MiDaS v2.1 small (one [1,3,256,256] input, one [1,256,256] output).`,
+  );
 }
 
 /** Checks one tensor's metadata against the contract; returns its float type (fp16 exports may use half floats). */

@@ -8,10 +8,10 @@ import { openDepthSession } from './session';
 
 export async function depthImage(request: DepthImageRequest, context: WorkerContext): Promise<DepthImageResult> {
   const image = await decodeImage(request.image, request.imageName);
-  const { session, names, variant } = await openDepthSession(request, context);
+  const { session, names, kind, variant } = await openDepthSession(request, context);
   context.onProgress({ stage: 'infer', done: 0, total: 1 });
   const started = performance.now();
-  const result = await estimateDepth(session, names, request.kind, image);
+  const result = await estimateDepth(session, names, kind, image);
   const inferMillis = performance.now() - started;
   context.onProgress({ stage: 'infer', done: 1, total: 1 });
   const depth = normalise(result.map.data, result.range);

@@ -26,9 +26,9 @@ export async function depthPhoto3d(request: Depth3dRequest, context: WorkerConte
   // Video encoders need even sides.
   const size = request.format === 'mp4' ? { width: Math.max(2, fit.width - (fit.width % 2)), height: Math.max(2, fit.height - (fit.height % 2)) } : fit;
   const image = downscaleArea(decoded, size.width, size.height);
-  const { session, names, variant } = await openDepthSession(request, context);
+  const { session, names, kind, variant } = await openDepthSession(request, context);
   context.onProgress({ stage: 'infer', done: 0, total: 1 });
-  const result = await estimateDepth(session, names, request.kind, image);
+  const result = await estimateDepth(session, names, kind, image);
   const depth = normalise(result.map.data, result.range);
   const writer = await openWriter(request, image.width, image.height);
   const seconds = request.frameMillis / 1000;

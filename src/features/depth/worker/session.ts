@@ -2,8 +2,9 @@
 import { getSession, type ModelSession } from '../../../runtime/sessions';
 import { zeros } from '../../../runtime/tensors';
 import type { WorkerContext } from '../../../workers/protocol';
-import type { DepthModelRequest } from '../protocol';
-import { bindDepthSession, type BoundNames, type ValueMetadata } from './estimate';
+import { UserError } from '../../../lib/errors';
+import type { DepthModelKind, DepthModelRequest } from '../protocol';
+import { bindDepthSession, ownDepthKind, type BoundNames, type DepthSession, type ValueMetadata } from './estimate';
 import { MIDAS_SIDE } from './preprocess';
 
 /** ORT's input/output metadata where this build exposes it (onnxruntime-web 1.22+). */
@@ -15,7 +16,23 @@ function metadataOf(session: ModelSession): { inputs: ValueMetadata[]; outputs: 
 export interface DepthSessionHandle {
   session: ModelSession;
   names: BoundNames;
+  /** The contract it runs with: the catalogue entry's, or for the user's own file what its graph follows. */
+  kind: DepthModelKind;
   variant: string;
+}
+
+/**
+ * The contract and bound names. A user's own file is read for its kind, and a mismatch is the user's
+ * to fix (another file), so it reads as a UserError rather than "something went wrong".
+ */
+function bind(session: DepthSession, request: DepthModelRequest, metadata: ReturnType<typeof metadataOf>): { kind: DepthModelKind; names: BoundNames } {
+  if (request.kind !== 'from-file') return { kind: request.kind, names: bindDepthSession(session, request.kind, metadata) };
+  const kind = ownDepthKind(session, metadata);
+  try {
+    return { kind, names: bindDepthSession(session, kind, metadata) };
+  } catch (error) {
+    throw new UserError(`${(error as Error).message} Use a depth model file that fits, or pick a listed model.`, { cause: error });
+  }
 }
 
 export async function openDepthSession(request: DepthModelRequest, context: WorkerContext): Promise<DepthSessionHandle> {
@@ -29,11 +46,11 @@ export async function openDepthSession(request: DepthModelRequest, context: Work
     onProgress: context.onProgress,
     // Checked before anything runs, then one small run: 56 px (4 patches of 14) for Depth Anything, the fixed 256 for MiDaS.
     warmUp: async (session) => {
-      const names = bindDepthSession(session, request.kind, metadataOf(session));
-      const side = request.kind === 'midas' ? MIDAS_SIDE : 56;
+      const { kind, names } = bind(session, request, metadataOf(session));
+      const side = kind === 'midas' ? MIDAS_SIDE : 56;
       await session.run({ [names.input]: zeros(names.inputType, [1, 3, side, side]) }, { outputs: [names.output] });
     },
   });
   const session = await handle;
-  return { session, names: bindDepthSession(session, request.kind, metadataOf(session)), variant };
+  return { session, ...bind(session, request, metadataOf(session)), variant };
 }

@@ -29,7 +29,7 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
     const size = fitHeight(info.width, info.height, request.height, 2); // encoders need even sides; the model takes any
     const trim = WHOLE_VIDEO;
     const span = await source.countFrames(trim);
-    const { session, names, variant } = await openDepthSession(request, context);
+    const { session, names, kind, variant } = await openDepthSession(request, context);
     const writer = await openWriter(request, GIF, source, size.width, size.height, span, trim);
     const range = new TemporalRange();
     const meters = { stable: new FrameChangeMeter(), perFrame: new FrameChangeMeter(), input: new FrameChangeMeter() };
@@ -57,7 +57,7 @@ export async function depthVideo(request: DepthVideoRequest, context: WorkerCont
         }
       })(),
       pre: (frame: RgbaFrame) => frame,
-      model: async (frame: RgbaFrame) => ({ frame, ...(await estimateDepth(session, names, request.kind, frame.image)) }),
+      model: async (frame: RgbaFrame) => ({ frame, ...(await estimateDepth(session, names, kind, frame.image)) }),
       // The running range and the meters see frames in order: one loop runs this stage.
       post: ({ frame, map }) => {
         const running = range.update(map.data);
