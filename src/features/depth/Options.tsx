@@ -62,7 +62,7 @@ function ModelChoice() {
         <label className={styles.model}>
           <input type="radio" name="depth-model" value={OWN_DEPTH_MODEL} data-testid="depth-model-own" checked={modelId === OWN_DEPTH_MODEL} onChange={() => chooseModel(OWN_DEPTH_MODEL)} />
           <span>{ownModel.name}</span>
-          <small>Your file · {mb(ownModel.bytes.byteLength)}, on this device only</small>
+          <small>Your file · {mb(ownModel.bytes.byteLength)}, kept until this page is closed</small>
         </label>
       )}
       <p className={styles.note} data-testid="depth-own-note">
