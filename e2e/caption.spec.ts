@@ -17,7 +17,8 @@ import type { Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { CAPTIONS, captionCatalogueStandIn, CATALOGUE_ID, GREY_LEVELS } from '../scripts/make-caption-standins.mjs';
+import { CAPTIONS, captionCatalogueStandIn, captionStandinFiles, CATALOGUE_ID, GREY_LEVELS } from '../scripts/make-caption-standins.mjs';
+import { Studio } from './studio';
 import { CDN_HOST as CDN, CORS, hubBrowser, notFound, sendBytes, startAppWithEntries, startHub } from './hub';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
@@ -86,6 +87,44 @@ async function readDownload(page: Page, testId: string): Promise<{ name: string;
   const file = await download.path();
   return { name: download.suggestedFilename(), text: readFileSync(file!, 'utf8') };
 }
+
+test('where the build lists no captioning model, ViT-GPT2 files of your own caption the batch: unnamed or swapped files get a sentence', async ({ page }) => {
+  const files = captionStandinFiles();
+  const file = (name: string, bytes: Uint8Array) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
+  await page.goto('/?backend=wasm'); // the plain build: no catalogue model
+  await page.getByTestId('task-caption').click();
+  await expect(page.getByTestId('caption-no-model')).toBeVisible();
+  const own = page.getByTestId('caption-own-files');
+  await expect(own).toContainText('vit-gpt2-image-captioning');
+
+  // A graph whose name does not say which it is.
+  await page.getByTestId('caption-own-input').setInputFiles([file('model.onnx', files['onnx/encoder_model.onnx'])]);
+  await expect(page.getByTestId('error')).toContainText('"model.onnx": the name does not say which graph it is');
+  // The encoder, vocab.json and merges.txt (not needed), then the encoder again where the decoder belongs.
+  await page.getByTestId('caption-own-input').setInputFiles([
+    file('encoder_model_quantized.onnx', files['onnx/encoder_model.onnx']),
+    file('vocab.json', files['vocab.json']),
+    file('merges.txt', files['merges.txt']),
+  ]);
+  await expect(own).toContainText('encoder (encoder_model_quantized.onnx), decoder missing, vocab.json (vocab.json)');
+  await page.getByTestId('caption-own-input').setInputFiles([file('decoder_model_merged.onnx', files['onnx/encoder_model.onnx'])]);
+  await expect(page.getByTestId('caption-model-state')).toContainText('Your files');
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true); // the model list fits the column
+  await page.getByTestId('caption-files').setInputFiles([png('dark.png', GREY_LEVELS.dark), png('mid.png', GREY_LEVELS.mid)]);
+  await page.getByTestId('run').click();
+  const items = page.getByTestId('caption-item');
+  await expect(items.nth(1)).toHaveAttribute('data-status', 'failed', { timeout: 60_000 });
+  await expect(items.nth(0).getByTestId('caption-error')).toContainText("Your decoder file is not ViT-GPT2's merged decoder");
+
+  // The real decoder, dropped on the page: replaces the wrong one, and the batch captions.
+  await new Studio(page).dropFile('decoder_model_merged.onnx', '', Buffer.from(files['onnx/decoder_model_merged.onnx']));
+  await expect(own).toContainText('decoder (decoder_model_merged.onnx)');
+  await expect(items).toHaveCount(2); // the model file did not join the photos
+  await page.getByTestId('run').click();
+  await expect(items.nth(1)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('caption-text')).toHaveText([CAPTIONS[0], CAPTIONS[1]]);
+  await expect(items.nth(0).getByTestId('caption-error')).toHaveCount(0);
+});
 
 test('caption a batch of photos through the model manager: live captions, errors that do not stop the batch, exports, the API', async ({ page }) => {
   await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);

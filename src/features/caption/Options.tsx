@@ -5,15 +5,65 @@ import { pickVariant } from '../../models/registry';
 import { useAppStore } from '../../state/store';
 import styles from './Caption.module.css';
 import { captionLimits } from './meta';
-import { addPhotos, checkModel, chooseModel, clearPhotos, loadCaptionModels, setSettings, useCaptionStore } from './state';
+import { toUserMessage } from '../../lib/errors';
+import { showError } from '../../state/jobs';
+import {
+  addOwnCaptionFiles,
+  addPhotos,
+  checkModel,
+  chooseModel,
+  clearPhotos,
+  loadCaptionModels,
+  OWN_CAPTION_MODEL,
+  OWN_CAPTION_ROLES,
+  ownCaptionModel,
+  ownFilesComplete,
+  setSettings,
+  useCaptionStore,
+  type OwnCaptionRole,
+} from './state';
 
 function openModelsPanel(): void {
   // The header's "Models" button opens the manager; the licence and download live there.
   document.querySelector<HTMLButtonElement>('[data-testid="open-models"]')?.click();
 }
 
+const ROLE_LABEL: Record<OwnCaptionRole, string> = { encoder: 'encoder', decoder: 'decoder', vocab: 'vocab.json' };
+
+/** ViT-GPT2 files of the user's own: where this build lists no captioning model, or instead of one. */
+function OwnFiles() {
+  const own = useCaptionStore((s) => s.ownFiles);
+  const have = OWN_CAPTION_ROLES.filter((role) => own[role]);
+  const add = (files: FileList | null) => {
+    if (files) void addOwnCaptionFiles(Array.from(files)).catch((error) => showError(toUserMessage(error)));
+  };
+  return (
+    <div className={styles.row}>
+      <label className={`${styles.button} ${styles.picker}`}>
+        <input
+          type="file"
+          multiple
+          accept=".onnx,.json,.txt"
+          className="visually-hidden"
+          data-testid="caption-own-input"
+          onChange={(e) => {
+            add(e.target.files);
+            e.target.value = '';
+          }}
+        />
+        Use model files of your own
+      </label>
+      <p className={styles.note} data-testid="caption-own-files" aria-live="polite">
+        {have.length === 0
+          ? 'ViT-GPT2 from Xenova/vit-gpt2-image-captioning: onnx/encoder_model_quantized.onnx, onnx/decoder_model_merged_quantized.onnx and vocab.json (or their fp32/fp16 files). Pick or drop them here.'
+          : `Your files: ${OWN_CAPTION_ROLES.map((role) => `${ROLE_LABEL[role]} ${own[role] ? `(${own[role].name})` : 'missing'}`).join(', ')}.${ownFilesComplete(own) ? ' Kept until this page is closed.' : ''}`}
+      </p>
+    </div>
+  );
+}
+
 function ModelChoice() {
-  const { models, modelsError, modelId, modelReady } = useCaptionStore();
+  const { models, modelsError, modelId, modelReady, ownFiles } = useCaptionStore();
   const backend = useAppStore((s) => s.backend);
   const fp16 = useAppStore((s) => s.gpu?.shaderF16 ?? false);
   useEffect(() => {
@@ -29,15 +79,26 @@ function ModelChoice() {
   }, []);
   if (modelsError) return <p className={styles.error}>{modelsError}</p>;
   if (!models) return <p className={styles.note}>Looking for captioning models…</p>;
-  if (models.length === 0) return <p className={styles.note} data-testid="caption-no-model">This build lists no captioning model in models/manifest.json.</p>;
-  const model = models.find((m) => m.id === modelId) ?? models[0];
+  const listed = ownFilesComplete(ownFiles) ? [...models, ownCaptionModel(ownFiles)] : models;
+  if (listed.length === 0) {
+    return (
+      <div className={styles.section}>
+        <p className={styles.note} data-testid="caption-no-model">
+          This build lists no captioning model in models/manifest.json.
+        </p>
+        <OwnFiles />
+      </div>
+    );
+  }
+  const model = listed.find((m) => m.id === modelId) ?? listed[0];
   const variant = pickVariant(model, backend, fp16);
+  const own = model.id === OWN_CAPTION_MODEL;
   return (
     <div className={styles.section}>
       <label className={styles.field}>
         Model
         <select className={styles.select} data-testid="caption-model" value={model.id} onChange={(e) => chooseModel(e.target.value)}>
-          {models.map((m) => (
+          {listed.map((m) => (
             <option key={m.id} value={m.id}>
               {m.title}
             </option>
@@ -45,13 +106,15 @@ function ModelChoice() {
         </select>
       </label>
       <p className={styles.note} data-testid="caption-model-state">
-        {modelReady === null
-          ? 'Checking this device…'
-          : modelReady
-            ? `On this device · ${variant.name} · ${formatBytes(variant.bytes)} · ${model.licence}`
-            : `Not on this device yet: ${variant.name}, ${formatBytes(variant.bytes)} to download once (${model.licence}).`}
+        {own
+          ? `Your files · ${formatBytes(variant.bytes)} · not downloaded, not stored`
+          : modelReady === null
+            ? 'Checking this device…'
+            : modelReady
+              ? `On this device · ${variant.name} · ${formatBytes(variant.bytes)} · ${model.licence}`
+              : `Not on this device yet: ${variant.name}, ${formatBytes(variant.bytes)} to download once (${model.licence}).`}
       </p>
-      {modelReady === false && (
+      {!own && modelReady === false && (
         <div className={styles.row}>
           <button type="button" className={styles.button} onClick={openModelsPanel}>
             Open Models to download it
@@ -61,6 +124,7 @@ function ModelChoice() {
           </button>
         </div>
       )}
+      <OwnFiles />
     </div>
   );
 }

@@ -12,7 +12,7 @@ import { useAppStore, type InputFile } from '../../state/store';
 import { photoWorker } from '../../workers/client';
 import { captionsCsv, captionsJson, type CaptionRecord } from './export';
 import { captionDefaults, meta, type CaptionSettings } from './meta';
-import type { CaptionImageResult, CaptionProgress } from './protocol';
+import type { CaptionImageResult, CaptionProgress, OwnCaptionBytes } from './protocol';
 
 export type PhotoStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -44,7 +44,67 @@ export interface CaptionState {
   modelId: string;
   /** Whether the chosen model's files are on this device, as far as we last checked. */
   modelReady: boolean | null;
+  /** ViT-GPT2 files of the user's own, picked or dropped (kept in memory until the page closes); complete, they are OWN_CAPTION_MODEL. */
+  ownFiles: OwnCaptionFiles;
 }
+
+export type OwnCaptionRole = keyof OwnCaptionBytes;
+export type OwnCaptionFiles = Partial<Record<OwnCaptionRole, { name: string; bytes: Uint8Array }>>;
+
+/** The id under which the user's own files are listed (never a catalogue id). */
+export const OWN_CAPTION_MODEL = 'own-files';
+export const OWN_CAPTION_ROLES: readonly OwnCaptionRole[] = ['encoder', 'decoder', 'vocab'];
+
+export function ownFilesComplete(own: OwnCaptionFiles): own is Required<OwnCaptionFiles> {
+  return OWN_CAPTION_ROLES.every((role) => own[role] !== undefined);
+}
+
+/** The user's files as a model entry: what the request and the result name. */
+export function ownCaptionModel(own: Required<OwnCaptionFiles>): ModelEntry {
+  const bytes = own.encoder.bytes.byteLength + own.decoder.bytes.byteLength + own.vocab.bytes.byteLength;
+  return {
+    id: OWN_CAPTION_MODEL,
+    task: 'caption',
+    title: 'Your own files (ViT-GPT2)',
+    embedded: true,
+    licence: 'your own files',
+    source: 'local files',
+    io: { inputs: [], outputs: [] },
+    variants: [{ name: 'custom', file: 'local', bytes, sha256: '0'.repeat(64) }],
+    preferred: {},
+  };
+}
+
+/** Which of ViT-GPT2's files this is, by its name as on the hub; null for one that is not needed (merges.txt). */
+export function ownCaptionRole(name: string): OwnCaptionRole | null {
+  const base = name.split('/').pop() ?? name;
+  if (/\.onnx$/i.test(base)) {
+    if (/decoder/i.test(base)) return 'decoder';
+    if (/encoder/i.test(base)) return 'encoder';
+    throw new UserError(`"${base}": the name does not say which graph it is. Use the hub's files, named encoder_model….onnx and decoder_model_merged….onnx.`);
+  }
+  if (/^vocab\.json$/i.test(base)) return 'vocab';
+  if (/^merges\.txt$/i.test(base)) return null;
+  throw new UserError(`"${base}" is not one of ViT-GPT2's files: a caption needs onnx/encoder_model*.onnx, onnx/decoder_model_merged*.onnx and vocab.json.`);
+}
+
+/**
+ * Model files picked or dropped in the caption task: each takes its place (a later file replaces an
+ * earlier one of the same role); once all three are there they are chosen. Returns what is still missing.
+ */
+export async function addOwnCaptionFiles(files: Iterable<File>): Promise<OwnCaptionRole[]> {
+  const own: OwnCaptionFiles = { ...get().ownFiles };
+  for (const file of files) {
+    const role = ownCaptionRole(file.name);
+    if (role) own[role] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+  }
+  const complete = ownFilesComplete(own);
+  set({ ownFiles: own, ...(complete ? { modelId: OWN_CAPTION_MODEL, modelReady: true } : {}) });
+  return OWN_CAPTION_ROLES.filter((role) => !own[role]);
+}
+
+/** ViT-GPT2's own files, by name: any other file stays a photo of the batch (and fails as one if it is not). */
+const isModelFile = (file: File) => /\.onnx$|^vocab\.json$|^merges\.txt$/i.test(file.name);
 
 export const useCaptionStore = create<CaptionState>(() => ({
   photos: [],
@@ -53,6 +113,7 @@ export const useCaptionStore = create<CaptionState>(() => ({
   modelsError: null,
   modelId: '',
   modelReady: null,
+  ownFiles: {},
 }));
 
 const set = useCaptionStore.setState;
@@ -74,7 +135,12 @@ export function addPhotos(files: Iterable<File>, { fromFolder = false } = {}): {
   const current = get().photos;
   const fresh: CaptionItem[] = [];
   let skipped = 0;
-  for (const file of files) {
+  const all = [...files];
+  // Model files picked or dropped one by one (not from a photo folder) are the user's own model.
+  const models = fromFolder ? [] : all.filter(isModelFile);
+  if (models.length) void addOwnCaptionFiles(models).catch((error) => showError(toUserMessage(error)));
+  for (const file of all) {
+    if (models.includes(file)) continue;
     if (fromFolder && !looksLikeImageFile(file)) {
       skipped++;
       continue;
@@ -133,7 +199,7 @@ export async function loadCaptionModels(): Promise<void> {
   try {
     const { loadCatalogue } = await manager();
     const models = (await loadCatalogue(appRoot())).filter((m) => m.task === 'caption');
-    const keep = models.some((m) => m.id === get().modelId);
+    const keep = models.some((m) => m.id === get().modelId) || (get().modelId === OWN_CAPTION_MODEL && ownFilesComplete(get().ownFiles));
     set({ models, modelsError: null, modelId: keep ? get().modelId : (models[0]?.id ?? '') });
     await checkModel();
   } catch (error) {
@@ -142,7 +208,8 @@ export async function loadCaptionModels(): Promise<void> {
 }
 
 export function chosenModel(): ModelEntry | null {
-  const { models, modelId } = get();
+  const { models, modelId, ownFiles } = get();
+  if (modelId === OWN_CAPTION_MODEL) return ownFilesComplete(ownFiles) ? ownCaptionModel(ownFiles) : null;
   return models?.find((m) => m.id === modelId) ?? null;
 }
 
@@ -155,6 +222,10 @@ function requestBase(model: ModelEntry) {
 export async function checkModel(): Promise<boolean> {
   const model = chosenModel();
   if (!model) return false;
+  if (model.id === OWN_CAPTION_MODEL) {
+    set({ modelReady: true }); // in memory: nothing to download
+    return true;
+  }
   const { variantStatus } = await manager();
   const base = requestBase(model);
   const state = (await variantStatus(pickVariant(model, base.backend, base.fp16))).state;
@@ -172,6 +243,13 @@ export function serially<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
+/** The user's files for a request with their model (copied to the worker with each photo; the session is reused by their sha256). */
+function ownBytes(model: ModelEntry): OwnCaptionBytes | undefined {
+  const own = get().ownFiles;
+  if (model.id !== OWN_CAPTION_MODEL || !ownFilesComplete(own)) return undefined;
+  return { encoder: own.encoder.bytes, decoder: own.decoder.bytes, vocab: own.vocab.bytes };
+}
+
 /** One photo through the worker: the caption, with `onText` called as it grows. */
 export function captionBlob(
   image: Blob,
@@ -181,7 +259,7 @@ export function captionBlob(
   return serially(() =>
     photoWorker.call(
       'captionImage',
-      { ...requestBase(options.model), ...options.settings, image, imageName: name },
+      { ...requestBase(options.model), ...options.settings, image, imageName: name, ownFiles: ownBytes(options.model) },
       {
         signal: options.signal,
         onProgress: (progress) => {
@@ -199,7 +277,7 @@ const modelLabel = (result: CaptionImageResult, model: ModelEntry) => `${model.i
 export async function runCaptions(_input: InputFile): Promise<void> {
   const model = chosenModel();
   if (!model) {
-    showError('No captioning model is available: this build lists none in models/manifest.json.');
+    showError('No captioning model is available: this build lists none in models/manifest.json. Add the ViT-GPT2 files of your own (encoder, decoder, vocab.json) under Model.');
     return;
   }
   if (!(await checkModel())) {

@@ -12,6 +12,7 @@ import type { WorkerContext } from '../../../workers/protocol';
 import type { CaptionImageRequest, CaptionImageResult, CaptionProgress } from '../protocol';
 import { Gpt2Decoder } from './bpe';
 import { captionPixels } from './caption';
+import { decoderLayout, ENCODER_INPUT, ENCODER_OUTPUT } from './decoder';
 
 const tokenizers = new Map<string, Promise<Gpt2Decoder>>();
 
@@ -31,13 +32,41 @@ function tokenizerOf(model: ModelEntry, variant: ModelVariant): Promise<Gpt2Deco
   return pending;
 }
 
+/** The user's vocab.json, read for each photo (about 1 MB: milliseconds beside a caption). */
+function ownTokenizer(vocab: Uint8Array): Gpt2Decoder {
+  try {
+    return Gpt2Decoder.fromJson(new TextDecoder().decode(vocab));
+  } catch (error) {
+    throw new UserError(`Your vocab.json could not be read as GPT-2's vocabulary (${(error as Error).message}). Use the vocab.json of Xenova/vit-gpt2-image-captioning.`, { cause: error });
+  }
+}
+
+/**
+ * The user's own encoder and decoder files, checked before anything runs: each must be the graph its
+ * name said it was, so a swapped or foreign file gets a sentence rather than a failed run.
+ */
+function checkOwnGraphs(encoder: ModelSession, decoder: ModelSession): void {
+  const hint = 'Use onnx/encoder_model*.onnx and onnx/decoder_model_merged*.onnx of Xenova/vit-gpt2-image-captioning.';
+  if (!encoder.inputNames.includes(ENCODER_INPUT) || !encoder.outputNames.includes(ENCODER_OUTPUT)) {
+    throw new UserError(
+      `Your encoder file is not ViT-GPT2's encoder: it takes ${encoder.inputNames.join(', ') || 'nothing'} and gives ${encoder.outputNames.join(', ') || 'nothing'} (${ENCODER_INPUT} -> ${ENCODER_OUTPUT} was expected). ${hint}`,
+    );
+  }
+  try {
+    decoderLayout(decoder);
+  } catch (error) {
+    throw new UserError(`Your decoder file is not ViT-GPT2's merged decoder: ${(error as Error).message.replace(/^This does not look like [^:]*: /, '')} ${hint}`, { cause: error });
+  }
+}
+
 async function open(request: CaptionImageRequest, graph: 'encoder' | 'decoder', context: WorkerContext): Promise<{ session: ModelSession; variant: string }> {
   const sessionRequest: SessionRequest = {
     appRoot: request.appRoot,
     backend: request.backend,
     fp16: request.fp16,
     model: request.model,
-    graph,
+    // The user's own file of this graph, or the catalogue variant's stored one.
+    ...(request.ownFiles ? { modelBytes: request.ownFiles[graph] } : { graph }),
     // The default warm-up feeds the contract's image input; a decoder takes ids and a cache.
     warmUp: false,
     onProgress: (p) => context.onProgress({ stage: p.stage, done: p.done, total: p.total }),
@@ -53,7 +82,10 @@ async function open(request: CaptionImageRequest, graph: 'encoder' | 'decoder', 
  */
 function fitPair(request: CaptionImageRequest): void {
   const variant = pickVariant(request.model, request.backend, request.fp16);
-  const pair = (variant.files ?? []).filter((f) => f.role === 'encoder' || f.role === 'decoder').reduce((sum, f) => sum + f.bytes, 0);
+  const own = request.ownFiles;
+  const pair = own
+    ? own.encoder.byteLength + own.decoder.byteLength
+    : (variant.files ?? []).filter((f) => f.role === 'encoder' || f.role === 'decoder').reduce((sum, f) => sum + f.bytes, 0);
   if (pair > sessions.budget) sessions.setBudget(pair);
 }
 
@@ -65,8 +97,9 @@ export async function captionImage(request: CaptionImageRequest, context: Worker
   // the one let go, after it has run.
   const encoder = await open(request, 'encoder', context);
   const variant = request.model.variants.find((v) => v.name === encoder.variant) ?? request.model.variants[0];
-  const tokenizer = await tokenizerOf(request.model, variant);
+  const tokenizer = request.ownFiles ? ownTokenizer(request.ownFiles.vocab) : await tokenizerOf(request.model, variant);
   const decoder = await open(request, 'decoder', context);
+  if (request.ownFiles) checkOwnGraphs(encoder.session, decoder.session);
   const total = request.maxLength - 1;
   context.onProgress({ stage: 'infer', done: 0, total });
   const caption = await captionPixels(
