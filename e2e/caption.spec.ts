@@ -97,9 +97,10 @@ test('where the build lists no captioning model, ViT-GPT2 files of your own capt
   const own = page.getByTestId('caption-own-files');
   await expect(own).toContainText('vit-gpt2-image-captioning');
 
-  // A graph whose name does not say which it is.
-  await page.getByTestId('caption-own-input').setInputFiles([file('model.onnx', files['onnx/encoder_model.onnx'])]);
+  // A graph whose name does not say which it is, beside one that does: refused, and the other kept.
+  await page.getByTestId('caption-own-input').setInputFiles([file('model.onnx', files['onnx/encoder_model.onnx']), file('vocab.json', files['vocab.json'])]);
   await expect(page.getByTestId('error')).toContainText('"model.onnx": the name does not say which graph it is');
+  await expect(own).toContainText('encoder missing, decoder missing, vocab.json (vocab.json)');
   // The encoder, vocab.json and merges.txt (not needed), then the encoder again where the decoder belongs.
   await page.getByTestId('caption-own-input').setInputFiles([
     file('encoder_model_quantized.onnx', files['onnx/encoder_model.onnx']),

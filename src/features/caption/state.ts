@@ -91,15 +91,24 @@ export function ownCaptionRole(name: string): OwnCaptionRole | null {
 /**
  * Model files picked or dropped in the caption task: each takes its place (a later file replaces an
  * earlier one of the same role); once all three are there they are chosen. Returns what is still missing.
+ * A file that is none of them is reported after the others have taken their places (none is lost).
  */
 export async function addOwnCaptionFiles(files: Iterable<File>): Promise<OwnCaptionRole[]> {
   const own: OwnCaptionFiles = { ...get().ownFiles };
+  let problem: unknown = null;
   for (const file of files) {
-    const role = ownCaptionRole(file.name);
+    let role: OwnCaptionRole | null;
+    try {
+      role = ownCaptionRole(file.name);
+    } catch (error) {
+      problem ??= error;
+      continue;
+    }
     if (role) own[role] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
   }
   const complete = ownFilesComplete(own);
   set({ ownFiles: own, ...(complete ? { modelId: OWN_CAPTION_MODEL, modelReady: true } : {}) });
+  if (problem) throw problem;
   return OWN_CAPTION_ROLES.filter((role) => !own[role]);
 }
 
