@@ -372,7 +372,7 @@ test('where the deployment lists no depth model, a depth model file of your own 
   await page.getByTestId('file-input').setInputFiles({ name: 'starry.png', mimeType: 'image/png', buffer: photo.png });
   await expect(page.getByText('No depth model is listed')).toBeVisible();
   await expect(page.getByTestId('run')).toBeDisabled();
-  await expect(page.getByTestId('depth-own-note')).toContainText('drop a depth model file of your own (.onnx)');
+  await expect(page.getByTestId('depth-own-note')).toContainText('use a depth model file of your own (.onnx): drop it on the page or choose it');
 
   // A style model is not a depth model: a sentence that says what it has and what runs; the photo stays.
   const style = Buffer.from(TEST_MODELS['tiny-style.onnx']());

@@ -67,11 +67,11 @@ function ModelChoice() {
       )}
       <p className={styles.note} data-testid="depth-own-note">
         {ownModel ? (
-          'Drop another depth model file (.onnx) on the page to replace it.'
+          'Drop or choose another depth model file (.onnx) to replace it.'
         ) : (
           <>
-            Or drop a depth model file of your own (.onnx) on the page: Depth Anything V2 (e.g. <code>onnx/model.onnx</code> of
-            onnx-community/depth-anything-v2-small) or MiDaS v2.1 small (256×256).
+            Or use a depth model file of your own (.onnx): drop it on the page or choose it as you would a photo. Depth Anything V2 (e.g. <code>onnx/model.onnx</code> of
+            onnx-community/depth-anything-v2-small) and MiDaS v2.1 small (256×256) run.
           </>
         )}
       </p>
