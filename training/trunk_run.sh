@@ -10,6 +10,9 @@
 # carry over). About 1,000 steps per style were needed by the per-style nets: STEPS default 8000.
 #   sh training/trunk_run.sh            (resumable: run it again to continue; niced, 1 thread)
 #   STEPS=8000 THREADS=2 sh training/trunk_run.sh
+# Learning rate: linear from LR at step 0 to LR_END at STEPS, read from the command line on every
+# resume. It started at 0.001 -> 0.0003; from step 1,569 (fourteenth session) 0.0005 -> 0.0002, after
+# the snapshots at lr ~0.0009 went up and down (training/README.md): those are now the defaults.
 # Run dir training/runs/long/trunk-mixed512 (seeded from training/resume/long/trunk-mixed512 on a
 # fresh checkout; `sh training/save_resume.sh` keeps it there); a snapshot every 500 steps.
 cd "$(dirname "$0")/.." || exit 1
@@ -28,5 +31,5 @@ exec nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR" --styles $fi
   --style-layers activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer activation_5 \
   --style-size 512 --size 256 --crop-min 192 --crop-max 384 \
   --content-weight 1 --style-weight 10 --stability-weight "${STABILITY:-20}" \
-  --lr "${LR:-0.001}" --lr-end "${LR_END:-0.0003}" --steps "${STEPS:-8000}" --threads "${THREADS:-1}" \
+  --lr "${LR:-0.0005}" --lr-end "${LR_END:-0.0002}" --steps "${STEPS:-8000}" --threads "${THREADS:-1}" \
   --ckpt-minutes 3 --snapshot-every 500 --log-every 25
