@@ -30,29 +30,35 @@ function openModelsPanel(): void {
 
 const ROLE_LABEL: Record<OwnCaptionRole, string> = { encoder: 'encoder', decoder: 'decoder', vocab: 'vocab.json' };
 
+/** A button that opens the file picker (several files, or a folder); the input is cleared so the same pick works twice. */
+function Picker({ label, testId, accept, folder = false, onFiles }: { label: string; testId: string; accept?: string; folder?: boolean; onFiles: (files: File[]) => void }) {
+  return (
+    <label className={`${styles.button} ${styles.picker}`}>
+      <input
+        type="file"
+        multiple
+        accept={accept}
+        className="visually-hidden"
+        data-testid={testId}
+        ref={folder ? (el) => el?.setAttribute('webkitdirectory', '') : undefined}
+        onChange={(e) => {
+          if (e.target.files) onFiles(Array.from(e.target.files));
+          e.target.value = '';
+        }}
+      />
+      {label}
+    </label>
+  );
+}
+
 /** ViT-GPT2 files of the user's own: where this build lists no captioning model, or instead of one. */
 function OwnFiles() {
   const own = useCaptionStore((s) => s.ownFiles);
   const have = OWN_CAPTION_ROLES.filter((role) => own[role]);
-  const add = (files: FileList | null) => {
-    if (files) void addOwnCaptionFiles(Array.from(files)).catch((error) => showError(toUserMessage(error)));
-  };
+  const add = (files: File[]) => void addOwnCaptionFiles(files).catch((error) => showError(toUserMessage(error)));
   return (
     <div className={styles.row}>
-      <label className={`${styles.button} ${styles.picker}`}>
-        <input
-          type="file"
-          multiple
-          accept=".onnx,.json,.txt"
-          className="visually-hidden"
-          data-testid="caption-own-input"
-          onChange={(e) => {
-            add(e.target.files);
-            e.target.value = '';
-          }}
-        />
-        Use model files of your own
-      </label>
+      <Picker label="Use model files of your own" testId="caption-own-input" accept=".onnx,.json,.txt" onFiles={add} />
       <p className={styles.note} data-testid="caption-own-files" aria-live="polite">
         {have.length === 0
           ? 'ViT-GPT2 from Xenova/vit-gpt2-image-captioning: onnx/encoder_model_quantized.onnx, onnx/decoder_model_merged_quantized.onnx and vocab.json (or their fp32/fp16 files). Pick or drop them here.'
@@ -132,43 +138,16 @@ function ModelChoice() {
 function Photos() {
   const count = useCaptionStore((s) => s.photos.length);
   const [note, setNote] = useState('');
-  const add = (files: FileList | null, fromFolder: boolean) => {
-    if (!files) return;
-    const { added, skipped } = addPhotos(Array.from(files), { fromFolder });
+  const add = (files: File[], fromFolder: boolean) => {
+    const { added, skipped } = addPhotos(files, { fromFolder });
     setNote(`${added} added${skipped ? `, ${skipped} non-image file${skipped === 1 ? '' : 's'} skipped` : ''}.`);
   };
   return (
     <div className={styles.section}>
       <h3 className={styles.heading}>Photos ({count})</h3>
       <div className={styles.row}>
-        <label className={`${styles.button} ${styles.picker}`}>
-          <input
-            type="file"
-            multiple
-            accept="image/*"
-            className="visually-hidden"
-            data-testid="caption-files"
-            onChange={(e) => {
-              add(e.target.files, false);
-              e.target.value = '';
-            }}
-          />
-          Add photos
-        </label>
-        <label className={`${styles.button} ${styles.picker}`}>
-          <input
-            type="file"
-            multiple
-            className="visually-hidden"
-            data-testid="caption-folder"
-            ref={(el) => el?.setAttribute('webkitdirectory', '')}
-            onChange={(e) => {
-              add(e.target.files, true);
-              e.target.value = '';
-            }}
-          />
-          Add a folder
-        </label>
+        <Picker label="Add photos" testId="caption-files" accept="image/*" onFiles={(files) => add(files, false)} />
+        <Picker label="Add a folder" testId="caption-folder" folder onFiles={(files) => add(files, true)} />
         {count > 0 && (
           <button type="button" className={styles.button} onClick={clearPhotos} data-testid="caption-clear">
             Clear list
