@@ -40,11 +40,23 @@ function missing(what: string, names: readonly string[], have: readonly string[]
   return new Error(`This does not look like the ViT-GPT2 ${what}: it lacks ${names.join(', ')} (it has ${have.join(', ') || 'nothing'}).`);
 }
 
-/** Runs the ViT encoder: `pixel_values` [b,3,224,224] -> `last_hidden_state` [b,197,768]. */
-export async function encode(session: RunnableSession, pixelValues: HostTensor, location: OutputLocation = 'cpu'): Promise<Feed> {
+/**
+ * Checks that a graph is the ViT encoder: it takes `pixel_values` and gives `last_hidden_state`.
+ * The error names what is missing; `refuse` makes the caller's own instead (e.g. the sentence about
+ * the user's own encoder file), given the missing names.
+ */
+export function checkEncoder(
+  session: Pick<RunnableSession, 'inputNames' | 'outputNames'>,
+  refuse: (lack: readonly string[]) => Error = (lack) => missing('encoder', lack, [...session.inputNames, ...session.outputNames]),
+): void {
   const lack = [ENCODER_INPUT].filter((n) => !session.inputNames.includes(n));
   if (!session.outputNames.includes(ENCODER_OUTPUT)) lack.push(ENCODER_OUTPUT);
-  if (lack.length) throw missing('encoder', lack, [...session.inputNames, ...session.outputNames]);
+  if (lack.length) throw refuse(lack);
+}
+
+/** Runs the ViT encoder: `pixel_values` [b,3,224,224] -> `last_hidden_state` [b,197,768]. */
+export async function encode(session: RunnableSession, pixelValues: HostTensor, location: OutputLocation = 'cpu'): Promise<Feed> {
+  checkEncoder(session);
   const out = await session.runWithLocation({ [ENCODER_INPUT]: pixelValues }, location, { outputs: [ENCODER_OUTPUT] });
   return out[ENCODER_OUTPUT];
 }

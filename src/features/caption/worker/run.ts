@@ -12,7 +12,7 @@ import type { WorkerContext } from '../../../workers/protocol';
 import type { CaptionImageRequest, CaptionImageResult, CaptionProgress } from '../protocol';
 import { Gpt2Decoder } from './bpe';
 import { captionPixels } from './caption';
-import { decoderLayout, ENCODER_INPUT, ENCODER_OUTPUT } from './decoder';
+import { checkEncoder, decoderLayout, ENCODER_INPUT, ENCODER_OUTPUT } from './decoder';
 
 const tokenizers = new Map<string, Promise<Gpt2Decoder>>();
 
@@ -47,11 +47,10 @@ function ownTokenizer(vocab: Uint8Array): Gpt2Decoder {
  */
 function checkOwnGraphs(encoder: ModelSession, decoder: ModelSession): void {
   const hint = 'Use onnx/encoder_model*.onnx and onnx/decoder_model_merged*.onnx of Xenova/vit-gpt2-image-captioning.';
-  if (!encoder.inputNames.includes(ENCODER_INPUT) || !encoder.outputNames.includes(ENCODER_OUTPUT)) {
-    throw new UserError(
-      `Your encoder file is not ViT-GPT2's encoder: it takes ${encoder.inputNames.join(', ') || 'nothing'} and gives ${encoder.outputNames.join(', ') || 'nothing'} (${ENCODER_INPUT} -> ${ENCODER_OUTPUT} was expected). ${hint}`,
-    );
-  }
+  checkEncoder(encoder, () => {
+    const has = `it takes ${encoder.inputNames.join(', ') || 'nothing'} and gives ${encoder.outputNames.join(', ') || 'nothing'}`;
+    return new UserError(`Your encoder file is not ViT-GPT2's encoder: ${has} (${ENCODER_INPUT} -> ${ENCODER_OUTPUT} was expected). ${hint}`);
+  });
   try {
     decoderLayout(decoder);
   } catch (error) {
