@@ -21,11 +21,13 @@ export interface DepthSessionHandle {
   variant: string;
 }
 
+type Binding = Pick<DepthSessionHandle, 'kind' | 'names'>;
+
 /**
  * The contract and bound names. A user's own file is read for its kind, and a mismatch is the user's
  * to fix (another file), so it reads as a UserError rather than "something went wrong".
  */
-function bind(session: DepthSession, request: DepthModelRequest, metadata: ReturnType<typeof metadataOf>): { kind: DepthModelKind; names: BoundNames } {
+function bind(session: DepthSession, request: DepthModelRequest, metadata: ReturnType<typeof metadataOf>): Binding {
   if (request.kind !== 'from-file') return { kind: request.kind, names: bindDepthSession(session, request.kind, metadata) };
   const kind = ownDepthKind(session, metadata);
   try {
@@ -33,6 +35,18 @@ function bind(session: DepthSession, request: DepthModelRequest, metadata: Retur
   } catch (error) {
     throw new UserError(`${(error as Error).message} Use a depth model file that fits, or pick a listed model.`, { cause: error });
   }
+}
+
+/** Each session's binding, made once (in its warm-up) and kept with the session for every later open of it. */
+const bindings = new WeakMap<ModelSession, { requested: DepthModelRequest['kind']; bound: Binding }>();
+
+/** `bind` for this session and requested kind, or what it gave the first time (a user's own file is read for its kind once). */
+function bindOnce(session: ModelSession, request: DepthModelRequest): Binding {
+  const known = bindings.get(session);
+  if (known?.requested === request.kind) return known.bound;
+  const bound = bind(session, request, metadataOf(session));
+  bindings.set(session, { requested: request.kind, bound });
+  return bound;
 }
 
 export async function openDepthSession(request: DepthModelRequest, context: WorkerContext): Promise<DepthSessionHandle> {
@@ -46,11 +60,11 @@ export async function openDepthSession(request: DepthModelRequest, context: Work
     onProgress: context.onProgress,
     // Checked before anything runs, then one small run: 56 px (4 patches of 14) for Depth Anything, the fixed 256 for MiDaS.
     warmUp: async (session) => {
-      const { kind, names } = bind(session, request, metadataOf(session));
+      const { kind, names } = bindOnce(session, request);
       const side = kind === 'midas' ? MIDAS_SIDE : 56;
       await session.run({ [names.input]: zeros(names.inputType, [1, 3, side, side]) }, { outputs: [names.output] });
     },
   });
   const session = await handle;
-  return { session, ...bind(session, request, metadataOf(session)), variant };
+  return { session, ...bindOnce(session, request), variant };
 }
