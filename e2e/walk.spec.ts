@@ -10,14 +10,16 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import type { Server as HttpServer } from 'node:http';
 import type { Server } from 'node:https';
 import path from 'node:path';
 import { walkCatalogueStandIn, type WalkStandinPath } from '../scripts/make-walk-standins.mjs';
 import { frameRgba, readGif } from '../src/media/encode/gif-reader';
-import { hubBrowser, notFound, sendBytes, startAppWithEntries, startHub } from './hub';
-import { probeMedia } from './studio';
+import { hubBrowser, notFound, sendBytes, startAppWithEntries, startHub, storedFiles } from './hub';
+import { probeMedia, Studio } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 30;
@@ -222,4 +224,77 @@ test('an fp16-only model says it needs WebGPU with shader-f16 before any downloa
   await page.getByTestId('walk-model').selectOption('sd-turbo-fp16-standin');
   await expect(note).toContainText('this GPU has WebGPU but not its shader-f16 feature');
   expect(requests).toEqual([]);
+});
+
+test('where the build lists no walk model, SD-Turbo’s folder of your own is copied into the browser once, walks, and is still there after a reload', async ({ page }) => {
+  test.setTimeout(240_000);
+  // The stand-ins in the hub repo's layout, under a folder of the user's naming, with a file the walk does not read.
+  const root = mkdtempSync(path.join(os.tmpdir(), 'walk-own-'));
+  const folder = path.join(root, 'my sd-turbo');
+  for (const [p, bytes] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(folder, p)), { recursive: true });
+    writeFileSync(path.join(folder, p), bytes);
+  }
+  writeFileSync(path.join(folder, 'README.md'), '# sd-turbo for onnxruntime-web\n');
+  const incomplete = path.join(root, 'incomplete');
+  mkdirSync(path.join(incomplete, 'text_encoder'), { recursive: true });
+  writeFileSync(path.join(incomplete, 'text_encoder', 'model.onnx'), files['text_encoder/model.onnx' as WalkStandinPath]);
+  const hub: string[] = [];
+  page.on('request', (r) => void (new URL(r.url()).hostname === 'huggingface.co' && hub.push(r.url())));
+  try {
+    await page.goto('/?backend=wasm'); // the plain build: its manifest lists no walk model
+    await page.getByTestId('task-walk').click();
+    await expect(page.getByTestId('walk-no-model')).toBeVisible();
+    const note = page.getByTestId('walk-own-note');
+    await expect(note).toContainText('schmuell/sd-turbo-ort-web');
+    await expect(page.getByTestId('run')).toBeDisabled();
+
+    // A folder with one graph: refused before anything is copied, and said what is missing.
+    await page.getByTestId('walk-own-folder').setInputFiles(incomplete);
+    await expect(page.getByTestId('error')).toContainText('The folder has no unet/model.onnx, vae_decoder/model.onnx, tokenizer/vocab.json, tokenizer/merges.txt');
+    // A loose graph dropped on the page (no folders, so it cannot say which graph it is): the same.
+    await new Studio(page).dropFile('model.onnx', '', Buffer.from(files['unet/model.onnx' as WalkStandinPath]));
+    await expect(page.getByTestId('error')).toContainText('"model.onnx" is a graph outside SD-Turbo\'s folders, so which of its three graphs it is cannot be told. Choose the folder');
+    expect(await storedFiles(page)).toEqual([]);
+
+    // The whole folder: copied into the model store by sha256 (no partial copy left), and chosen.
+    await page.getByTestId('walk-own-folder').setInputFiles(folder);
+    await expect(note).toContainText('Your SD-Turbo: 5 files', { timeout: 60_000 });
+    await expect(page.getByText("are in this browser's storage: they stay for later visits")).toBeVisible();
+    const want = Object.values(files).map((bytes) => ({ bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') }));
+    const stored = await storedFiles(page);
+    expect(stored.map(({ name, bytes, sha256 }) => ({ name, bytes, sha256 }))).toEqual(
+      want.map((w) => ({ name: w.sha256, ...w })).sort((a, b) => a.name.localeCompare(b.name)),
+    );
+    await expect(page.getByTestId('accept-licence')).toHaveCount(0); // the user's copy came with its licence
+    await page.getByTestId('frames').fill('4');
+    await page.getByTestId('run').click();
+    const result = page.getByTestId('result');
+    await expect(result).toHaveAttribute('data-played', '6', { timeout: 90_000 });
+    const gifOf = async () => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('download').click()]);
+      return readFileSync((await download.path())!);
+    };
+    const first = await gifOf();
+    const gif = readGif(first);
+    expect([gif.frames.length, gif.width, gif.height]).toEqual([6, 512, 512]);
+    expect(meanDiff(frameRgba(gif, 0), frameRgba(gif, 3))).toBeGreaterThan(8); // the prompts' ends differ
+
+    // After a reload the copy is listed again and walks the same GIF, read from the store.
+    await page.reload();
+    await page.getByTestId('task-walk').click();
+    await expect(note).toContainText('Your SD-Turbo: 5 files');
+    await page.getByTestId('frames').fill('4');
+    await page.getByTestId('run').click();
+    await expect(result).toHaveAttribute('data-played', '6', { timeout: 90_000 });
+    expect((await gifOf()).equals(first)).toBe(true);
+
+    // Deleting the copy empties the store and the list.
+    await page.getByTestId('walk-own-remove').click();
+    await expect(page.getByTestId('walk-no-model')).toBeVisible();
+    expect(await storedFiles(page)).toEqual([]);
+    expect(hub).toEqual([]);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -5,11 +5,13 @@
  * two variants that share a file (a tokenizer) store it once. "Run from memory this time" keeps
  * the verified bytes in this JS realm only. Works in the page and in workers.
  */
+import { createSHA256 } from 'hash-wasm';
 import type { FileSink } from './download';
 import type { ModelFile } from './registry';
 
 export const STORE_DIR = 'clipmorph-models';
 const PART = '.part';
+const IMPORT = 'import-';
 
 /** Verified files kept in memory for this session (storage was full and the user chose memory). */
 const memoryFiles = new Map<string, Uint8Array>();
@@ -184,4 +186,71 @@ export function memorySink(file: ModelFile): FileSink {
       position = 0;
     },
   };
+}
+
+/** Where an imported file went: this device's store (kept) or this JS realm's memory (no OPFS here). */
+export interface ImportedFile {
+  sha256: string;
+  bytes: number;
+  storage: 'device' | 'memory';
+}
+
+/**
+ * Copies a file the user has (a model picked from their disk) into the store under its sha256,
+ * hashing it on the way, so it is read afterwards exactly like a verified download and survives
+ * reloads. Streamed: a 1.7 GB graph never sits in memory whole. Written as `import-<random>.part`
+ * and renamed only when complete; a cancel or failure removes the partial copy. Without OPFS the
+ * bytes are kept in this realm's memory for the session.
+ */
+/** Copies left by an import that was cancelled (its worker is terminated, so it cannot clean up). */
+export async function removeUnfinishedImports(): Promise<void> {
+  const dir = await storeDir(false);
+  if (!dir) return;
+  const names: string[] = [];
+  for await (const [name] of (dir as FileSystemDirectoryHandle & { entries(): AsyncIterable<[string, FileSystemHandle]> }).entries()) if (name.startsWith(IMPORT)) names.push(name);
+  for (const name of names) await dir.removeEntry(name).catch(() => undefined);
+}
+
+export async function importBlob(blob: Blob, options: { signal?: AbortSignal; onBytes?: (done: number) => void } = {}): Promise<ImportedFile> {
+  const hasher = await createSHA256();
+  hasher.init();
+  const dir = await storeDir(true);
+  const temp = `${IMPORT}${Math.random().toString(36).slice(2)}-${Date.now().toString(36)}${PART}`;
+  const handle = dir ? await dir.getFileHandle(temp, { create: true }) : null;
+  const writable = handle ? await handle.createWritable() : null;
+  const memory = handle ? null : new Uint8Array(blob.size);
+  let done = 0;
+  try {
+    for await (const chunk of chunksOf(blob)) {
+      options.signal?.throwIfAborted();
+      hasher.update(chunk);
+      if (writable) await writable.write(chunk as Uint8Array<ArrayBuffer>);
+      else memory!.set(chunk, done);
+      done += chunk.byteLength;
+      options.onBytes?.(done);
+    }
+    if (done !== blob.size) throw new Error(`the file changed while it was read (${done} of ${blob.size} bytes)`);
+    const sha256 = hasher.digest('hex');
+    if (!dir || !handle || !writable) {
+      memoryFiles.set(sha256, memory!);
+      return { sha256, bytes: done, storage: 'memory' };
+    }
+    await writable.close();
+    const existing = await fileIn(dir, sha256);
+    if (existing?.size === done) {
+      await dir.removeEntry(temp); // the same bytes are stored already (imported or downloaded before)
+    } else {
+      const moved = handle as FileSystemFileHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> };
+      if (typeof moved.move === 'function') await moved.move(dir, sha256);
+      else {
+        await (await handle.getFile()).stream().pipeTo(await (await dir.getFileHandle(sha256, { create: true })).createWritable());
+        await dir.removeEntry(temp);
+      }
+    }
+    return { sha256, bytes: done, storage: 'device' };
+  } catch (error) {
+    await writable?.abort().catch(() => undefined);
+    await dir?.removeEntry(temp).catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 /** Plumbing every job shares: one job at a time, cancel, progress with rate and time left, errors. */
 import { CancelledError, isCancelled, toUserMessage } from '../lib/errors';
-import { estimateProgress } from '../lib/progress';
+import { estimateProgress, formatBytes } from '../lib/progress';
 import type { Progress, Stage } from '../workers/protocol';
 import { idleJob, useAppStore } from './store';
 
@@ -55,12 +55,13 @@ export async function runAsJob(startDetail: string, work: (signal: AbortSignal) 
   return true;
 }
 
-const STAGE_SPAN: Record<Stage, [number, number]> = { download: [0, 0.25], load: [0.25, 0.35], infer: [0.35, 1], frames: [0.35, 1] };
+const STAGE_SPAN: Record<Stage, [number, number]> = { download: [0, 0.25], load: [0.25, 0.35], infer: [0.35, 1], frames: [0.35, 1], import: [0, 1] };
 
 /** `working`: what the task calls its model's work ("Stylising"), shown while it runs. */
 function describe(progress: Progress, ratePerSecond: number | null, working: string): string {
   if (progress.stage === 'download') return 'Downloading model';
   if (progress.stage === 'load') return 'Starting model';
+  if (progress.stage === 'import') return `Copying model files: ${formatBytes(progress.done)} of ${formatBytes(progress.total)}`;
   if (progress.stage === 'frames') {
     const rate = ratePerSecond === null ? '' : ` · ${ratePerSecond.toFixed(1)} fps`;
     return `${working}: frame ${progress.done} of ${progress.total}${rate}`;

@@ -8,9 +8,10 @@ import type { Backend, ModelEntry } from '../models/registry';
 
 /**
  * `download`/`load`: the model; `infer`: one input through the model (`done`/`total` count tiles or
- * steps); `frames`: a sequence (video frames, animation frames), `done`/`total` count frames.
+ * steps); `frames`: a sequence (video frames, animation frames), `done`/`total` count frames;
+ * `import`: the user's own model files copied into the model store, `done`/`total` count bytes.
  */
-export type Stage = 'download' | 'load' | 'infer' | 'frames';
+export type Stage = 'download' | 'load' | 'infer' | 'frames' | 'import';
 
 export interface Progress {
   stage: Stage;

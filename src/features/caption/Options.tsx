@@ -1,5 +1,6 @@
 /** The caption task's settings: model, photos (files or a folder), decoding. */
 import { useEffect, useState } from 'react';
+import { FilePicker } from '../../app/components/FilePicker';
 import { formatBytes } from '../../lib/progress';
 import { pickVariant } from '../../models/registry';
 import { useAppStore } from '../../state/store';
@@ -30,28 +31,6 @@ function openModelsPanel(): void {
 
 const ROLE_LABEL: Record<OwnCaptionRole, string> = { encoder: 'encoder', decoder: 'decoder', vocab: 'vocab.json' };
 
-/** A button that opens the file picker (several files, or a folder); the input is cleared so the same pick works twice. */
-// The hook is passed as `data-testid`, as written on elements, so docs/test-hooks.md's check finds it here.
-function Picker({ label, 'data-testid': testId, accept, folder = false, onFiles }: { label: string; 'data-testid': string; accept?: string; folder?: boolean; onFiles: (files: File[]) => void }) {
-  return (
-    <label className={`${styles.button} ${styles.picker}`}>
-      <input
-        type="file"
-        multiple
-        accept={accept}
-        className="visually-hidden"
-        data-testid={testId}
-        ref={folder ? (el) => el?.setAttribute('webkitdirectory', '') : undefined}
-        onChange={(e) => {
-          if (e.target.files) onFiles(Array.from(e.target.files));
-          e.target.value = '';
-        }}
-      />
-      {label}
-    </label>
-  );
-}
-
 /** ViT-GPT2 files of the user's own: where this build lists no captioning model, or instead of one. */
 function OwnFiles() {
   const own = useCaptionStore((s) => s.ownFiles);
@@ -59,7 +38,7 @@ function OwnFiles() {
   const add = (files: File[]) => void addOwnCaptionFiles(files).catch((error) => showError(toUserMessage(error)));
   return (
     <div className={styles.row}>
-      <Picker label="Use model files of your own" data-testid="caption-own-input" accept=".onnx,.json,.txt" onFiles={add} />
+      <FilePicker className={styles.button} label="Use model files of your own" data-testid="caption-own-input" accept=".onnx,.json,.txt" onFiles={add} />
       <p className={styles.note} data-testid="caption-own-files" aria-live="polite">
         {have.length === 0
           ? 'ViT-GPT2 from Xenova/vit-gpt2-image-captioning: onnx/encoder_model_quantized.onnx, onnx/decoder_model_merged_quantized.onnx and vocab.json (or their fp32/fp16 files). Pick or drop them here.'
@@ -147,8 +126,8 @@ function Photos() {
     <div className={styles.section}>
       <h3 className={styles.heading}>Photos ({count})</h3>
       <div className={styles.row}>
-        <Picker label="Add photos" data-testid="caption-files" accept="image/*" onFiles={(files) => add(files, false)} />
-        <Picker label="Add a folder" data-testid="caption-folder" folder onFiles={(files) => add(files, true)} />
+        <FilePicker className={styles.button} label="Add photos" data-testid="caption-files" accept="image/*" onFiles={(files) => add(files, false)} />
+        <FilePicker className={styles.button} label="Add a folder" data-testid="caption-folder" folder onFiles={(files) => add(files, true)} />
         {count > 0 && (
           <button type="button" className={styles.button} onClick={clearPhotos} data-testid="caption-clear">
             Clear list

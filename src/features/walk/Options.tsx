@@ -1,11 +1,24 @@
 /** The walk task's settings: model and licence, the device check, the two prompts, frames, loop and seeds. */
 import { useEffect } from 'react';
+import { FilePicker } from '../../app/components/FilePicker';
 import { formatBytes } from '../../lib/progress';
 import { pickVariant } from '../../models/registry';
 import { chooseTask } from '../../state/actions';
 import { useAppStore } from '../../state/store';
 import { walkLimits } from './meta';
-import { acceptLicence, chooseModel, deviceProblem, licenceAccepted, loadWalkModels, refreshAccepted, updateSettings, useWalkStore } from './state';
+import { isOwnWalk } from './own';
+import {
+  acceptLicence,
+  chooseModel,
+  deviceProblem,
+  importOwnWalk,
+  licenceAccepted,
+  loadWalkModels,
+  refreshAccepted,
+  removeOwnWalk,
+  updateSettings,
+  useWalkStore,
+} from './state';
 import styles from './Walk.module.css';
 
 function ModelAndLicence() {
@@ -25,7 +38,7 @@ function ModelAndLicence() {
   }, []);
   if (state.modelsError) return <p className={styles.error}>{state.modelsError}</p>;
   if (!state.models) return <p className={styles.note}>Looking for latent-walk models…</p>;
-  if (state.models.length === 0) return <p className={styles.note} data-testid="walk-no-model">This build lists no latent-walk model in models/manifest.json.</p>;
+  if (state.models.length === 0) return <p className={styles.note} data-testid="walk-no-model">This build lists no latent-walk model in models/manifest.json: use SD-Turbo files of your own below.</p>;
   const model = state.models.find((m) => m.id === state.modelId) ?? state.models[0];
   const variant = pickVariant(model, backend, gpu?.shaderF16 ?? false);
   const problem = deviceProblem(model, backend, gpu);
@@ -45,7 +58,8 @@ function ModelAndLicence() {
         </label>
       )}
       <p className={styles.note}>
-        {model.title} · {variant.name} · {formatBytes(variant.bytes)}, downloaded once when you first run it.
+        {model.title} · {variant.name} · {formatBytes(variant.bytes)}
+        {isOwnWalk(model) ? (state.own?.storage === 'memory' ? ', in memory for this visit.' : ", in this browser's storage.") : ', downloaded once when you first run it.'}
       </p>
       {problem ? (
         <div className={styles.licence} data-testid="walk-needs-webgpu" role="status">
@@ -81,6 +95,30 @@ function ModelAndLicence() {
           </div>
         )
       )}
+    </div>
+  );
+}
+
+/** SD-Turbo files the user has: a folder picked (or dropped on the page) is copied into the model store. */
+function OwnFolder() {
+  const own = useWalkStore((s) => s.own);
+  const note = useWalkStore((s) => s.ownNote);
+  return (
+    <div className={styles.section}>
+      <p className={styles.note} data-testid="walk-own-note" aria-live="polite">
+        {own
+          ? `Your SD-Turbo: ${own.entry.variants[0].files?.length ?? 0} files, ${formatBytes(own.entry.variants[0].bytes)}${own.storage === 'memory' ? ', in memory until this page is closed' : ", kept in this browser's storage"}.`
+          : (note ??
+            'Have SD-Turbo for ONNX Runtime Web already (schmuell/sd-turbo-ort-web: text_encoder, unet, vae_decoder and tokenizer folders, ~2.5 GB)? Choose or drop its folder: it is copied into this browser once and works offline.')}
+      </p>
+      <div className={styles.row}>
+        <FilePicker className={styles.button} label={own ? 'Replace with another folder' : 'Use your SD-Turbo folder'} data-testid="walk-own-folder" folder onFiles={(files) => void importOwnWalk(files)} />
+        {own && (
+          <button type="button" className={styles.button} data-testid="walk-own-remove" onClick={() => void removeOwnWalk()}>
+            Delete your copy
+          </button>
+        )}
+      </div>
     </div>
   );
 }
@@ -164,6 +202,7 @@ export function WalkOptions() {
     <>
       <h2 className={styles.heading}>Latent walk</h2>
       <ModelAndLicence />
+      <OwnFolder />
       <Prompts />
     </>
   );

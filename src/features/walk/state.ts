@@ -5,7 +5,8 @@
  * each frame shown as it arrives, then the GIF.
  */
 import { create } from 'zustand';
-import { UserError } from '../../lib/errors';
+import { toUserMessage, UserError } from '../../lib/errors';
+import { formatBytes } from '../../lib/progress';
 import { slugify } from './names';
 import type { Backend, ModelEntry } from '../../models/registry';
 import { setResult } from '../../state/actions';
@@ -16,6 +17,7 @@ import { photoWorker } from '../../workers/client';
 import { meta, walkDefaults, type WalkSettings } from './meta';
 import type { LatentWalkProgress, LatentWalkResult } from './protocol';
 import { checkFrameCount } from './schedule';
+import { isOwnWalk, loadOwnWalkFiles, OWN_WALK_ID, ownWalkEntry, planOwnWalk, saveOwnWalkFiles } from './own';
 
 export interface WalkPayload extends Omit<LatentWalkResult, 'output'> {
   bytes: number;
@@ -32,6 +34,13 @@ export interface WalkState {
   modelId: string;
   /** Licences accepted on this device: model id -> the licence (URL) accepted. */
   accepted: Record<string, string>;
+  /**
+   * SD-Turbo files the user copied in (src/features/walk/own.ts): kept in the model store
+   * ('device', listed again after a reload) or, in a browser without OPFS, in the worker's memory.
+   */
+  own: { entry: ModelEntry; storage: 'device' | 'memory' } | null;
+  /** Said once when the copied files were found gone (site data cleared, deleted in the Models panel). */
+  ownNote: string | null;
   /** The latest frame of the running (or last) walk, as an object URL, and its place. */
   preview: { url: string; index: number; total: number; remainingMs: number | null } | null;
 }
@@ -64,6 +73,8 @@ export const useWalkStore = create<WalkState>(() => ({
   modelsError: null,
   modelId: '',
   accepted: loadAccepted(),
+  own: null,
+  ownNote: null,
   preview: null,
 }));
 
@@ -86,20 +97,83 @@ export function chooseModel(id: string): void {
   set({ modelId: id });
 }
 
-/** The served catalogue's walk models (the manager loads lazily, as for the other tasks). */
+const GONE = "Your SD-Turbo files are no longer in this browser's storage (the site's data was cleared, or they were deleted under Models on this device). Choose the folder again to copy them back.";
+
+/** Whether the copied files are all still stored (a memory copy lives in the worker: trusted for the visit). */
+async function ownStillStored(own: NonNullable<WalkState['own']>): Promise<boolean> {
+  if (own.storage === 'memory') return true;
+  const { variantStatus } = await import('../../models/manager');
+  return (await variantStatus(own.entry.variants[0])).state === 'ready';
+}
+
+function listModels(catalogue: ModelEntry[], own: WalkState['own']): void {
+  const models = own ? [own.entry, ...catalogue.filter((m) => m.id !== OWN_WALK_ID)] : catalogue.filter((m) => m.id !== OWN_WALK_ID);
+  set((s) => ({ models, own, modelId: models.some((m) => m.id === s.modelId) ? s.modelId : (models[0]?.id ?? '') }));
+}
+
+let catalogue: ModelEntry[] = [];
+
+/** The served catalogue's walk models (the manager loads lazily, as for the other tasks), after the user's own files if any. */
 let loading: Promise<void> | null = null;
 export function loadWalkModels(): Promise<void> {
   loading ??= (async () => {
+    let own = get().own;
+    const files = own ? null : loadOwnWalkFiles();
+    if (files) {
+      own = { entry: ownWalkEntry(files), storage: 'device' };
+      if (!(await ownStillStored(own).catch(() => false))) {
+        saveOwnWalkFiles(null);
+        set({ ownNote: GONE });
+        own = null;
+      }
+    }
     try {
       const { loadCatalogue } = await import('../../models/manager');
-      const models = (await loadCatalogue(appRoot())).filter((m) => m.task === 'walk');
-      set((s) => ({ models, modelsError: null, modelId: models.some((m) => m.id === s.modelId) ? s.modelId : (models[0]?.id ?? '') }));
+      catalogue = (await loadCatalogue(appRoot())).filter((m) => m.task === 'walk');
+      set({ modelsError: null });
     } catch (error) {
       loading = null;
-      set({ models: [], modelsError: error instanceof Error ? error.message : String(error) });
+      catalogue = [];
+      if (!own) set({ modelsError: error instanceof Error ? error.message : String(error) });
     }
+    listModels(catalogue, own);
   })();
   return loading;
+}
+
+/**
+ * "Use your SD-Turbo files": the picked (or dropped) folder's files, each placed by its path, copied
+ * into the model store as a job (progress, time left, Cancel), then chosen. A folder that lacks a
+ * graph or holds two is refused before anything is copied; the previous copy, if any, stays.
+ */
+export async function importOwnWalk(files: File[]): Promise<void> {
+  let picks;
+  try {
+    picks = planOwnWalk(files.map((file) => ({ file, path: file.webkitRelativePath || file.name })));
+  } catch (error) {
+    return showError(toUserMessage(error));
+  }
+  const total = picks.reduce((sum, p) => sum + p.file.size, 0);
+  await runAsJob(`Copying SD-Turbo (${formatBytes(total)}) into this browser`, async (signal) => {
+    const imported = await photoWorker.call('importWalkFiles', { files: picks }, { signal, onProgress: progressReporter('Copying') });
+    const own = { entry: ownWalkEntry(imported.files), storage: imported.storage };
+    saveOwnWalkFiles(imported.storage === 'device' ? imported.files : null);
+    set({ ownNote: null, modelId: OWN_WALK_ID });
+    listModels(catalogue, own);
+    return imported.storage === 'device'
+      ? `SD-Turbo's ${imported.files.length} files (${formatBytes(total)}) are in this browser's storage: they stay for later visits, offline too.`
+      : `SD-Turbo's ${imported.files.length} files (${formatBytes(total)}) are in memory for this visit (this browser has no model storage).`;
+  });
+}
+
+/** Removes the copied files from the model store and the list. */
+export async function removeOwnWalk(): Promise<void> {
+  const own = get().own;
+  if (!own) return;
+  const { deleteModel } = await import('../../models/manager');
+  await deleteModel(own.entry);
+  saveOwnWalkFiles(null);
+  listModels(catalogue, null);
 }
 
 export function licenceAccepted(model: ModelEntry, state: WalkState = get()): boolean {
@@ -172,6 +246,13 @@ export async function runWalk(): Promise<void> {
   const problem = deviceProblem(model, backend, gpu) ?? settingsProblem(state.settings);
   if (problem) return showError(problem);
   if (!licenceAccepted(model, state)) return showError(`Read and accept the licence of ${model.title} first (${model.licence}).`);
+  const own = isOwnWalk(model) ? state.own : null;
+  if (own && !(await ownStillStored(own))) {
+    saveOwnWalkFiles(null);
+    listModels(catalogue, null);
+    set({ ownNote: GONE });
+    return showError(GONE);
+  }
   const settings = state.settings;
   const report = progressReporter(meta.progressLabel);
   const previous = get().preview;
@@ -180,7 +261,7 @@ export async function runWalk(): Promise<void> {
   await runAsJob(`${meta.progressLabel} ${settings.frames} frames`, async (signal) => {
     const result = await photoWorker.call(
       'latentWalk',
-      { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model, download: true, ...settings },
+      { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model, download: !own, ...settings },
       {
         signal,
         onProgress: (progress) => {

@@ -14,6 +14,7 @@ import { pickVariant } from '../../../models/registry';
 import { getSession, sessions, type ModelSession } from '../../../runtime/sessions';
 import type { WorkerContext } from '../../../workers/protocol';
 import { TOKENIZER_ROLES, WALK_GRAPHS } from '../meta';
+import { isOwnWalk } from '../own';
 import type { LatentWalkProgress, LatentWalkRequest, LatentWalkResult } from '../protocol';
 import { ClipTokenizer } from './clip-tokenizer';
 import { runWalk } from './walk';
@@ -61,7 +62,17 @@ async function open(request: LatentWalkRequest, graph: keyof typeof WALK_GRAPHS,
     signal,
     onProgress: (p) => context.onProgress({ stage: p.stage, done: p.done, total: p.total }),
   });
-  return { session: await handle, variant };
+  try {
+    return { session: await handle, variant };
+  } catch (error) {
+    if (!isOwnWalk(request.model) || error instanceof UserError || (error instanceof Error && error.name === 'GpuLostError')) throw error;
+    // The user's own graph: say which one and what it needs, rather than ORT's message alone.
+    const why = error instanceof Error ? error.message : String(error);
+    throw new UserError(
+      `Your SD-Turbo ${WALK_GRAPHS[graph].role} graph did not open on ${request.backend === 'webgpu' ? 'WebGPU' : 'WASM'} (${why.slice(0, 300)}). SD-Turbo's ONNX Runtime Web export is fp16: it needs WebGPU with the shader-f16 feature. Check that the folder is schmuell/sd-turbo-ort-web's.`,
+      { cause: error },
+    );
+  }
 }
 
 /** GIF with one palette for every frame; MP4 through WebCodecs, else ffmpeg.wasm. */

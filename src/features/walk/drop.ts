@@ -1,0 +1,25 @@
+/**
+ * Drops while the walk task is chosen: SD-Turbo's folder (or its files with their folders) is copied
+ * in as "Use your SD-Turbo folder" does. The walk takes no photo, so the page-wide drop zone is not
+ * there: without this listener a dropped file would make the browser leave the app to show it.
+ */
+import { droppedFiles } from '../../lib/dropped';
+import { useAppStore } from '../../state/store';
+import { meta } from './meta';
+import { importOwnWalk } from './state';
+
+let installed = false;
+
+export function installWalkDrop(): void {
+  if (installed || typeof window === 'undefined') return;
+  installed = true;
+  const ours = (event: DragEvent) => useAppStore.getState().task === meta.id && !!event.dataTransfer?.types.includes('Files');
+  window.addEventListener('dragover', (event) => {
+    if (ours(event)) event.preventDefault();
+  });
+  window.addEventListener('drop', (event) => {
+    if (!ours(event)) return;
+    event.preventDefault();
+    void droppedFiles(event.dataTransfer!, { keepFolderPath: true }).then(({ files }) => importOwnWalk(files));
+  });
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { importBlob, opfsAvailable, readStored } from './store';
+
+describe('importBlob (a file of the user’s own into the store)', () => {
+  // Node has no OPFS: the memory path runs here; the OPFS path runs in e2e/walk.spec.ts.
+  it('hashes the bytes as they stream and keeps them readable by sha256, as a verified download', async () => {
+    expect(opfsAvailable()).toBe(false);
+    const bytes = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+    const seen: number[] = [];
+    const stored = await importBlob(new Blob([bytes.subarray(0, 100_000), bytes.subarray(100_000)]), { onBytes: (n) => seen.push(n) });
+    expect(stored).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, storage: 'memory' });
+    expect(seen.at(-1)).toBe(bytes.length);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    const back = await readStored({ path: 'unet/model.onnx', role: 'unet', url: '', bytes: stored.bytes, sha256: stored.sha256 });
+    expect(back && Buffer.from(back).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('stops when cancelled and keeps nothing', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const blob = new Blob([new Uint8Array(1000).fill(9)]);
+    await expect(importBlob(blob, { signal: controller.signal })).rejects.toThrow();
+    const sha256 = createHash('sha256').update(new Uint8Array(1000).fill(9)).digest('hex');
+    expect(await readStored({ path: 'x', role: 'x', url: '', bytes: 1000, sha256 })).toBeNull();
+  });
+});
