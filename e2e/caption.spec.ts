@@ -19,7 +19,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { CAPTIONS, captionCatalogueStandIn, captionStandinFiles, CATALOGUE_ID, GREY_LEVELS } from '../scripts/make-caption-standins.mjs';
 import { Studio } from './studio';
-import { CDN_HOST as CDN, CORS, hubBrowser, notFound, sendBytes, startAppWithEntries, startHub } from './hub';
+import { CDN_HOST as CDN, CORS, hubBrowser, notFound, sendBytes, startAppWithEntries, startHub, storedFiles } from './hub';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
 const APP_PORT = Number(process.env.E2E_PORT ?? 4310) + 20;
@@ -88,7 +88,7 @@ async function readDownload(page: Page, testId: string): Promise<{ name: string;
   return { name: download.suggestedFilename(), text: readFileSync(file!, 'utf8') };
 }
 
-test('where the build lists no captioning model, ViT-GPT2 files of your own caption the batch: unnamed or swapped files get a sentence', async ({ page }) => {
+test('where the build lists no captioning model, ViT-GPT2 files of your own caption the batch, stay after a reload and can be deleted: unnamed or swapped files get a sentence', async ({ page }) => {
   const files = captionStandinFiles();
   const file = (name: string, bytes: Uint8Array) => ({ name, mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) });
   await page.goto('/?backend=wasm'); // the plain build: no catalogue model
@@ -125,6 +125,27 @@ test('where the build lists no captioning model, ViT-GPT2 files of your own capt
   await expect(items.nth(1)).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
   await expect(page.getByTestId('caption-text')).toHaveText([CAPTIONS[0], CAPTIONS[1]]);
   await expect(items.nth(0).getByTestId('caption-error')).toHaveCount(0);
+
+  // The three files are in the model store by sha256 (the swapped-in encoder copy shared the
+  // encoder's bytes, so nothing else is left there), and still there after a reload.
+  await expect(own).toContainText("Kept in this browser's storage.");
+  const wanted = [files['onnx/encoder_model.onnx'], files['onnx/decoder_model_merged.onnx'], files['vocab.json']].map(sha).sort();
+  expect((await storedFiles(page)).map((f) => f.sha256)).toEqual(wanted);
+  expect((await storedFiles(page)).map((f) => f.name)).toEqual(wanted);
+  await page.reload();
+  await page.getByTestId('task-caption').click();
+  await expect(page.getByTestId('caption-model-state')).toContainText('Your files');
+  await expect(own).toContainText('encoder (encoder_model_quantized.onnx), decoder (decoder_model_merged.onnx), vocab.json (vocab.json).');
+  await page.getByTestId('caption-files').setInputFiles([png('bright.png', GREY_LEVELS.bright)]);
+  await page.getByTestId('run').click();
+  // (The app also brings back the last photo opened before the reload: the new one is last.)
+  await expect(items.last()).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('caption-text').last()).toHaveText(CAPTIONS[2]);
+
+  // Deleting the copy empties the store; the task says there is no model again.
+  await page.getByTestId('caption-own-remove').click();
+  await expect(page.getByTestId('caption-no-model')).toBeVisible();
+  expect(await storedFiles(page)).toEqual([]);
 });
 
 test('caption a batch of photos through the model manager: live captions, errors that do not stop the batch, exports, the API', async ({ page }) => {

@@ -4,7 +4,7 @@
  * (src/features/registry.ts). Everything that crosses is structured-cloneable.
  */
 import type { VideoInfo } from '../media/frames';
-import type { Backend, ModelEntry } from '../models/registry';
+import type { Backend, ModelEntry, ModelFile } from '../models/registry';
 
 /**
  * `download`/`load`: the model; `infer`: one input through the model (`done`/`total` count tiles or
@@ -30,10 +30,24 @@ export interface ModelRequest {
   modelBytes?: Uint8Array;
 }
 
-/** Methods the worker serves for every task (opening inputs is shared). */
+/** Model files of the user's own, each with its role and path in the model's repo layout, to copy into the model store. */
+export interface ImportModelFilesRequest {
+  files: Array<{ file: Blob; path: string; role: string }>;
+}
+
+export interface ImportModelFilesResult {
+  /** As stored: read back by sha256 like downloaded files (no URL: nothing to download). */
+  files: ModelFile[];
+  /** `memory`: this browser has no OPFS, so the copy lasts this visit only. */
+  storage: 'device' | 'memory';
+}
+
+/** Methods the worker serves for every task (opening inputs and importing model files are shared). */
 export interface CoreMethods {
   /** Which decoder can read the file, and its upright size and duration; fails on unreadable files. */
   probeVideo(request: { appRoot: string; video: File }): VideoInfo;
+  /** Streams model files of the user's own into the model store (src/models/import.ts). */
+  importModelFiles(request: ImportModelFilesRequest): ImportModelFilesResult;
 }
 
 /**

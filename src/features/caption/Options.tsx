@@ -8,21 +8,8 @@ import styles from './Caption.module.css';
 import { captionLimits } from './meta';
 import { toUserMessage } from '../../lib/errors';
 import { showError } from '../../state/jobs';
-import {
-  addOwnCaptionFiles,
-  addPhotos,
-  checkModel,
-  chooseModel,
-  clearPhotos,
-  loadCaptionModels,
-  OWN_CAPTION_MODEL,
-  OWN_CAPTION_ROLES,
-  ownCaptionModel,
-  ownFilesComplete,
-  setSettings,
-  useCaptionStore,
-  type OwnCaptionRole,
-} from './state';
+import { OWN_CAPTION_MODEL, OWN_CAPTION_ROLES, type OwnCaptionRole } from './own';
+import { addOwnCaptionFiles, addPhotos, checkModel, chooseModel, clearPhotos, deleteOwnCaptionFiles, loadCaptionModels, ownCaptionModel, setSettings, useCaptionStore } from './state';
 
 function openModelsPanel(): void {
   // The header's "Models" button opens the manager; the licence and download live there.
@@ -33,16 +20,29 @@ const ROLE_LABEL: Record<OwnCaptionRole, string> = { encoder: 'encoder', decoder
 
 /** ViT-GPT2 files of the user's own: where this build lists no captioning model, or instead of one. */
 function OwnFiles() {
-  const own = useCaptionStore((s) => s.ownFiles);
+  const { ownFiles: own, ownStorage, ownCopying, ownNote } = useCaptionStore();
   const have = OWN_CAPTION_ROLES.filter((role) => own[role]);
+  const stored = ownCaptionModel(own);
   const add = (files: File[]) => void addOwnCaptionFiles(files).catch((error) => showError(toUserMessage(error)));
+  const where = ownCopying
+    ? ' Copying them into this browser…'
+    : stored
+      ? ownStorage === 'memory'
+        ? ' In memory until this page is closed.'
+        : " Kept in this browser's storage."
+      : '';
   return (
     <div className={styles.row}>
       <FilePicker className={styles.button} label="Use model files of your own" data-testid="caption-own-input" accept=".onnx,.json,.txt" onFiles={add} />
+      {stored && !ownCopying && (
+        <button type="button" className={styles.button} data-testid="caption-own-remove" onClick={() => void deleteOwnCaptionFiles()}>
+          Delete your copy
+        </button>
+      )}
       <p className={styles.note} data-testid="caption-own-files" aria-live="polite">
         {have.length === 0
-          ? 'ViT-GPT2 from Xenova/vit-gpt2-image-captioning: onnx/encoder_model_quantized.onnx, onnx/decoder_model_merged_quantized.onnx and vocab.json (or their fp32/fp16 files). Pick or drop them here.'
-          : `Your files: ${OWN_CAPTION_ROLES.map((role) => `${ROLE_LABEL[role]} ${own[role] ? `(${own[role].name})` : 'missing'}`).join(', ')}.${ownFilesComplete(own) ? ' Kept until this page is closed.' : ''}`}
+          ? `${ownNote ? `${ownNote} ` : ''}ViT-GPT2 from Xenova/vit-gpt2-image-captioning: onnx/encoder_model_quantized.onnx, onnx/decoder_model_merged_quantized.onnx and vocab.json (or their fp32/fp16 files). Pick or drop them here.`
+          : `Your files: ${OWN_CAPTION_ROLES.map((role) => `${ROLE_LABEL[role]} ${own[role] ? `(${own[role].name})` : 'missing'}`).join(', ')}.${where}`}
       </p>
     </div>
   );
@@ -65,7 +65,8 @@ function ModelChoice() {
   }, []);
   if (modelsError) return <p className={styles.error}>{modelsError}</p>;
   if (!models) return <p className={styles.note}>Looking for captioning models…</p>;
-  const listed = ownFilesComplete(ownFiles) ? [...models, ownCaptionModel(ownFiles)] : models;
+  const ownModel = ownCaptionModel(ownFiles);
+  const listed = ownModel ? [...models, ownModel] : models;
   if (listed.length === 0) {
     return (
       <div className={styles.section}>
@@ -93,7 +94,7 @@ function ModelChoice() {
       </label>
       <p className={styles.note} data-testid="caption-model-state">
         {own
-          ? `Your files · ${formatBytes(variant.bytes)} · not downloaded, not stored`
+          ? `Your files · ${formatBytes(variant.bytes)} · copied from your disk, not downloaded`
           : modelReady === null
             ? 'Checking this device…'
             : modelReady

@@ -6,15 +6,6 @@ import type { CaptionSettings } from './meta';
 export interface CaptionImageRequest extends ModelRequest, CaptionSettings {
   image: Blob;
   imageName: string;
-  /** The user's own files (model id OWN_CAPTION_MODEL) instead of the catalogue's stored ones. */
-  ownFiles?: OwnCaptionBytes;
-}
-
-/** ViT-GPT2's three files a caption needs, as the user picked them (merges.txt only encodes text: not needed). */
-export interface OwnCaptionBytes {
-  encoder: Uint8Array;
-  decoder: Uint8Array;
-  vocab: Uint8Array;
 }
 
 export interface CaptionImageResult {

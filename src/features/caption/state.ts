@@ -5,14 +5,16 @@
  */
 import { create } from 'zustand';
 import { isCancelled, toUserMessage, UserError } from '../../lib/errors';
-import { pickVariant, type ModelEntry } from '../../models/registry';
+import { removeReplaced } from '../../models/own';
+import { pickVariant, type ModelEntry, type ModelFile } from '../../models/registry';
 import { openFiles } from '../../state/actions';
 import { appRoot, runAsJob, showError } from '../../state/jobs';
 import { useAppStore, type InputFile } from '../../state/store';
 import { photoWorker } from '../../workers/client';
 import { captionsCsv, captionsJson, type CaptionRecord } from './export';
 import { captionDefaults, meta, type CaptionSettings } from './meta';
-import type { CaptionImageResult, CaptionProgress, OwnCaptionBytes } from './protocol';
+import { loadOwnCaptionFiles, OWN_CAPTION_MODEL, OWN_CAPTION_ROLES, ownCaptionEntry, ownCaptionPath, ownCaptionRole, saveOwnCaptionFiles, type OwnCaptionRole } from './own';
+import type { CaptionImageResult, CaptionProgress } from './protocol';
 
 export type PhotoStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -44,54 +46,72 @@ export interface CaptionState {
   modelId: string;
   /** Whether the chosen model's files are on this device, as far as we last checked. */
   modelReady: boolean | null;
-  /** ViT-GPT2 files of the user's own, picked or dropped (kept in memory until the page closes); complete, they are OWN_CAPTION_MODEL. */
+  /** ViT-GPT2 files of the user's own, picked or dropped; complete and copied into the model store, they are OWN_CAPTION_MODEL. */
   ownFiles: OwnCaptionFiles;
+  /** Where the copy is: this device (kept) or, in a browser without OPFS, the worker's memory (this visit). */
+  ownStorage: 'device' | 'memory' | null;
+  /** The files are being copied into the store. */
+  ownCopying: boolean;
+  /** Said when the copied files were found gone (site data cleared, deleted in the Models panel). */
+  ownNote: string | null;
 }
 
-export type OwnCaptionRole = keyof OwnCaptionBytes;
-export type OwnCaptionFiles = Partial<Record<OwnCaptionRole, { name: string; bytes: Uint8Array }>>;
+/**
+ * One role of the user's files: picked this visit and not copied yet (`file`), or copied into the
+ * model store (`stored`, also after a reload). `name` is the user's file name.
+ */
+export type OwnCaptionFiles = Partial<Record<OwnCaptionRole, { name: string; file?: File; stored?: ModelFile }>>;
 
-/** The id under which the user's own files are listed (never a catalogue id). */
-export const OWN_CAPTION_MODEL = 'own-files';
-export const OWN_CAPTION_ROLES: readonly OwnCaptionRole[] = ['encoder', 'decoder', 'vocab'];
-
-export function ownFilesComplete(own: OwnCaptionFiles): own is Required<OwnCaptionFiles> {
+export function ownFilesComplete(own: OwnCaptionFiles): boolean {
   return OWN_CAPTION_ROLES.every((role) => own[role] !== undefined);
 }
 
-/** The user's files as a model entry: what the request and the result name. */
-export function ownCaptionModel(own: Required<OwnCaptionFiles>): ModelEntry {
-  const bytes = own.encoder.bytes.byteLength + own.decoder.bytes.byteLength + own.vocab.bytes.byteLength;
-  return {
-    id: OWN_CAPTION_MODEL,
-    task: 'caption',
-    title: 'Your own files (ViT-GPT2)',
-    embedded: true,
-    licence: 'your own files',
-    source: 'local files',
-    io: { inputs: [], outputs: [] },
-    variants: [{ name: 'custom', file: 'local', bytes, sha256: '0'.repeat(64) }],
-    preferred: {},
-  };
+/** The stored files' model, once all three are copied in. */
+export function ownCaptionModel(own: OwnCaptionFiles): ModelEntry | null {
+  const stored = OWN_CAPTION_ROLES.map((role) => own[role]?.stored);
+  return stored.every((f): f is ModelFile => f !== undefined) ? ownCaptionEntry(stored) : null;
 }
 
-/** Which of ViT-GPT2's files this is, by its name as on the hub; null for one that is not needed (merges.txt). */
-export function ownCaptionRole(name: string): OwnCaptionRole | null {
-  const base = name.split('/').pop() ?? name;
-  if (/\.onnx$/i.test(base)) {
-    if (/decoder/i.test(base)) return 'decoder';
-    if (/encoder/i.test(base)) return 'encoder';
-    throw new UserError(`"${base}": the name does not say which graph it is. Use the hub's files, named encoder_model….onnx and decoder_model_merged….onnx.`);
+function ownFromStore(): OwnCaptionFiles {
+  const files = loadOwnCaptionFiles();
+  const own: OwnCaptionFiles = {};
+  for (const role of OWN_CAPTION_ROLES) {
+    const stored = files?.find((f) => f.role === role);
+    if (stored) own[role] = { name: stored.path.split('/').pop()!, stored };
   }
-  if (/^vocab\.json$/i.test(base)) return 'vocab';
-  if (/^merges\.txt$/i.test(base)) return null;
-  throw new UserError(`"${base}" is not one of ViT-GPT2's files: a caption needs onnx/encoder_model*.onnx, onnx/decoder_model_merged*.onnx and vocab.json.`);
+  return ownFilesComplete(own) ? own : {};
+}
+
+/** Copies the picked files not yet in the store (one caption job at a time, so a run waits for it), then chooses them. */
+async function importOwnFiles(): Promise<void> {
+  const own = get().ownFiles;
+  const picks = OWN_CAPTION_ROLES.flatMap((role) => {
+    const f = own[role];
+    return f?.file && !f.stored ? [{ file: f.file as Blob, path: ownCaptionPath(role, f.name), role }] : [];
+  });
+  set({ ownCopying: true });
+  try {
+    const imported = picks.length ? await serially(() => photoWorker.call('importModelFiles', { files: picks })) : null;
+    const next: OwnCaptionFiles = { ...get().ownFiles };
+    for (const file of imported?.files ?? []) {
+      const role = file.role as OwnCaptionRole;
+      if (next[role]?.file === own[role]?.file) next[role] = { name: next[role]!.name, stored: file };
+    }
+    const model = ownCaptionModel(next);
+    const before = loadOwnCaptionFiles() ?? []; // the last complete copy (a replaced file is no longer in ownFiles)
+    if (model) await removeReplaced(before, model.variants[0].files ?? []);
+    if (imported?.storage === 'device' || !imported) saveOwnCaptionFiles(model?.variants[0].files ?? null);
+    set({ ownFiles: next, ownStorage: imported?.storage ?? get().ownStorage ?? 'device', ...(model ? { modelId: OWN_CAPTION_MODEL, modelReady: true } : {}) });
+  } finally {
+    set({ ownCopying: false });
+  }
 }
 
 /**
  * Model files picked or dropped in the caption task: each takes its place (a later file replaces an
- * earlier one of the same role); once all three are there they are chosen. Returns what is still missing.
- * A file that is none of them is reported after the others have taken their places (none is lost).
+ * earlier one of the same role); once all three are there they are copied into this browser's model
+ * storage and chosen. Returns what is still missing. A file that is none of them is reported after
+ * the others have taken their places (none is lost).
  */
 export async function addOwnCaptionFiles(files: Iterable<File>): Promise<OwnCaptionRole[]> {
   const own: OwnCaptionFiles = { ...get().ownFiles };
@@ -104,10 +124,10 @@ export async function addOwnCaptionFiles(files: Iterable<File>): Promise<OwnCapt
       problem ??= error;
       continue;
     }
-    if (role) own[role] = { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    if (role) own[role] = { name: file.name, file };
   }
-  const complete = ownFilesComplete(own);
-  set({ ownFiles: own, ...(complete ? { modelId: OWN_CAPTION_MODEL, modelReady: true } : {}) });
+  set({ ownFiles: own });
+  if (ownFilesComplete(own)) await importOwnFiles();
   if (problem) throw problem;
   return OWN_CAPTION_ROLES.filter((role) => !own[role]);
 }
@@ -122,7 +142,10 @@ export const useCaptionStore = create<CaptionState>(() => ({
   modelsError: null,
   modelId: '',
   modelReady: null,
-  ownFiles: {},
+  ownFiles: ownFromStore(),
+  ownStorage: null,
+  ownCopying: false,
+  ownNote: null,
 }));
 
 const set = useCaptionStore.setState;
@@ -208,8 +231,9 @@ export async function loadCaptionModels(): Promise<void> {
   try {
     const { loadCatalogue } = await manager();
     const models = (await loadCatalogue(appRoot())).filter((m) => m.task === 'caption');
-    const keep = models.some((m) => m.id === get().modelId) || (get().modelId === OWN_CAPTION_MODEL && ownFilesComplete(get().ownFiles));
-    set({ models, modelsError: null, modelId: keep ? get().modelId : (models[0]?.id ?? '') });
+    const own = ownCaptionModel(get().ownFiles);
+    const keep = models.some((m) => m.id === get().modelId) || (get().modelId === OWN_CAPTION_MODEL && own);
+    set({ models, modelsError: null, modelId: keep ? get().modelId : (models[0]?.id ?? (own ? OWN_CAPTION_MODEL : '')) });
     await checkModel();
   } catch (error) {
     set({ models: [], modelsError: toUserMessage(error) });
@@ -218,7 +242,7 @@ export async function loadCaptionModels(): Promise<void> {
 
 export function chosenModel(): ModelEntry | null {
   const { models, modelId, ownFiles } = get();
-  if (modelId === OWN_CAPTION_MODEL) return ownFilesComplete(ownFiles) ? ownCaptionModel(ownFiles) : null;
+  if (modelId === OWN_CAPTION_MODEL) return ownCaptionModel(ownFiles);
   return models?.find((m) => m.id === modelId) ?? null;
 }
 
@@ -231,11 +255,16 @@ function requestBase(model: ModelEntry) {
 export async function checkModel(): Promise<boolean> {
   const model = chosenModel();
   if (!model) return false;
-  if (model.id === OWN_CAPTION_MODEL) {
-    set({ modelReady: true }); // in memory: nothing to download
-    return true;
-  }
   const { variantStatus } = await manager();
+  if (model.id === OWN_CAPTION_MODEL) {
+    // A memory copy lives in the worker for this visit; a stored one may have been cleared since.
+    if (get().ownStorage === 'memory' || (await variantStatus(model.variants[0])).state === 'ready') {
+      set({ modelReady: true });
+      return true;
+    }
+    forgetOwnFiles("Your ViT-GPT2 files are no longer in this browser's storage (the site's data was cleared, or they were deleted under Models on this device). Pick them again.");
+    return false;
+  }
   const base = requestBase(model);
   const state = (await variantStatus(pickVariant(model, base.backend, base.fp16))).state;
   const ready = state === 'ready';
@@ -252,11 +281,19 @@ export function serially<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The user's files for a request with their model (copied to the worker with each photo; the session is reused by their sha256). */
-function ownBytes(model: ModelEntry): OwnCaptionBytes | undefined {
-  const own = get().ownFiles;
-  if (model.id !== OWN_CAPTION_MODEL || !ownFilesComplete(own)) return undefined;
-  return { encoder: own.encoder.bytes, decoder: own.decoder.bytes, vocab: own.vocab.bytes };
+/** Drops the own files' entry (and says why); their stored bytes are removed by deleteOwnCaptionFiles. */
+function forgetOwnFiles(note: string | null): void {
+  saveOwnCaptionFiles(null);
+  const { models, modelId } = get();
+  set({ ownFiles: {}, ownStorage: null, ownNote: note, ...(modelId === OWN_CAPTION_MODEL ? { modelId: models?.[0]?.id ?? '', modelReady: null } : {}) });
+}
+
+/** "Delete your copy": the stored files go, and the list forgets them. */
+export async function deleteOwnCaptionFiles(): Promise<void> {
+  const model = ownCaptionModel(get().ownFiles);
+  if (model) await (await manager()).deleteModel(model);
+  forgetOwnFiles(null);
+  await checkModel();
 }
 
 /** One photo through the worker: the caption, with `onText` called as it grows. */
@@ -268,7 +305,7 @@ export function captionBlob(
   return serially(() =>
     photoWorker.call(
       'captionImage',
-      { ...requestBase(options.model), ...options.settings, image, imageName: name, ownFiles: ownBytes(options.model) },
+      { ...requestBase(options.model), ...options.settings, image, imageName: name },
       {
         signal: options.signal,
         onProgress: (progress) => {

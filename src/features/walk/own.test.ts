@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../lib/errors';
 import { graphFilesOf } from '../../runtime/sessions';
-import { loadOwnWalkFiles, OWN_WALK_KEY, ownWalkEntry, planOwnWalk, saveOwnWalkFiles, walkRoleOf } from './own';
+import { ownWalkEntry, planOwnWalk, walkRoleOf } from './own';
 
 const blob = (n = 1) => new Blob([new Uint8Array(n)]);
 /** The hub repo's layout under whatever the user's folder is called, plus files the walk does not read. */
@@ -59,19 +59,5 @@ describe('SD-Turbo files of the user’s own', () => {
     );
     // A folder with some graphs placed and a stray one: what is missing is said.
     expect(() => planOwnWalk([...repo().filter((f) => !f.path.includes('/unet/')), { file: blob(), path: 'r/model.onnx' }])).toThrow(/has no unet\/model\.onnx\./);
-  });
-
-  it('keeps the stored files’ list across visits and forgets a damaged one', () => {
-    const values = new Map<string, string>();
-    const storage = { getItem: (k: string) => values.get(k) ?? null, setItem: (k: string, v: string) => void values.set(k, v), removeItem: (k: string) => void values.delete(k) };
-    const files = [{ path: 'unet/model.onnx', role: 'unet', url: '', bytes: 3, sha256: 'a'.repeat(64) }];
-    saveOwnWalkFiles(files, storage);
-    expect(loadOwnWalkFiles(storage)).toEqual(files);
-    values.set(OWN_WALK_KEY, JSON.stringify([{ path: 'unet/model.onnx', role: 'unet', bytes: 3, sha256: 'not a hash' }]));
-    expect(loadOwnWalkFiles(storage)).toBeNull();
-    values.set(OWN_WALK_KEY, '{oops');
-    expect(loadOwnWalkFiles(storage)).toBeNull();
-    saveOwnWalkFiles(null, storage);
-    expect(values.has(OWN_WALK_KEY)).toBe(false);
   });
 });

@@ -7,6 +7,7 @@
  * file's role by its path and keeps the list of stored files (localStorage) to rebuild the entry.
  */
 import { UserError } from '../../lib/errors';
+import { loadOwnFiles, ownVariant, saveOwnFiles, type KeyValueStore } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 
 export const OWN_WALK_ID = 'own-sd-turbo';
@@ -76,7 +77,6 @@ export function planOwnWalk(files: ReadonlyArray<{ file: Blob; path: string }>):
 
 /** The walk entry for stored files: one variant, read from the store only (no URL to download from). */
 export function ownWalkEntry(files: ModelFile[]): ModelEntry {
-  const bytes = files.reduce((sum, f) => sum + f.bytes, 0);
   return {
     id: OWN_WALK_ID,
     task: 'walk',
@@ -90,7 +90,7 @@ export function ownWalkEntry(files: ModelFile[]): ModelEntry {
       inputs: [{ name: 'input_ids', dtype: 'int32', shape: [1, 77] }],
       outputs: [{ name: 'sample', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 512, 512] }],
     },
-    variants: [{ name: 'your files', file: files[0].path, bytes, sha256: files[0].sha256, files }],
+    variants: [ownVariant(files)],
     preferred: {},
   };
 }
@@ -99,34 +99,6 @@ export function isOwnWalk(model: ModelEntry | undefined): boolean {
   return model?.id === OWN_WALK_ID;
 }
 
-function isStoredFile(value: unknown): value is ModelFile {
-  const f = value as ModelFile;
-  return !!f && typeof f.path === 'string' && typeof f.role === 'string' && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256) && Number.isSafeInteger(f.bytes);
-}
-
-/** localStorage's part used here (this module is also imported by the worker, which has none). */
-interface KeyValueStore {
-  getItem(key: string): string | null;
-  setItem(key: string, value: string): void;
-  removeItem(key: string): void;
-}
-const pageStorage = (): KeyValueStore | undefined => (globalThis as { localStorage?: KeyValueStore }).localStorage;
-
 /** The stored files' list from an earlier import on this device, or null. */
-export function loadOwnWalkFiles(storage: Pick<KeyValueStore, 'getItem'> | undefined = pageStorage()): ModelFile[] | null {
-  try {
-    const files: unknown = JSON.parse(storage?.getItem(OWN_WALK_KEY) ?? 'null');
-    return Array.isArray(files) && files.length > 0 && files.every(isStoredFile) ? files : null;
-  } catch {
-    return null;
-  }
-}
-
-export function saveOwnWalkFiles(files: ModelFile[] | null, storage: Pick<KeyValueStore, 'setItem' | 'removeItem'> | undefined = pageStorage()): void {
-  try {
-    if (files) storage?.setItem(OWN_WALK_KEY, JSON.stringify(files));
-    else storage?.removeItem(OWN_WALK_KEY);
-  } catch {
-    // private mode: the files stay usable for this visit
-  }
-}
+export const loadOwnWalkFiles = (storage?: Pick<KeyValueStore, 'getItem'>) => loadOwnFiles(OWN_WALK_KEY, storage);
+export const saveOwnWalkFiles = (files: ModelFile[] | null, storage?: Pick<KeyValueStore, 'setItem' | 'removeItem'>) => saveOwnFiles(OWN_WALK_KEY, files, storage);

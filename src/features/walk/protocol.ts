@@ -1,5 +1,5 @@
 /** The walk task's worker methods: their requests and results (types only, shared by page and worker). */
-import type { Backend, ModelFile } from '../../models/registry';
+import type { Backend } from '../../models/registry';
 import type { ModelRequest, Progress } from '../../workers/protocol';
 import type { WalkSettings } from './meta';
 
@@ -36,19 +36,6 @@ export type LatentWalkProgress = Progress & {
   remainingMs?: number;
 };
 
-/** SD-Turbo files the user picked (src/features/walk/own.ts), to copy into the model store. */
-export interface ImportWalkRequest {
-  files: Array<{ file: Blob; path: string; role: string }>;
-}
-
-export interface ImportWalkResult {
-  /** As stored: read back by sha256 like downloaded files (no URL: nothing to download). */
-  files: ModelFile[];
-  /** `memory`: this browser has no OPFS, so the copy lasts this visit only. */
-  storage: 'device' | 'memory';
-}
-
 export interface WalkMethods {
   latentWalk(request: LatentWalkRequest): LatentWalkResult;
-  importWalkFiles(request: ImportWalkRequest): ImportWalkResult;
 }

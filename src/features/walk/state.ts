@@ -17,6 +17,7 @@ import { photoWorker } from '../../workers/client';
 import { meta, walkDefaults, type WalkSettings } from './meta';
 import type { LatentWalkProgress, LatentWalkResult } from './protocol';
 import { checkFrameCount } from './schedule';
+import { removeReplaced } from '../../models/own';
 import { isOwnWalk, loadOwnWalkFiles, OWN_WALK_ID, ownWalkEntry, planOwnWalk, saveOwnWalkFiles } from './own';
 
 export interface WalkPayload extends Omit<LatentWalkResult, 'output'> {
@@ -155,8 +156,9 @@ export async function importOwnWalk(files: File[]): Promise<void> {
   }
   const total = picks.reduce((sum, p) => sum + p.file.size, 0);
   await runAsJob(`Copying SD-Turbo (${formatBytes(total)}) into this browser`, async (signal) => {
-    const imported = await photoWorker.call('importWalkFiles', { files: picks }, { signal, onProgress: progressReporter('Copying') });
+    const imported = await photoWorker.call('importModelFiles', { files: picks }, { signal, onProgress: progressReporter('Copying') });
     const own = { entry: ownWalkEntry(imported.files), storage: imported.storage };
+    await removeReplaced(get().own?.entry.variants[0].files ?? [], imported.files);
     saveOwnWalkFiles(imported.storage === 'device' ? imported.files : null);
     set({ ownNote: null, modelId: OWN_WALK_ID });
     listModels(catalogue, own);

@@ -1,7 +1,7 @@
 /**
- * Worker side of one caption: decode the photo, open the catalogue model's encoder and merged
- * decoder (downloaded beforehand through the model manager), run the caption loop, report the text
- * token by token.
+ * Worker side of one caption: decode the photo, open the model's encoder and merged decoder from the
+ * model store (a catalogue model downloaded beforehand through the model manager, or the user's own
+ * files copied in: src/features/caption/own.ts), run the caption loop, report the text token by token.
  */
 import { UserError } from '../../../lib/errors';
 import { decodeImage } from '../../../media/decode/image';
@@ -13,32 +13,30 @@ import type { CaptionImageRequest, CaptionImageResult, CaptionProgress } from '.
 import { Gpt2Decoder } from './bpe';
 import { captionPixels } from './caption';
 import { checkEncoder, decoderLayout, ENCODER_INPUT, ENCODER_OUTPUT } from './decoder';
+import { isOwnCaption } from '../own';
 
 const tokenizers = new Map<string, Promise<Gpt2Decoder>>();
 
 /** The variant's vocab.json (role `vocab`), parsed once per file. */
 function tokenizerOf(model: ModelEntry, variant: ModelVariant): Promise<Gpt2Decoder> {
+  const own = isOwnCaption(model);
   const file = variant.files?.find((f) => f.role === 'vocab');
   if (!file) throw new UserError(`The model "${model.title}" lists no vocab.json (a file with role "vocab"), so its captions cannot be turned into text.`);
   let pending = tokenizers.get(file.sha256);
   if (!pending) {
     pending = readStored(file).then((bytes) => {
-      if (!bytes) throw new UserError(`The tokenizer of "${model.title}" (${file.path}) is not on this device. Download the model again in "Models on this device".`);
-      return Gpt2Decoder.fromJson(new TextDecoder().decode(bytes));
+      if (!bytes) throw new UserError(`The tokenizer of "${model.title}" (${file.path}) is not on this device. ${own ? 'Pick your vocab.json again.' : 'Download the model again in "Models on this device".'}`);
+      try {
+        return Gpt2Decoder.fromJson(new TextDecoder().decode(bytes));
+      } catch (error) {
+        if (!own) throw error;
+        throw new UserError(`Your vocab.json could not be read as GPT-2's vocabulary (${(error as Error).message}). Use the vocab.json of Xenova/vit-gpt2-image-captioning.`, { cause: error });
+      }
     });
     pending.catch(() => tokenizers.delete(file.sha256));
     tokenizers.set(file.sha256, pending);
   }
   return pending;
-}
-
-/** The user's vocab.json, read for each photo (about 1 MB: milliseconds beside a caption). */
-function ownTokenizer(vocab: Uint8Array): Gpt2Decoder {
-  try {
-    return Gpt2Decoder.fromJson(new TextDecoder().decode(vocab));
-  } catch (error) {
-    throw new UserError(`Your vocab.json could not be read as GPT-2's vocabulary (${(error as Error).message}). Use the vocab.json of Xenova/vit-gpt2-image-captioning.`, { cause: error });
-  }
 }
 
 /**
@@ -64,8 +62,7 @@ async function open(request: CaptionImageRequest, graph: 'encoder' | 'decoder', 
     backend: request.backend,
     fp16: request.fp16,
     model: request.model,
-    // The user's own file of this graph, or the catalogue variant's stored one.
-    ...(request.ownFiles ? { modelBytes: request.ownFiles[graph] } : { graph }),
+    graph,
     // The default warm-up feeds the contract's image input; a decoder takes ids and a cache.
     warmUp: false,
     onProgress: (p) => context.onProgress({ stage: p.stage, done: p.done, total: p.total }),
@@ -81,10 +78,7 @@ async function open(request: CaptionImageRequest, graph: 'encoder' | 'decoder', 
  */
 function fitPair(request: CaptionImageRequest): void {
   const variant = pickVariant(request.model, request.backend, request.fp16);
-  const own = request.ownFiles;
-  const pair = own
-    ? own.encoder.byteLength + own.decoder.byteLength
-    : (variant.files ?? []).filter((f) => f.role === 'encoder' || f.role === 'decoder').reduce((sum, f) => sum + f.bytes, 0);
+  const pair = (variant.files ?? []).filter((f) => f.role === 'encoder' || f.role === 'decoder').reduce((sum, f) => sum + f.bytes, 0);
   if (pair > sessions.budget) sessions.setBudget(pair);
 }
 
@@ -96,9 +90,9 @@ export async function captionImage(request: CaptionImageRequest, context: Worker
   // the one let go, after it has run.
   const encoder = await open(request, 'encoder', context);
   const variant = request.model.variants.find((v) => v.name === encoder.variant) ?? request.model.variants[0];
-  const tokenizer = request.ownFiles ? ownTokenizer(request.ownFiles.vocab) : await tokenizerOf(request.model, variant);
+  const tokenizer = await tokenizerOf(request.model, variant);
   const decoder = await open(request, 'decoder', context);
-  if (request.ownFiles) checkOwnGraphs(encoder.session, decoder.session);
+  if (isOwnCaption(request.model)) checkOwnGraphs(encoder.session, decoder.session);
   const total = request.maxLength - 1;
   context.onProgress({ stage: 'infer', done: 0, total });
   const caption = await captionPixels(

@@ -3,9 +3,8 @@ import type { WorkerImpl } from '../../../workers/protocol';
 import type { TaskWorker } from '../../registry.worker';
 import { meta } from '../meta';
 import type { WalkMethods } from '../protocol';
-import { importWalkFiles } from './import';
 import { latentWalk } from './run';
 
-const methods: WorkerImpl<WalkMethods> = { latentWalk, importWalkFiles };
+const methods: WorkerImpl<WalkMethods> = { latentWalk };
 
 export const worker: TaskWorker = { task: meta.id, methods };

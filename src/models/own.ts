@@ -1,0 +1,54 @@
+/**
+ * Model files of the user's own, once copied into the model store (src/models/import.ts): the list
+ * of stored files (path, role, bytes, sha256) is kept per task in localStorage, so the task lists
+ * them again after a reload and reads them by sha256 like downloaded files. Usable from the page and
+ * (without storage) from workers, which only need the types.
+ */
+import type { ModelFile } from './registry';
+
+/** localStorage's part used here (workers have none). */
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+const pageStorage = (): KeyValueStore | undefined => (globalThis as { localStorage?: KeyValueStore }).localStorage;
+
+function isStoredFile(value: unknown): value is ModelFile {
+  const f = value as ModelFile;
+  return !!f && typeof f.path === 'string' && typeof f.role === 'string' && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256) && Number.isSafeInteger(f.bytes);
+}
+
+/** The stored files' list from an earlier import on this device, or null (none, or unreadable). */
+export function loadOwnFiles(key: string, storage: Pick<KeyValueStore, 'getItem'> | undefined = pageStorage()): ModelFile[] | null {
+  try {
+    const files: unknown = JSON.parse(storage?.getItem(key) ?? 'null');
+    return Array.isArray(files) && files.length > 0 && files.every(isStoredFile) ? files : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveOwnFiles(key: string, files: ModelFile[] | null, storage: Pick<KeyValueStore, 'setItem' | 'removeItem'> | undefined = pageStorage()): void {
+  try {
+    if (files) storage?.setItem(key, JSON.stringify(files));
+    else storage?.removeItem(key);
+  } catch {
+    // private mode: the files stay usable for this visit
+  }
+}
+
+/** A task's own files as one catalogue-like variant, read from the store only (no URL to download from). */
+export function ownVariant(files: ModelFile[]) {
+  return { name: 'your files', file: files[0].path, bytes: files.reduce((sum, f) => sum + f.bytes, 0), sha256: files[0].sha256, files };
+}
+
+/** After a new copy replaced an old one: the old files no longer listed go from the store. */
+export async function removeReplaced(before: readonly ModelFile[], after: readonly ModelFile[]): Promise<void> {
+  const kept = new Set(after.map((f) => f.sha256));
+  const gone = before.filter((f) => !kept.has(f.sha256));
+  if (gone.length === 0) return;
+  const { removeStored } = await import('./store');
+  for (const file of gone) await removeStored(file);
+}
