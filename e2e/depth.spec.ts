@@ -25,7 +25,7 @@ import { normalise } from '../src/features/depth/postprocess';
 import { depthAnythingSize, preprocessDepthAnything } from '../src/features/depth/worker/preprocess';
 import { resizeBilinear } from '../src/features/depth/worker/resize';
 import { damagedClip } from '../scripts/make-bad-media.mjs';
-import { CORS, hubBrowser, notFound, startAppWithEntries, startHub } from './hub';
+import { CORS, hubBrowser, notFound, startAppWithEntries, startHub, storedFiles } from './hub';
 import { probeMedia, sharedDir, smallPhoto, Studio } from './studio';
 
 const dist = path.resolve(import.meta.dirname, '..', process.env.E2E_DIST ?? 'dist');
@@ -365,7 +365,7 @@ test('WebGPU: the fp16 variant runs only where the adapter has shader-f16, fp32 
   expect(worst).toBeLessThanOrEqual(hasF16 ? 400 : 8);
 });
 
-test('where the deployment lists no depth model, a depth model file of your own runs: a style model is refused, Depth Anything gives the map as computed', async ({ page }) => {
+test('where the deployment lists no depth model, a depth model file of your own runs and is kept: a style model is refused, Depth Anything gives the map as computed', async ({ page }) => {
   await page.goto('/?backend=wasm'); // the plain build: its manifest lists no catalogue model
   await expect(page.getByRole('heading', { name: 'ClipMorph Web' })).toBeVisible();
   await page.getByTestId('task-depth').click();
@@ -402,6 +402,18 @@ test('where the deployment lists no depth model, a depth model file of your own 
   for (let p = 0; p < want.length; p++) if (t.indices[p] < 0 || Math.abs(t.indices[p] - Math.round(want[p] * 255)) > 1) off++;
   expect(off).toBe(0);
   expect(hubRequests).toBe(0); // nothing fetched: the file came from the user
+
+  // The file is in the model store by sha256 (the style model it replaced is gone), and still chosen after a reload.
+  expect((await storedFiles(page)).map((f) => f.name)).toEqual([sha(graph)]);
+  await page.reload();
+  await page.getByTestId('task-depth').click();
+  await expect(page.getByTestId('depth-model-own')).toBeChecked();
+  await expect(page.locator('label', { has: page.getByTestId('depth-model-own') })).toContainText("model.onnx");
+  await expect(page.locator('label', { has: page.getByTestId('depth-model-own') })).toContainText("kept in this browser's storage");
+  await page.getByTestId('depth-own-remove').click();
+  await expect(page.getByTestId('depth-model-own')).toHaveCount(0);
+  await expect(page.getByText('No depth model is listed')).toBeVisible();
+  expect(await storedFiles(page)).toEqual([]);
 });
 
 test('MiDaS, the light option: runs at its fixed 256x256 and comes back at the photo\'s size', async ({ page }) => {

@@ -233,7 +233,8 @@ export async function loadCaptionModels(): Promise<void> {
     const models = (await loadCatalogue(appRoot())).filter((m) => m.task === 'caption');
     const own = ownCaptionModel(get().ownFiles);
     const keep = models.some((m) => m.id === get().modelId) || (get().modelId === OWN_CAPTION_MODEL && own);
-    set({ models, modelsError: null, modelId: keep ? get().modelId : (models[0]?.id ?? (own ? OWN_CAPTION_MODEL : '')) });
+    // Nothing chosen yet: the user's own files of an earlier visit, else the catalogue's default.
+    set({ models, modelsError: null, modelId: keep ? get().modelId : own ? OWN_CAPTION_MODEL : (models[0]?.id ?? '') });
     await checkModel();
   } catch (error) {
     set({ models: [], modelsError: toUserMessage(error) });

@@ -5,7 +5,7 @@ import { colormapTable, COLORMAPS, type ColormapId } from './colormap';
 import { depthMeta, type DepthFormat } from './meta';
 import { depthKindOf, OWN_DEPTH_MODEL } from './models';
 import styles from './Options.module.css';
-import { chooseModel, chosenModel, loadModels, runDepth3d, setColormap, setFormat, setPhoto3dFormat, updateVideo, useDepthStore } from './state';
+import { chooseModel, chosenModel, deleteOwnDepthModel, loadModels, runDepth3d, setColormap, setFormat, setPhoto3dFormat, updateVideo, useDepthStore } from './state';
 
 const COLORMAP_LABEL: Record<ColormapId, string> = { turbo: 'Turbo', inferno: 'Inferno', grey: 'Grey' };
 
@@ -31,6 +31,7 @@ function ModelChoice() {
   const modelId = useDepthStore((s) => s.modelId);
   const status = useDepthStore((s) => s.status);
   const ownModel = useDepthStore((s) => s.ownModel);
+  const ownNote = useDepthStore((s) => s.ownNote);
   const backend = useAppStore((s) => s.backend);
   useEffect(() => {
     void loadModels();
@@ -61,16 +62,24 @@ function ModelChoice() {
       {ownModel && (
         <label className={styles.model}>
           <input type="radio" name="depth-model" value={OWN_DEPTH_MODEL} data-testid="depth-model-own" checked={modelId === OWN_DEPTH_MODEL} onChange={() => chooseModel(OWN_DEPTH_MODEL)} />
-          <span>{ownModel.name}</span>
-          <small>Your file · {mb(ownModel.bytes.byteLength)}, kept until this page is closed</small>
+          <span>{ownModel.file.path}</span>
+          <small>
+            Your file · {mb(ownModel.file.bytes)}, {ownModel.storage === 'memory' ? 'in memory until this page is closed' : "kept in this browser's storage"}
+          </small>
         </label>
       )}
       <p className={styles.note} data-testid="depth-own-note">
         {ownModel ? (
-          'Drop or choose another depth model file (.onnx) to replace it.'
+          <>
+            Drop or choose another depth model file (.onnx) to replace it, or{' '}
+            <button type="button" className={styles.linkButton} data-testid="depth-own-remove" onClick={() => void deleteOwnDepthModel()}>
+              delete your copy
+            </button>
+            .
+          </>
         ) : (
           <>
-            Or use a depth model file of your own (.onnx): drop it on the page or choose it as you would a photo. Depth Anything V2 (e.g. <code>onnx/model.onnx</code> of
+            {ownNote ? `${ownNote} ` : ''}Or use a depth model file of your own (.onnx): drop it on the page or choose it as you would a photo. Depth Anything V2 (e.g. <code>onnx/model.onnx</code> of
             onnx-community/depth-anything-v2-small) and MiDaS v2.1 small (256×256) run.
           </>
         )}

@@ -2,7 +2,8 @@
  * The depth models on offer: catalogue entries of task `depth` in the served models/manifest.json
  * (read at run time, so a deployment lists models without a rebuild), and which contract each follows.
  */
-import type { ModelEntry } from '../../models/registry';
+import { loadOwnFiles, ownVariant, saveOwnFiles } from '../../models/own';
+import type { ModelEntry, ModelFile } from '../../models/registry';
 import type { DepthModelKind } from './protocol';
 
 /**
@@ -29,21 +30,28 @@ export async function loadDepthModels(appRoot: string): Promise<ModelEntry[]> {
 /** The id under which the user's own depth file is listed (never a catalogue id: those come from the manifest). */
 export const OWN_DEPTH_MODEL = 'own-file';
 
+const OWN_KEY = 'clipmorph-own-depth-model';
+
 /**
  * A depth model file the user dropped or picked (e.g. Depth Anything V2's model.onnx fetched from the
- * hub by hand, where this deployment lists no depth model). Its bytes go with each request; the worker
+ * hub by hand, where this deployment lists no depth model), once copied into the model store
+ * (src/models/import.ts): read from there by sha256 like a download, after reloads too. The worker
  * reads from its graph which contract it follows and checks it before anything runs.
  */
-export function ownDepthModel(fileName: string): ModelEntry {
+export function ownDepthModel(file: ModelFile): ModelEntry {
   return {
     id: OWN_DEPTH_MODEL,
     task: 'depth',
-    title: fileName,
-    embedded: true,
+    title: file.path,
+    embedded: false,
     licence: 'your own file',
-    source: 'local file',
+    source: 'your file',
     io: { inputs: [], outputs: [] },
-    variants: [{ name: 'custom', file: 'local', bytes: 1, sha256: '0'.repeat(64) }],
+    variants: [ownVariant([file])],
     preferred: {},
   };
 }
+
+/** The stored file of an earlier visit (its path is the user's file name), or null. */
+export const loadOwnDepthFile = (): ModelFile | null => loadOwnFiles(OWN_KEY)?.[0] ?? null;
+export const saveOwnDepthFile = (file: ModelFile | null) => saveOwnFiles(OWN_KEY, file ? [file] : null);

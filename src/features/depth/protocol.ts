@@ -10,7 +10,7 @@ import type { Range } from './postprocess';
 export type DepthModelKind = 'depth-anything' | 'midas';
 
 export interface DepthModelRequest extends ModelRequest {
-  /** 'from-file': the user's own file (`modelBytes`), whose graph says which contract it follows. */
+  /** `from-file`: the user's own file (copied into the model store: src/features/depth/models.ts), whose graph says which contract it follows. */
   kind: DepthModelKind | 'from-file';
   /** Catalogue files missing on this device may be downloaded: the user asked for it by running. */
   download: boolean;

@@ -6,14 +6,15 @@
 import { create } from 'zustand';
 import { outputFileName, type VideoFormat } from '../../lib/filename';
 import type { VariantStatus } from '../../models/manager';
-import { pickVariant, type Backend, type ModelEntry } from '../../models/registry';
+import { pickVariant, type Backend, type ModelEntry, type ModelFile } from '../../models/registry';
 import { setResult } from '../../state/actions';
 import { appRoot, isJobRunning, progressReporter, runAsJob, showError } from '../../state/jobs';
 import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../state/store';
 import { photoWorker, videoWorker } from '../../workers/client';
 import type { ColormapId } from './colormap';
 import { depthMeta, meta, type DepthFormat, type DepthView } from './meta';
-import { depthKindOf, loadDepthModels, OWN_DEPTH_MODEL, ownDepthModel } from './models';
+import { depthKindOf, loadDepthModels, loadOwnDepthFile, OWN_DEPTH_MODEL, ownDepthModel, saveOwnDepthFile } from './models';
+import { removeReplaced } from '../../models/own';
 import type { Range } from './postprocess';
 import type { DecoderPath } from '../../media/frames';
 import type { DepthModelRequest, FlickerReport, Photo3dFormat } from './protocol';
@@ -80,8 +81,13 @@ export interface DepthState {
   models: ModelEntry[] | null;
   modelsError: string | null;
   modelId: string;
-  /** A depth model file of the user's own (chosen as OWN_DEPTH_MODEL), kept for this session. */
-  ownModel: { name: string; bytes: Uint8Array } | null;
+  /**
+   * A depth model file of the user's own (chosen as OWN_DEPTH_MODEL), copied into the model store
+   * (`device`: kept, listed again after a reload) or, without OPFS, into the worker's memory.
+   */
+  ownModel: { file: ModelFile; storage: 'device' | 'memory' } | null;
+  /** Said when the copied file was found gone (site data cleared, deleted in the Models panel). */
+  ownNote: string | null;
   /** Whether the chosen model's files are on this device (null: not known yet). */
   status: VariantStatus | null;
   colormap: ColormapId;
@@ -95,7 +101,8 @@ export const useDepthStore = create<DepthState>(() => ({
   models: null,
   modelsError: null,
   modelId: '',
-  ownModel: null,
+  ownModel: ((file) => (file ? { file, storage: 'device' as const } : null))(loadOwnDepthFile()),
+  ownNote: null,
   status: null,
   colormap: depthMeta.defaults.colormap,
   format: depthMeta.defaults.format,
@@ -113,14 +120,33 @@ export function useDepthResult(): DepthResult | null {
 }
 
 export function chosenModel(state: DepthState = get()): ModelEntry | undefined {
-  if (state.modelId === OWN_DEPTH_MODEL) return state.ownModel ? ownDepthModel(state.ownModel.name) : undefined;
+  if (state.modelId === OWN_DEPTH_MODEL) return state.ownModel ? ownDepthModel(state.ownModel.file) : undefined;
   return state.models?.find((m) => m.id === state.modelId);
 }
 
-/** A depth model file dropped on the page or picked: listed as "your file" and chosen. Checked when it first runs. */
+/**
+ * A depth model file dropped on the page or picked: copied into the model store (streamed, hashed on
+ * the way), listed as "your file" and chosen; the one it replaces leaves the store. Checked when it first runs.
+ */
 export async function openDepthModel(file: File): Promise<void> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  set({ ownModel: { name: file.name, bytes }, modelId: OWN_DEPTH_MODEL, status: null });
+  const imported = await photoWorker.call('importModelFiles', { files: [{ file, path: file.name, role: 'model' }] });
+  const stored = imported.files[0];
+  await removeReplaced(get().ownModel ? [get().ownModel!.file] : [], [stored]);
+  saveOwnDepthFile(imported.storage === 'device' ? stored : null);
+  set({ ownModel: { file: stored, storage: imported.storage }, ownNote: null, modelId: OWN_DEPTH_MODEL, status: null });
+}
+
+/** "Delete your copy": the stored file goes, and the list forgets it. */
+export async function deleteOwnDepthModel(): Promise<void> {
+  const own = get().ownModel;
+  if (own) await removeReplaced([own.file], []);
+  forgetOwnModel(null);
+}
+
+function forgetOwnModel(note: string | null): void {
+  saveOwnDepthFile(null);
+  set((s) => ({ ownModel: null, ownNote: note, ...(s.modelId === OWN_DEPTH_MODEL ? { modelId: s.models?.[0]?.id ?? '', status: null } : {}) }));
+  void refreshStatus();
 }
 
 /** Reads the served catalogue once (again after a failure), picks the default model and checks what is on this device. */
@@ -130,7 +156,8 @@ export function loadModels(): Promise<void> {
     try {
       const models = await loadDepthModels(appRoot());
       const keep = (s: DepthState) => models.some((m) => m.id === s.modelId) || (s.modelId === OWN_DEPTH_MODEL && s.ownModel !== null);
-      set((s) => ({ models, modelsError: null, modelId: keep(s) ? s.modelId : (models[0]?.id ?? '') }));
+      // Nothing chosen yet: the user's own file of an earlier visit, else the catalogue's default.
+      set((s) => ({ models, modelsError: null, modelId: keep(s) ? s.modelId : s.ownModel ? OWN_DEPTH_MODEL : (models[0]?.id ?? '') }));
       await refreshStatus();
     } catch (error) {
       loading = null;
@@ -142,8 +169,16 @@ export function loadModels(): Promise<void> {
 
 export async function refreshStatus(): Promise<void> {
   const model = chosenModel();
-  if (!model || model.id === OWN_DEPTH_MODEL) return set({ status: null }); // a file in memory: nothing to download
+  if (!model) return set({ status: null });
   const { variantStatus } = await import('../../models/manager');
+  if (model.id === OWN_DEPTH_MODEL) {
+    // Nothing to download; a stored copy may have been cleared with the site's data since.
+    const own = get().ownModel;
+    if (own?.storage === 'device' && (await variantStatus(model.variants[0])).state !== 'ready') {
+      forgetOwnModel("Your depth model file is no longer in this browser's storage (the site's data was cleared, or it was deleted under Models on this device). Drop or choose it again.");
+    }
+    return set({ status: null });
+  }
   const { backend, gpu } = shared();
   const status = await variantStatus(pickVariant(model, backend, gpu?.shaderF16 ?? false));
   if (chosenModel()?.id === model.id) set({ status });
@@ -157,8 +192,7 @@ export function chooseModel(id: string): void {
 function modelRequest(model: ModelEntry): DepthModelRequest {
   const { backend, gpu } = shared();
   const base = { appRoot: appRoot(), backend, fp16: gpu?.shaderF16 ?? false, model };
-  const own = get().ownModel;
-  if (model.id === OWN_DEPTH_MODEL && own) return { ...base, modelBytes: own.bytes, kind: 'from-file', download: false };
+  if (model.id === OWN_DEPTH_MODEL) return { ...base, kind: 'from-file', download: false };
   // Running is asking for the model, unless its licence must be accepted first (in Models on this device).
   return { ...base, kind: depthKindOf(model), download: !model.licenceMustAccept };
 }
