@@ -289,7 +289,23 @@ test('where the build lists no walk model, SD-Turbo’s folder of your own is co
     await expect(result).toHaveAttribute('data-played', '6', { timeout: 90_000 });
     expect((await gifOf()).equals(first)).toBe(true);
 
-    // Deleting the copy empties the store and the list.
+    // The Models panel lists the copy with its size (so the space it takes can be found) and deletes it;
+    // back in the walk view, the copy is gone from the list and the note says why.
+    await page.getByTestId('open-models').click();
+    const copy = page.getByTestId('own-copy-walk-model');
+    await expect(copy).toContainText('SD-Turbo, your files (Latent walk)');
+    await expect(copy).toContainText(/5 files copied from your disk · [\d.]+ [KMG]B/);
+    await page.getByTestId('delete-own-walk-model').click();
+    await expect(copy).toHaveCount(0);
+    expect(await storedFiles(page)).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('walk-no-model')).toBeVisible();
+    await expect(note).toContainText("no longer in this browser's storage");
+
+    // Copied in again, then deleted from the walk view: the store and the list are empty again.
+    await page.getByTestId('walk-own-folder').setInputFiles(folder);
+    await expect(note).toContainText('Your SD-Turbo: 5 files', { timeout: 60_000 });
+    expect(await storedFiles(page)).toHaveLength(5);
     await page.getByTestId('walk-own-remove').click();
     await expect(page.getByTestId('walk-no-model')).toBeVisible();
     expect(await storedFiles(page)).toEqual([]);

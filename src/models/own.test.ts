@@ -1,26 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { loadOwnFiles, ownVariant, removeReplaced, saveOwnFiles } from './own';
+import { listOwnCopies, loadOwnFiles, OWN_KEY_PREFIX, ownVariant, removeReplaced, saveOwnFiles } from './own';
 import type { ModelFile } from './registry';
 import { importBlob, readStored } from './store';
 
-const KEY = 'test-own';
+const KEY = `${OWN_KEY_PREFIX}test`;
 
 function memoryStorage() {
   const values = new Map<string, string>();
-  return { values, getItem: (k: string) => values.get(k) ?? null, setItem: (k: string, v: string) => void values.set(k, v), removeItem: (k: string) => void values.delete(k) };
+  return {
+    values,
+    getItem: (k: string) => values.get(k) ?? null,
+    setItem: (k: string, v: string) => void values.set(k, v),
+    removeItem: (k: string) => void values.delete(k),
+    get length() {
+      return values.size;
+    },
+    key: (i: number) => [...values.keys()][i] ?? null,
+  };
 }
 
 describe('model files of the user’s own, once stored', () => {
   it('keeps the stored files’ list across visits and forgets a damaged one', () => {
     const storage = memoryStorage();
     const files = [{ path: 'unet/model.onnx', role: 'unet', url: '', bytes: 3, sha256: 'a'.repeat(64) }];
-    saveOwnFiles(KEY, files, storage);
+    saveOwnFiles(KEY, files, 'SD-Turbo, your files', storage);
     expect(loadOwnFiles(KEY, storage)).toEqual(files);
-    storage.values.set(KEY, JSON.stringify([{ path: 'unet/model.onnx', role: 'unet', bytes: 3, sha256: 'not a hash' }]));
+    // The Models panel lists every task's copy by the prefix, with its label and size.
+    storage.setItem('clipmorph-accepted-licences', '{}');
+    saveOwnFiles(`${OWN_KEY_PREFIX}other`, [{ ...files[0], bytes: 7 }], 'Another (Depth)', storage);
+    expect(listOwnCopies(storage).map((c) => [c.key, c.label, c.bytes])).toEqual([
+      [`${OWN_KEY_PREFIX}other`, 'Another (Depth)', 7],
+      [KEY, 'SD-Turbo, your files', 3],
+    ]);
+    storage.values.set(KEY, JSON.stringify({ label: 'x', files: [{ path: 'unet/model.onnx', role: 'unet', bytes: 3, sha256: 'not a hash' }] }));
     expect(loadOwnFiles(KEY, storage)).toBeNull();
     storage.values.set(KEY, '{oops');
     expect(loadOwnFiles(KEY, storage)).toBeNull();
-    saveOwnFiles(KEY, null, storage);
+    saveOwnFiles(KEY, null, KEY, storage);
     expect(storage.values.has(KEY)).toBe(false);
   });
 

@@ -20,23 +20,56 @@ function isStoredFile(value: unknown): value is ModelFile {
   return !!f && typeof f.path === 'string' && typeof f.role === 'string' && typeof f.sha256 === 'string' && /^[0-9a-f]{64}$/.test(f.sha256) && Number.isSafeInteger(f.bytes);
 }
 
-/** The stored files' list from an earlier import on this device, or null (none, or unreadable). */
-export function loadOwnFiles(key: string, storage: Pick<KeyValueStore, 'getItem'> | undefined = pageStorage()): ModelFile[] | null {
+/** Every task's key starts so, which lets the Models panel list them all without knowing a task. */
+export const OWN_KEY_PREFIX = 'clipmorph-own-';
+
+interface Saved {
+  /** What the Models panel calls it: "SD-Turbo (your files, latent walk)". */
+  label: string;
+  files: ModelFile[];
+}
+
+function readSaved(key: string, storage: Pick<KeyValueStore, 'getItem'> | undefined): Saved | null {
   try {
-    const files: unknown = JSON.parse(storage?.getItem(key) ?? 'null');
-    return Array.isArray(files) && files.length > 0 && files.every(isStoredFile) ? files : null;
+    const saved = JSON.parse(storage?.getItem(key) ?? 'null') as Saved | null;
+    const files: unknown = saved?.files;
+    return typeof saved?.label === 'string' && Array.isArray(files) && files.length > 0 && files.every(isStoredFile) ? saved : null;
   } catch {
     return null;
   }
 }
 
-export function saveOwnFiles(key: string, files: ModelFile[] | null, storage: Pick<KeyValueStore, 'setItem' | 'removeItem'> | undefined = pageStorage()): void {
+/** The stored files' list from an earlier import on this device, or null (none, or unreadable). */
+export function loadOwnFiles(key: string, storage: Pick<KeyValueStore, 'getItem'> | undefined = pageStorage()): ModelFile[] | null {
+  return readSaved(key, storage)?.files ?? null;
+}
+
+/** `key` must start with OWN_KEY_PREFIX; `label` names the copy in the Models panel. */
+export function saveOwnFiles(key: string, files: ModelFile[] | null, label = key, storage: Pick<KeyValueStore, 'setItem' | 'removeItem'> | undefined = pageStorage()): void {
   try {
-    if (files) storage?.setItem(key, JSON.stringify(files));
+    if (files) storage?.setItem(key, JSON.stringify({ label, files } satisfies Saved));
     else storage?.removeItem(key);
   } catch {
     // private mode: the files stay usable for this visit
   }
+}
+
+/** Every task's stored copy on this device, for the Models panel. */
+export function listOwnCopies(storage: (Pick<KeyValueStore, 'getItem'> & { readonly length: number; key(index: number): string | null }) | undefined = pageStorage() as never): Array<Saved & { key: string; bytes: number }> {
+  const out: Array<Saved & { key: string; bytes: number }> = [];
+  for (let i = 0; i < (storage?.length ?? 0); i++) {
+    const key = storage!.key(i);
+    const saved = key?.startsWith(OWN_KEY_PREFIX) ? readSaved(key, storage) : null;
+    if (key && saved) out.push({ key, ...saved, bytes: saved.files.reduce((sum, f) => sum + f.bytes, 0) });
+  }
+  return out.sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** Removes a stored copy (its files, and its entry): the task notices when it next looks. */
+export async function deleteOwnCopy(key: string): Promise<void> {
+  const files = loadOwnFiles(key);
+  saveOwnFiles(key, null);
+  if (files) await removeReplaced(files, []);
 }
 
 /** A task's own files as one catalogue-like variant, read from the store only (no URL to download from). */

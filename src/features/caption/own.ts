@@ -6,12 +6,12 @@
  * reloads too. Shared by the page (state.ts) and the worker (which checks the graphs by this id).
  */
 import { UserError } from '../../lib/errors';
-import { loadOwnFiles, ownVariant, saveOwnFiles } from '../../models/own';
+import { loadOwnFiles, OWN_KEY_PREFIX, ownVariant, saveOwnFiles } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 
 /** The id under which the user's own files are listed (never a catalogue id). */
 export const OWN_CAPTION_MODEL = 'own-files';
-const KEY = 'clipmorph-own-caption-model';
+const KEY = `${OWN_KEY_PREFIX}caption-model`;
 
 export type OwnCaptionRole = 'encoder' | 'decoder' | 'vocab';
 export const OWN_CAPTION_ROLES: readonly OwnCaptionRole[] = ['encoder', 'decoder', 'vocab'];
@@ -52,4 +52,4 @@ export function ownCaptionEntry(files: ModelFile[]): ModelEntry {
 
 export const isOwnCaption = (model: ModelEntry) => model.id === OWN_CAPTION_MODEL;
 export const loadOwnCaptionFiles = () => loadOwnFiles(KEY);
-export const saveOwnCaptionFiles = (files: ModelFile[] | null) => saveOwnFiles(KEY, files);
+export const saveOwnCaptionFiles = (files: ModelFile[] | null) => saveOwnFiles(KEY, files, 'ViT-GPT2, your files (Captions)');

@@ -5,7 +5,7 @@ import { colormapTable, COLORMAPS, type ColormapId } from './colormap';
 import { depthMeta, type DepthFormat } from './meta';
 import { depthKindOf, OWN_DEPTH_MODEL } from './models';
 import styles from './Options.module.css';
-import { chooseModel, chosenModel, deleteOwnDepthModel, loadModels, runDepth3d, setColormap, setFormat, setPhoto3dFormat, updateVideo, useDepthStore } from './state';
+import { chooseModel, chosenModel, deleteOwnDepthModel, loadModels, refreshStatus, runDepth3d, setColormap, setFormat, setPhoto3dFormat, updateVideo, useDepthStore } from './state';
 
 const COLORMAP_LABEL: Record<ColormapId, string> = { turbo: 'Turbo', inferno: 'Inferno', grey: 'Grey' };
 
@@ -35,6 +35,10 @@ function ModelChoice() {
   const backend = useAppStore((s) => s.backend);
   useEffect(() => {
     void loadModels();
+    // Back from the Models panel (a download, a delete, a copy of your own deleted): look again.
+    const again = () => void refreshStatus();
+    document.addEventListener('close', again, true);
+    return () => document.removeEventListener('close', again, true);
   }, []);
   const chosen = models?.find((m) => m.id === modelId);
   let state = '';

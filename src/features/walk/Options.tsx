@@ -14,6 +14,7 @@ import {
   importOwnWalk,
   licenceAccepted,
   loadWalkModels,
+  recheckOwnWalk,
   refreshAccepted,
   removeOwnWalk,
   updateSettings,
@@ -28,12 +29,16 @@ function ModelAndLicence() {
   useEffect(() => {
     void loadWalkModels();
     refreshAccepted();
-    // Back from the Models panel (where the licence can be accepted too): look again.
-    document.addEventListener('close', refreshAccepted, true);
-    window.addEventListener('focus', refreshAccepted);
+    // Back from the Models panel (where the licence can be accepted, and a copy deleted): look again.
+    const again = () => {
+      refreshAccepted();
+      void recheckOwnWalk();
+    };
+    document.addEventListener('close', again, true);
+    window.addEventListener('focus', again);
     return () => {
-      document.removeEventListener('close', refreshAccepted, true);
-      window.removeEventListener('focus', refreshAccepted);
+      document.removeEventListener('close', again, true);
+      window.removeEventListener('focus', again);
     };
   }, []);
   if (state.modelsError) return <p className={styles.error}>{state.modelsError}</p>;

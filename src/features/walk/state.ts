@@ -168,6 +168,16 @@ export async function importOwnWalk(files: File[]): Promise<void> {
   });
 }
 
+/** Looks again whether the copied files are still stored (back from the Models panel, which can delete them). */
+export async function recheckOwnWalk(): Promise<void> {
+  const own = get().own;
+  if (own && !(await ownStillStored(own).catch(() => false))) {
+    saveOwnWalkFiles(null);
+    set({ ownNote: GONE });
+    listModels(catalogue, null);
+  }
+}
+
 /** Removes the copied files from the model store and the list. */
 export async function removeOwnWalk(): Promise<void> {
   const own = get().own;

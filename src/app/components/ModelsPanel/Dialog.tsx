@@ -1,7 +1,8 @@
 /**
  * The "Models on this device" dialog: each downloadable (catalogue) model with its size, licence and
  * state; download (licence first where it must be accepted), progress with speed and time left,
- * cancel, delete one or all, storage used and free. Nothing is downloaded until a button says so.
+ * cancel, delete one or all, storage used and free; and the model files the user copied in (depth,
+ * captions, walk), with their size and a Delete. Nothing is downloaded until a button says so.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { create } from 'zustand';
@@ -21,6 +22,7 @@ import {
   type VariantStatus,
 } from '../../../models/manager';
 import { chooseMemory, memoryChosenHere } from '../../../models/choices';
+import { deleteOwnCopy, listOwnCopies, OWN_KEY_PREFIX, saveOwnFiles } from '../../../models/own';
 import { pickVariant, type ModelEntry, type ModelVariant } from '../../../models/registry';
 import { useAppStore } from '../../../state/store';
 import styles from './style.module.css';
@@ -120,6 +122,8 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
   const [loadError, setLoadError] = useState<string | null>(null);
   const rows = useRows((s) => s.rows);
   const [estimate, setEstimate] = useState<Awaited<ReturnType<typeof storageEstimate>>>(null);
+  /** Model files the user copied in (depth, captions, walk): listed so their space can be found and freed. */
+  const [own, setOwn] = useState(() => listOwnCopies());
 
   const variantOf = useCallback((model: ModelEntry): ModelVariant => pickVariant(model, backend, gpu?.shaderF16 ?? false), [backend, gpu]);
   const refresh = useCallback(
@@ -172,16 +176,24 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
     if (models) await refresh(models);
   };
 
+  const removeOwn = async (key: string) => {
+    await deleteOwnCopy(key);
+    setOwn(listOwnCopies());
+    setEstimate(await storageEstimate());
+  };
+
   const removeAll = async () => {
     for (const c of downloads.values()) c.abort();
     await deleteAllModels();
+    for (const copy of own) saveOwnFiles(copy.key, null); // their files went with the store
+    setOwn(listOwnCopies());
     if (models) {
       for (const m of models) patch(m.id, { message: undefined, quota: false, error: false });
       await refresh(models);
     }
   };
 
-  const anyStored = models?.some((m) => (rows[m.id]?.status?.storedBytes ?? 0) > 0) ?? false;
+  const anyStored = (models?.some((m) => (rows[m.id]?.status?.storedBytes ?? 0) > 0) ?? false) || own.length > 0;
 
   return (
     <dialog ref={dialog} className={styles.dialog} data-testid="models-panel" aria-labelledby="models-title" onClose={onClose}>
@@ -344,9 +356,31 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
           })}
         </ul>
       )}
+      {own.length > 0 && (
+        <ul className={styles.list} aria-label="Model files of your own">
+          {own.map((copy) => {
+            const id = copy.key.slice(OWN_KEY_PREFIX.length);
+            return (
+              <li key={copy.key} className={styles.row} data-testid={`own-copy-${id}`} aria-labelledby={`own-title-${id}`}>
+                <div className={styles.info}>
+                  <h3 id={`own-title-${id}`}>{copy.label}</h3>
+                  <p className={styles.meta}>
+                    {copy.files.length} file{copy.files.length === 1 ? '' : 's'} copied from your disk · {formatSize(copy.bytes)}
+                  </p>
+                </div>
+                <div className={styles.actions}>
+                  <button type="button" className={styles.danger} data-testid={`delete-own-${id}`} onClick={() => void removeOwn(copy.key)}>
+                    Delete
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
       <div className={styles.footer}>
         <button type="button" className={styles.danger} data-testid="delete-all-models" disabled={!anyStored} onClick={() => void removeAll()}>
-          Delete all downloaded models
+          {own.length > 0 ? 'Delete all stored models' : 'Delete all downloaded models'}
         </button>
         <button type="button" onClick={() => dialog.current?.close()}>
           Close
