@@ -7,7 +7,7 @@
  */
 import type { ImportModelFilesRequest, ImportModelFilesResult, WorkerContext } from '../workers/protocol';
 import type { ModelFile } from './registry';
-import { importBlob, removeUnfinishedImports } from './store';
+import { importBlob, removeUnfinishedImports, type ImportedFile } from './store';
 
 /** Progress at most this often: a 1.7 GB graph is tens of thousands of chunks. */
 const REPORT_MS = 100;
@@ -17,22 +17,28 @@ export async function importModelFiles(request: ImportModelFilesRequest, context
   const total = request.files.reduce((sum, f) => sum + f.file.size, 0);
   let before = 0;
   let reported = 0;
-  const files: ModelFile[] = [];
-  let storage: ImportModelFilesResult['storage'] = 'device';
-  context.onProgress({ stage: 'import', done: 0, total });
-  for (const pick of request.files) {
-    const stored = await importBlob(pick.file, {
-      onBytes: (done) => {
-        const now = performance.now();
-        if (now - reported < REPORT_MS) return;
-        reported = now;
-        context.onProgress({ stage: 'import', done: before + done, total });
-      },
-    });
-    files.push({ path: pick.path, role: pick.role, url: '', bytes: stored.bytes, sha256: stored.sha256 });
-    if (stored.storage === 'memory') storage = 'memory';
-    before += stored.bytes;
+  const copies: Array<{ pick: ImportModelFilesRequest['files'][number]; copy: ImportedFile }> = [];
+  try {
+    for (const pick of request.files) {
+      const copy = await importBlob(pick.file, {
+        onBytes: (done) => {
+          const now = performance.now();
+          if (now - reported < REPORT_MS) return;
+          reported = now;
+          context.onProgress({ stage: 'import', done: before + done, total });
+        },
+      });
+      copies.push({ pick, copy });
+      before += copy.bytes;
+    }
+  } catch (error) {
+    for (const { copy } of copies) await copy.discard();
+    throw error;
   }
+  // Every file is copied: only now do they become readable, together.
+  for (const { copy } of copies) await copy.commit();
+  const files: ModelFile[] = copies.map(({ pick, copy }) => ({ path: pick.path, role: pick.role, url: '', bytes: copy.bytes, sha256: copy.sha256 }));
+  const storage: ImportModelFilesResult['storage'] = copies.some(({ copy }) => copy.storage === 'memory') ? 'memory' : 'device';
   context.onProgress({ stage: 'import', done: total, total });
   return { files, storage };
 }

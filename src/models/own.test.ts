@@ -50,7 +50,8 @@ describe('model files of the user’s own, once stored', () => {
 
   it('removes from the store the files a new copy no longer lists, and keeps the shared ones', async () => {
     const stored = async (text: string, role: string): Promise<ModelFile> => {
-      const { sha256, bytes } = await importBlob(new Blob([text]));
+      const { sha256, bytes, commit } = await importBlob(new Blob([text]));
+      await commit();
       return { path: `${role}.onnx`, role, url: '', bytes, sha256 };
     };
     const encoder = await stored('encoder bytes', 'encoder');

@@ -9,10 +9,14 @@ describe('importBlob (a file of the user’s own into the store)', () => {
     const bytes = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
     const seen: number[] = [];
     const stored = await importBlob(new Blob([bytes.subarray(0, 100_000), bytes.subarray(100_000)]), { onBytes: (n) => seen.push(n) });
-    expect(stored).toEqual({ sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, storage: 'memory' });
+    expect(stored).toMatchObject({ sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length, storage: 'memory' });
     expect(seen.at(-1)).toBe(bytes.length);
     expect(seen).toEqual([...seen].sort((a, b) => a - b));
-    const back = await readStored({ path: 'unet/model.onnx', role: 'unet', url: '', bytes: stored.bytes, sha256: stored.sha256 });
+    const file = { path: 'unet/model.onnx', role: 'unet', url: '', bytes: stored.bytes, sha256: stored.sha256 };
+    // Readable only once committed (when every file of the model is copied).
+    expect(await readStored(file)).toBeNull();
+    await stored.commit();
+    const back = await readStored(file);
     expect(back && Buffer.from(back).equals(Buffer.from(bytes))).toBe(true);
   });
 

@@ -188,19 +188,26 @@ export function memorySink(file: ModelFile): FileSink {
   };
 }
 
-/** Where an imported file went: this device's store (kept) or this JS realm's memory (no OPFS here). */
+/** Where an imported file goes: this device's store (kept) or this JS realm's memory (no OPFS here). */
 export interface ImportedFile {
   sha256: string;
   bytes: number;
   storage: 'device' | 'memory';
+  /**
+   * Makes it readable under its sha256. Until then it is an `import-….part` that the next import
+   * removes, so a model of several files, cancelled after some were copied, leaves none of them.
+   */
+  commit(): Promise<void>;
+  /** Drops the copy instead (a later file of the same import failed). */
+  discard(): Promise<void>;
 }
 
 /**
  * Copies a file the user has (a model picked from their disk) into the store under its sha256,
  * hashing it on the way, so it is read afterwards exactly like a verified download and survives
  * reloads. Streamed: a 1.7 GB graph never sits in memory whole. Written as `import-<random>.part`
- * and renamed only when complete; a cancel or failure removes the partial copy. Without OPFS the
- * bytes are kept in this realm's memory for the session.
+ * and renamed by `commit()` (once every file of the model is copied); a failure removes the partial
+ * copy. Without OPFS the bytes are kept in this realm's memory for the session.
  */
 /** Copies left by an import that was cancelled (its worker is terminated, so it cannot clean up). */
 export async function removeUnfinishedImports(): Promise<void> {
@@ -231,23 +238,25 @@ export async function importBlob(blob: Blob, options: { signal?: AbortSignal; on
     }
     if (done !== blob.size) throw new Error(`the file changed while it was read (${done} of ${blob.size} bytes)`);
     const sha256 = hasher.digest('hex');
+    const bytes = done;
     if (!dir || !handle || !writable) {
-      memoryFiles.set(sha256, memory!);
-      return { sha256, bytes: done, storage: 'memory' };
+      return { sha256, bytes, storage: 'memory', commit: async () => void memoryFiles.set(sha256, memory!), discard: async () => undefined };
     }
     await writable.close();
-    const existing = await fileIn(dir, sha256);
-    if (existing?.size === done) {
-      await dir.removeEntry(temp); // the same bytes are stored already (imported or downloaded before)
-    } else {
+    const commit = async () => {
+      const existing = await fileIn(dir, sha256);
+      if (existing?.size === bytes) {
+        await dir.removeEntry(temp); // the same bytes are stored already (imported or downloaded before)
+        return;
+      }
       const moved = handle as FileSystemFileHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> };
       if (typeof moved.move === 'function') await moved.move(dir, sha256);
       else {
         await (await handle.getFile()).stream().pipeTo(await (await dir.getFileHandle(sha256, { create: true })).createWritable());
         await dir.removeEntry(temp);
       }
-    }
-    return { sha256, bytes: done, storage: 'device' };
+    };
+    return { sha256, bytes, storage: 'device', commit, discard: () => dir.removeEntry(temp).catch(() => undefined) };
   } catch (error) {
     await writable?.abort().catch(() => undefined);
     await dir?.removeEntry(temp).catch(() => undefined);
