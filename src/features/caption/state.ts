@@ -328,7 +328,8 @@ export async function runCaptions(_input: InputFile): Promise<void> {
     return;
   }
   if (!(await checkModel())) {
-    showError(`The model "${model.title}" is not on this device yet. Open "Models on this device", download it, then press ${meta.runLabel} again.`);
+    const gone = model.id === OWN_CAPTION_MODEL ? get().ownNote : null; // the user's copy was deleted or cleared
+    showError(gone ?? `The model "${model.title}" is not on this device yet. Open "Models on this device", download it, then press ${meta.runLabel} again.`);
     return;
   }
   const pending = get().photos.filter((p) => p.status !== 'done');

@@ -114,6 +114,13 @@ function listModels(catalogue: ModelEntry[], own: WalkState['own']): void {
 
 let catalogue: ModelEntry[] = [];
 
+/** The copy is gone from the store: the list forgets it and the note says why. */
+function forgetOwn(): void {
+  saveOwnWalkFiles(null);
+  set({ ownNote: GONE });
+  listModels(catalogue, null);
+}
+
 /** The served catalogue's walk models (the manager loads lazily, as for the other tasks), after the user's own files if any. */
 let loading: Promise<void> | null = null;
 export function loadWalkModels(): Promise<void> {
@@ -123,8 +130,7 @@ export function loadWalkModels(): Promise<void> {
     if (files) {
       own = { entry: ownWalkEntry(files), storage: 'device' };
       if (!(await ownStillStored(own).catch(() => false))) {
-        saveOwnWalkFiles(null);
-        set({ ownNote: GONE });
+        forgetOwn();
         own = null;
       }
     }
@@ -171,11 +177,7 @@ export async function importOwnWalk(files: File[]): Promise<void> {
 /** Looks again whether the copied files are still stored (back from the Models panel, which can delete them). */
 export async function recheckOwnWalk(): Promise<void> {
   const own = get().own;
-  if (own && !(await ownStillStored(own).catch(() => false))) {
-    saveOwnWalkFiles(null);
-    set({ ownNote: GONE });
-    listModels(catalogue, null);
-  }
+  if (own && !(await ownStillStored(own).catch(() => false))) forgetOwn();
 }
 
 /** Removes the copied files from the model store and the list. */
@@ -260,9 +262,7 @@ export async function runWalk(): Promise<void> {
   if (!licenceAccepted(model, state)) return showError(`Read and accept the licence of ${model.title} first (${model.licence}).`);
   const own = isOwnWalk(model) ? state.own : null;
   if (own && !(await ownStillStored(own))) {
-    saveOwnWalkFiles(null);
-    listModels(catalogue, null);
-    set({ ownNote: GONE });
+    forgetOwn();
     return showError(GONE);
   }
   const settings = state.settings;
