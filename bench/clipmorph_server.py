@@ -38,7 +38,9 @@ def onnx_weights(path):
 
     model = onnx.load(path)
     inits = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
-    base = os.path.join(os.path.dirname(path), "blend.rt.fp32.onnx")
+    # The tier's multi-style net, whose convolutions every style of that tier shares.
+    tier = "hq" if ".hq." in os.path.basename(path) else "rt"
+    base = os.path.join(os.path.dirname(path), f"blend.{tier}.fp32.onnx")
     if any(p.key == "clipmorph.subpixel_upsample" for p in model.metadata_props) and os.path.exists(base):
         # scripts/optimize-style-graphs.py turned the upsample convs into 2x2 sub-pixel convs (same names); a
         # style's conv weights are the blend net's (styles differ only in their norms), so take those.

@@ -21,7 +21,15 @@ export async function loadVideo(page, file) {
 
 export async function chooseStyle(page, style) {
   if (style.customFile) await page.getByTestId('file-input').setInputFiles(style.customFile);
-  else await page.getByTestId(`style-${style.id}`).click();
+  else {
+    await page.getByTestId(`style-${style.card ?? style.id}`).click();
+    if (style.best) {
+      // A video's "Best quality" is its own opt-in (the photo's Fast/Best choice is not shown for videos).
+      const video = page.getByTestId('video-best');
+      if (await video.count()) await video.check();
+      else await page.getByTestId('tier-best').check();
+    }
+  }
 }
 
 /** Processing height: 0 = the source's own. */

@@ -15,5 +15,7 @@ export function styleForTier(tier) {
     return standIn && { id: standIn.id, onnx: standIn.file, customFile: standIn.file, standIn: true };
   }
   const fp32 = model.variants.find((v) => v.name === 'fp32') ?? model.variants[0];
-  return { id: model.id, onnx: path.join(root, 'models', fp32.file), wasmVariant: model.preferred?.wasm ?? fp32.name };
+  // A quality file is no style card of its own: the app runs it for its Fast style with "Best quality" chosen.
+  const card = tier === 'quality' ? manifest.models.find((m) => m.task === 'style' && m.style?.tier === 'realtime' && `${m.id}-hq` === model.id)?.id : model.id;
+  return { id: model.id, card: card ?? model.id, best: tier === 'quality', onnx: path.join(root, 'models', fp32.file), wasmVariant: model.preferred?.wasm ?? fp32.name };
 }
