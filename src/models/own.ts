@@ -11,6 +11,8 @@ export interface KeyValueStore {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
   removeItem(key: string): void;
+  readonly length: number;
+  key(index: number): string | null;
 }
 
 const pageStorage = (): KeyValueStore | undefined => (globalThis as { localStorage?: KeyValueStore }).localStorage;
@@ -55,7 +57,7 @@ export function saveOwnFiles(key: string, files: ModelFile[] | null, label = key
 }
 
 /** Every task's stored copy on this device, for the Models panel. */
-export function listOwnCopies(storage: (Pick<KeyValueStore, 'getItem'> & { readonly length: number; key(index: number): string | null }) | undefined = pageStorage() as never): Array<Saved & { key: string; bytes: number }> {
+export function listOwnCopies(storage: Pick<KeyValueStore, 'getItem' | 'length' | 'key'> | undefined = pageStorage()): Array<Saved & { key: string; bytes: number }> {
   const out: Array<Saved & { key: string; bytes: number }> = [];
   for (let i = 0; i < (storage?.length ?? 0); i++) {
     const key = storage!.key(i);
@@ -84,4 +86,23 @@ export async function removeReplaced(before: readonly ModelFile[], after: readon
   if (gone.length === 0) return;
   const { removeStored } = await import('./store');
   for (const file of gone) await removeStored(file);
+}
+
+/**
+ * One task's copy, as the task uses it: `keep` a new copy (the files the old one listed and the new
+ * one does not leave the store; a memory copy is not listed, it lives in the worker), `forget` it
+ * (found gone), `delete` it (its files too).
+ */
+export function ownCopyStore(name: string, label: string) {
+  const key = `${OWN_KEY_PREFIX}${name}`;
+  return {
+    key,
+    load: () => loadOwnFiles(key),
+    async keep(files: ModelFile[], storage: 'device' | 'memory', named = label): Promise<void> {
+      await removeReplaced(loadOwnFiles(key) ?? [], files);
+      saveOwnFiles(key, storage === 'device' ? files : null, named);
+    },
+    forget: () => saveOwnFiles(key, null),
+    delete: () => deleteOwnCopy(key),
+  };
 }

@@ -6,12 +6,11 @@
  * reloads too. Shared by the page (state.ts) and the worker (which checks the graphs by this id).
  */
 import { UserError } from '../../lib/errors';
-import { loadOwnFiles, OWN_KEY_PREFIX, ownVariant, saveOwnFiles } from '../../models/own';
+import { ownCopyStore, ownVariant } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 
 /** The id under which the user's own files are listed (never a catalogue id). */
 export const OWN_CAPTION_MODEL = 'own-files';
-const KEY = `${OWN_KEY_PREFIX}caption-model`;
 
 export type OwnCaptionRole = 'encoder' | 'decoder' | 'vocab';
 export const OWN_CAPTION_ROLES: readonly OwnCaptionRole[] = ['encoder', 'decoder', 'vocab'];
@@ -51,5 +50,5 @@ export function ownCaptionEntry(files: ModelFile[]): ModelEntry {
 }
 
 export const isOwnCaption = (model: ModelEntry) => model.id === OWN_CAPTION_MODEL;
-export const loadOwnCaptionFiles = () => loadOwnFiles(KEY);
-export const saveOwnCaptionFiles = (files: ModelFile[] | null) => saveOwnFiles(KEY, files, 'ViT-GPT2, your files (Captions)');
+/** The copy's stored files, kept across visits (src/models/own.ts). */
+export const ownCaptionCopy = ownCopyStore('caption-model', 'ViT-GPT2, your files (Captions)');

@@ -5,7 +5,6 @@
  */
 import { create } from 'zustand';
 import { isCancelled, toUserMessage, UserError } from '../../lib/errors';
-import { removeReplaced } from '../../models/own';
 import { pickVariant, type ModelEntry, type ModelFile } from '../../models/registry';
 import { openFiles } from '../../state/actions';
 import { appRoot, runAsJob, showError } from '../../state/jobs';
@@ -13,7 +12,7 @@ import { useAppStore, type InputFile } from '../../state/store';
 import { photoWorker } from '../../workers/client';
 import { captionsCsv, captionsJson, type CaptionRecord } from './export';
 import { captionDefaults, meta, type CaptionSettings } from './meta';
-import { loadOwnCaptionFiles, OWN_CAPTION_MODEL, OWN_CAPTION_ROLES, ownCaptionEntry, ownCaptionPath, ownCaptionRole, saveOwnCaptionFiles, type OwnCaptionRole } from './own';
+import { OWN_CAPTION_MODEL, OWN_CAPTION_ROLES, ownCaptionCopy, ownCaptionEntry, ownCaptionPath, ownCaptionRole, type OwnCaptionRole } from './own';
 import type { CaptionImageResult, CaptionProgress } from './protocol';
 
 export type PhotoStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -73,7 +72,7 @@ export function ownCaptionModel(own: OwnCaptionFiles): ModelEntry | null {
 }
 
 function ownFromStore(): OwnCaptionFiles {
-  const files = loadOwnCaptionFiles();
+  const files = ownCaptionCopy.load();
   const own: OwnCaptionFiles = {};
   for (const role of OWN_CAPTION_ROLES) {
     const stored = files?.find((f) => f.role === role);
@@ -98,9 +97,7 @@ async function importOwnFiles(): Promise<void> {
       if (next[role]?.file === own[role]?.file) next[role] = { name: next[role]!.name, stored: file };
     }
     const model = ownCaptionModel(next);
-    const before = loadOwnCaptionFiles() ?? []; // the last complete copy (a replaced file is no longer in ownFiles)
-    if (model) await removeReplaced(before, model.variants[0].files ?? []);
-    if (imported?.storage === 'device' || !imported) saveOwnCaptionFiles(model?.variants[0].files ?? null);
+    if (model) await ownCaptionCopy.keep(model.variants[0].files ?? [], imported?.storage ?? get().ownStorage ?? 'device');
     set({ ownFiles: next, ownStorage: imported?.storage ?? get().ownStorage ?? 'device', ...(model ? { modelId: OWN_CAPTION_MODEL, modelReady: true } : {}) });
   } finally {
     set({ ownCopying: false });
@@ -282,17 +279,16 @@ export function serially<T>(work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** Drops the own files' entry (and says why); their stored bytes are removed by deleteOwnCaptionFiles. */
+/** Drops the own files' entry (and says why); their stored bytes are removed by ownCaptionCopy.delete(). */
 function forgetOwnFiles(note: string | null): void {
-  saveOwnCaptionFiles(null);
+  ownCaptionCopy.forget();
   const { models, modelId } = get();
   set({ ownFiles: {}, ownStorage: null, ownNote: note, ...(modelId === OWN_CAPTION_MODEL ? { modelId: models?.[0]?.id ?? '', modelReady: null } : {}) });
 }
 
 /** "Delete your copy": the stored files go, and the list forgets them. */
 export async function deleteOwnCaptionFiles(): Promise<void> {
-  const model = ownCaptionModel(get().ownFiles);
-  if (model) await (await manager()).deleteModel(model);
+  await ownCaptionCopy.delete();
   forgetOwnFiles(null);
   await checkModel();
 }

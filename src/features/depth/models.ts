@@ -2,7 +2,7 @@
  * The depth models on offer: catalogue entries of task `depth` in the served models/manifest.json
  * (read at run time, so a deployment lists models without a rebuild), and which contract each follows.
  */
-import { loadOwnFiles, OWN_KEY_PREFIX, ownVariant, saveOwnFiles } from '../../models/own';
+import { ownCopyStore, ownVariant } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 import type { DepthModelKind } from './protocol';
 
@@ -30,8 +30,6 @@ export async function loadDepthModels(appRoot: string): Promise<ModelEntry[]> {
 /** The id under which the user's own depth file is listed (never a catalogue id: those come from the manifest). */
 export const OWN_DEPTH_MODEL = 'own-file';
 
-const OWN_KEY = `${OWN_KEY_PREFIX}depth-model`;
-
 /**
  * A depth model file the user dropped or picked (e.g. Depth Anything V2's model.onnx fetched from the
  * hub by hand, where this deployment lists no depth model), once copied into the model store
@@ -52,6 +50,5 @@ export function ownDepthModel(file: ModelFile): ModelEntry {
   };
 }
 
-/** The stored file of an earlier visit (its path is the user's file name), or null. */
-export const loadOwnDepthFile = (): ModelFile | null => loadOwnFiles(OWN_KEY)?.[0] ?? null;
-export const saveOwnDepthFile = (file: ModelFile | null) => saveOwnFiles(OWN_KEY, file ? [file] : null, `${file?.path ?? 'Your depth model file'} (Depth)`);
+/** The copy's stored file (its path is the user's file name), kept across visits (src/models/own.ts). */
+export const ownDepthCopy = ownCopyStore('depth-model', 'Your depth model file (Depth)');

@@ -13,8 +13,7 @@ import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../st
 import { photoWorker, videoWorker } from '../../workers/client';
 import type { ColormapId } from './colormap';
 import { depthMeta, meta, type DepthFormat, type DepthView } from './meta';
-import { depthKindOf, loadDepthModels, loadOwnDepthFile, OWN_DEPTH_MODEL, ownDepthModel, saveOwnDepthFile } from './models';
-import { removeReplaced } from '../../models/own';
+import { depthKindOf, loadDepthModels, OWN_DEPTH_MODEL, ownDepthCopy, ownDepthModel } from './models';
 import type { Range } from './postprocess';
 import type { DecoderPath } from '../../media/frames';
 import type { DepthModelRequest, FlickerReport, Photo3dFormat } from './protocol';
@@ -101,7 +100,7 @@ export const useDepthStore = create<DepthState>(() => ({
   models: null,
   modelsError: null,
   modelId: '',
-  ownModel: ((file) => (file ? { file, storage: 'device' as const } : null))(loadOwnDepthFile()),
+  ownModel: ((file) => (file ? { file, storage: 'device' as const } : null))(ownDepthCopy.load()?.[0]),
   ownNote: null,
   status: null,
   colormap: depthMeta.defaults.colormap,
@@ -131,20 +130,18 @@ export function chosenModel(state: DepthState = get()): ModelEntry | undefined {
 export async function openDepthModel(file: File): Promise<void> {
   const imported = await photoWorker.call('importModelFiles', { files: [{ file, path: file.name, role: 'model' }] });
   const stored = imported.files[0];
-  await removeReplaced(get().ownModel ? [get().ownModel!.file] : [], [stored]);
-  saveOwnDepthFile(imported.storage === 'device' ? stored : null);
+  await ownDepthCopy.keep([stored], imported.storage, `${stored.path} (Depth)`);
   set({ ownModel: { file: stored, storage: imported.storage }, ownNote: null, modelId: OWN_DEPTH_MODEL, status: null });
 }
 
 /** "Delete your copy": the stored file goes, and the list forgets it. */
 export async function deleteOwnDepthModel(): Promise<void> {
-  const own = get().ownModel;
-  if (own) await removeReplaced([own.file], []);
+  await ownDepthCopy.delete();
   forgetOwnModel(null);
 }
 
 function forgetOwnModel(note: string | null): void {
-  saveOwnDepthFile(null);
+  ownDepthCopy.forget();
   set((s) => ({ ownModel: null, ownNote: note, ...(s.modelId === OWN_DEPTH_MODEL ? { modelId: s.models?.[0]?.id ?? '', status: null } : {}) }));
   void refreshStatus();
 }

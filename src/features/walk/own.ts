@@ -7,11 +7,10 @@
  * file's role by its path and keeps the list of stored files (localStorage) to rebuild the entry.
  */
 import { UserError } from '../../lib/errors';
-import { loadOwnFiles, OWN_KEY_PREFIX, ownVariant, saveOwnFiles } from '../../models/own';
+import { ownCopyStore, ownVariant } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 
 export const OWN_WALK_ID = 'own-sd-turbo';
-export const OWN_WALK_KEY = `${OWN_KEY_PREFIX}walk-model`;
 export const OWN_WALK_SOURCE = 'https://huggingface.co/schmuell/sd-turbo-ort-web';
 
 /** The graphs by folder, as in the hub repo; the tokenizer files by name. */
@@ -99,6 +98,5 @@ export function isOwnWalk(model: ModelEntry | undefined): boolean {
   return model?.id === OWN_WALK_ID;
 }
 
-/** The stored files' list from an earlier import on this device, or null. */
-export const loadOwnWalkFiles = () => loadOwnFiles(OWN_WALK_KEY);
-export const saveOwnWalkFiles = (files: ModelFile[] | null) => saveOwnFiles(OWN_WALK_KEY, files, 'SD-Turbo, your files (Latent walk)');
+/** The copy's stored files, kept across visits (src/models/own.ts). */
+export const ownWalkCopy = ownCopyStore('walk-model', 'SD-Turbo, your files (Latent walk)');

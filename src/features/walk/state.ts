@@ -17,8 +17,7 @@ import { photoWorker } from '../../workers/client';
 import { meta, walkDefaults, type WalkSettings } from './meta';
 import type { LatentWalkProgress, LatentWalkResult } from './protocol';
 import { checkFrameCount } from './schedule';
-import { removeReplaced } from '../../models/own';
-import { isOwnWalk, loadOwnWalkFiles, OWN_WALK_ID, ownWalkEntry, planOwnWalk, saveOwnWalkFiles } from './own';
+import { isOwnWalk, OWN_WALK_ID, ownWalkCopy, ownWalkEntry, planOwnWalk } from './own';
 
 export interface WalkPayload extends Omit<LatentWalkResult, 'output'> {
   bytes: number;
@@ -116,7 +115,7 @@ let catalogue: ModelEntry[] = [];
 
 /** The copy is gone from the store: the list forgets it and the note says why. */
 function forgetOwn(): void {
-  saveOwnWalkFiles(null);
+  ownWalkCopy.forget();
   set({ ownNote: GONE });
   listModels(catalogue, null);
 }
@@ -126,7 +125,7 @@ let loading: Promise<void> | null = null;
 export function loadWalkModels(): Promise<void> {
   loading ??= (async () => {
     let own = get().own;
-    const files = own ? null : loadOwnWalkFiles();
+    const files = own ? null : ownWalkCopy.load();
     if (files) {
       own = { entry: ownWalkEntry(files), storage: 'device' };
       if (!(await ownStillStored(own).catch(() => false))) {
@@ -164,8 +163,7 @@ export async function importOwnWalk(files: File[]): Promise<void> {
   await runAsJob(`Copying SD-Turbo (${formatBytes(total)}) into this browser`, async (signal) => {
     const imported = await photoWorker.call('importModelFiles', { files: picks }, { signal, onProgress: progressReporter('Copying') });
     const own = { entry: ownWalkEntry(imported.files), storage: imported.storage };
-    await removeReplaced(get().own?.entry.variants[0].files ?? [], imported.files);
-    saveOwnWalkFiles(imported.storage === 'device' ? imported.files : null);
+    await ownWalkCopy.keep(imported.files, imported.storage);
     set({ ownNote: null, modelId: OWN_WALK_ID });
     listModels(catalogue, own);
     return imported.storage === 'device'
@@ -184,9 +182,7 @@ export async function recheckOwnWalk(): Promise<void> {
 export async function removeOwnWalk(): Promise<void> {
   const own = get().own;
   if (!own) return;
-  const { deleteModel } = await import('../../models/manager');
-  await deleteModel(own.entry);
-  saveOwnWalkFiles(null);
+  await ownWalkCopy.delete();
   listModels(catalogue, null);
 }
 
