@@ -289,6 +289,20 @@ test('where the build lists no walk model, SD-Turbo’s folder of your own is co
     await expect(result).toHaveAttribute('data-played', '6', { timeout: 90_000 });
     expect((await gifOf()).equals(first)).toBe(true);
 
+    // A folder whose UNet is damaged replaces the copy (the good UNet leaves the store) and gets a
+    // sentence at Run that names the graph and the backend.
+    const damaged = path.join(root, 'damaged');
+    for (const [p, bytes] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(damaged, p)), { recursive: true });
+      writeFileSync(path.join(damaged, p), p === 'unet/model.onnx' ? Buffer.from('not an onnx graph') : bytes);
+    }
+    await page.getByTestId('walk-own-folder').setInputFiles(damaged);
+    await expect(page.getByText("are in this browser's storage: they stay for later visits")).toBeVisible();
+    expect((await storedFiles(page)).map((f) => f.name)).not.toContain(createHash('sha256').update(files['unet/model.onnx' as WalkStandinPath]).digest('hex'));
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('error')).toContainText('Your SD-Turbo unet graph did not open on WASM: This file is not a model the app can run');
+    await expect(page.getByTestId('error')).toContainText('Check that the folder is schmuell/sd-turbo-ort-web');
+
     // The Models panel lists the copy with its size (so the space it takes can be found) and deletes it;
     // back in the walk view, the copy is gone from the list and the note says why.
     await page.getByTestId('open-models').click();

@@ -4,7 +4,7 @@
  * asked), render the frames, send each one to the page as it is ready, and assemble the GIF with one
  * palette shared by every frame.
  */
-import { UserError } from '../../../lib/errors';
+import { isCancelled, UserError } from '../../../lib/errors';
 import { FfmpegVideoWriter } from '../../../media/encode/ffmpeg-video';
 import { GifWriter } from '../../../media/encode/gif';
 import { VideoWriter, webCodecsCodec } from '../../../media/encode/video';
@@ -65,13 +65,14 @@ async function open(request: LatentWalkRequest, graph: keyof typeof WALK_GRAPHS,
   try {
     return { session: await handle, variant };
   } catch (error) {
-    if (!isOwnWalk(request.model) || error instanceof UserError || (error instanceof Error && error.name === 'GpuLostError')) throw error;
-    // The user's own graph: say which one and what it needs, rather than ORT's message alone.
+    if (!isOwnWalk(request.model) || isCancelled(error) || (error instanceof Error && error.name === 'GpuLostError')) throw error;
+    // The user's own graph: say which one, on which backend, and what it needs, not only the runtime's message.
+    const where = `Your SD-Turbo ${WALK_GRAPHS[graph].role} graph did not open on ${request.backend === 'webgpu' ? 'WebGPU' : 'WASM'}`;
+    const check = "Check that the folder is schmuell/sd-turbo-ort-web's.";
+    if (error instanceof UserError) throw new UserError(`${where}: ${error.message} ${check}`, { cause: error });
     const why = error instanceof Error ? error.message : String(error);
-    throw new UserError(
-      `Your SD-Turbo ${WALK_GRAPHS[graph].role} graph did not open on ${request.backend === 'webgpu' ? 'WebGPU' : 'WASM'} (${why.slice(0, 300)}). SD-Turbo's ONNX Runtime Web export is fp16: it needs WebGPU with the shader-f16 feature. Check that the folder is schmuell/sd-turbo-ort-web's.`,
-      { cause: error },
-    );
+    const f16 = request.backend === 'webgpu' && request.fp16 ? '' : " SD-Turbo's ONNX Runtime Web export is fp16: it needs WebGPU with the shader-f16 feature, which this browser does not offer here.";
+    throw new UserError(`${where} (${why.slice(0, 300)}).${f16} ${check}`, { cause: error });
   }
 }
 
