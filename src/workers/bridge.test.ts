@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CancelledError, UserError } from '../lib/errors';
 import { WorkerBridge } from './bridge';
 import type { CallMessage, ReplyMessage } from './protocol';
@@ -71,5 +71,48 @@ describe('WorkerBridge', () => {
     const call = bridge.call('styleImage', request);
     worker!.onerror?.({ message: 'out of memory', preventDefault() {} } as ErrorEvent);
     await expect(call).rejects.toThrow(/worker crashed: out of memory/);
+  });
+
+  it('stops an idle worker unless something lives only in it, and counts the workers stopped', async () => {
+    vi.useFakeTimers();
+    try {
+      const workers: FakeWorker[] = [];
+      const bridge = new WorkerBridge<Methods>(() => {
+        const worker = new FakeWorker((call, reply) => reply({ id: call.id, type: 'result', value: 'ok' }));
+        workers.push(worker);
+        return worker as unknown as Worker;
+      }, 1000);
+      await bridge.call('styleImage', request);
+      expect(bridge.generation).toBe(0);
+      await vi.advanceTimersByTimeAsync(1001);
+      expect(workers[0].terminated).toBe(true);
+      expect(bridge.generation).toBe(1);
+
+      // A model copied into the worker's memory holds it: idle, it stays.
+      await bridge.call('styleImage', request);
+      bridge.hold('own-walk', true);
+      await bridge.call('styleImage', request);
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(workers[1].terminated).toBe(false);
+      expect(bridge.generation).toBe(1);
+      // Released, the idle stop comes back.
+      bridge.hold('own-walk', false);
+      await vi.advanceTimersByTimeAsync(1001);
+      expect(workers[1].terminated).toBe(true);
+      expect(bridge.generation).toBe(2);
+
+      // A cancel stops a held worker all the same (an ORT run cannot be interrupted): the count says so.
+      bridge.hold('own-walk', true);
+      const controller = new AbortController();
+      const call = bridge.call('styleImage', request, { signal: controller.signal });
+      controller.abort();
+      await expect(call).rejects.toBeInstanceOf(CancelledError);
+      expect(bridge.generation).toBe(3);
+      // Stopping with no worker running changes nothing.
+      bridge.stop();
+      expect(bridge.generation).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Typed calls into a worker. Cancelling terminates the worker, because an ONNX Runtime run cannot be
  * interrupted; the next call starts a fresh one. An idle worker is stopped too, to give its GPU and
- * WASM memory back.
+ * WASM memory back, unless something lives only in it (`hold`: a model copied into its memory).
  */
 import { CancelledError, UserError } from '../lib/errors';
 import type { CallMessage, MethodName, Progress, ReplyMessage, RequestOf, ResultOf } from './protocol';
@@ -31,6 +31,8 @@ export class WorkerBridge<Methods> {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly holds = new Set<string>();
+  private stops = 0;
 
   constructor(
     private readonly spawn: () => Worker,
@@ -62,9 +64,26 @@ export class WorkerBridge<Methods> {
     });
   }
 
+  /**
+   * Counts the workers stopped so far: what lived only in a worker's memory (a model copied there in
+   * a browser without OPFS) is gone once this differs from its value when it was put there.
+   */
+  get generation(): number {
+    return this.stops;
+  }
+
+  /** While any `key` is held, an idle worker is not stopped (cancelling and crashes still stop it). */
+  hold(key: string, on: boolean): void {
+    if (on) {
+      this.holds.add(key);
+      clearTimeout(this.idleTimer);
+    } else if (this.holds.delete(key)) this.idleIfDone();
+  }
+
   /** Terminates the worker; every call in flight rejects with `reason`. */
   stop(reason: unknown = new CancelledError()): void {
     clearTimeout(this.idleTimer);
+    if (this.worker) this.stops++;
     this.worker?.terminate();
     this.worker = null;
     const calls = [...this.pending.values()];
@@ -99,6 +118,11 @@ export class WorkerBridge<Methods> {
       this.stop(rebuildError(reply.name, reply.message));
       return;
     }
-    if (this.pending.size === 0) this.idleTimer = setTimeout(() => this.stop(), this.idleMillis);
+    this.idleIfDone();
+  }
+
+  private idleIfDone(): void {
+    clearTimeout(this.idleTimer);
+    if (this.worker && this.pending.size === 0 && this.holds.size === 0) this.idleTimer = setTimeout(() => this.stop(), this.idleMillis);
   }
 }
