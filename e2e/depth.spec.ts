@@ -410,10 +410,81 @@ test('where the deployment lists no depth model, a depth model file of your own 
   await expect(page.getByTestId('depth-model-own')).toBeChecked();
   await expect(page.locator('label', { has: page.getByTestId('depth-model-own') })).toContainText("model.onnx");
   await expect(page.locator('label', { has: page.getByTestId('depth-model-own') })).toContainText("kept in this browser's storage");
+
+  // Deleted behind the page's back (another tab's Models panel, site data cleared): Run says so and what to do, and nothing runs.
+  await page.getByTestId('file-input').setInputFiles({ name: 'starry.png', mimeType: 'image/png', buffer: photo.png });
+  await page.evaluate(async (name) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('clipmorph-models');
+    await dir.removeEntry(name);
+  }, sha(graph));
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('error')).toContainText(
+    "Your depth model file is no longer in this browser's storage (the site's data was cleared, or it was deleted under Models on this device). Drop or choose it again.",
+  );
+  await expect(page.getByTestId('depth-model-own')).toHaveCount(0);
+  await expect(page.getByTestId('download')).toHaveCount(0);
+
+  // Dropped again it is back; "Delete your copy" removes it.
+  await new Studio(page).dropFile('model.onnx', '', graph);
+  await expect(page.getByTestId('depth-model-own')).toBeChecked();
+  expect((await storedFiles(page)).map((f) => f.name)).toEqual([sha(graph)]);
   await page.getByTestId('depth-own-remove').click();
   await expect(page.getByTestId('depth-model-own')).toHaveCount(0);
   await expect(page.getByText('No depth model is listed')).toBeVisible();
   expect(await storedFiles(page)).toEqual([]);
+});
+
+test.describe('in a browser that cannot write files to OPFS (the workers have no createWritable)', () => {
+  test.use({ serviceWorkers: 'block' }); // so the page's routes see the worker script
+  test('a depth file of your own runs from the photo worker\'s memory, a video too; once a cancel stops that worker, Run says the copy is lost', async ({ context, page }) => {
+    test.setTimeout(240_000);
+    await context.route(/\/assets\/task\.worker-[^/]*\.js$/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: `delete FileSystemFileHandle.prototype.createWritable;\n${await response.text()}` });
+    });
+    await page.goto('/?backend=wasm');
+    await page.getByTestId('task-depth').click();
+    await page.getByTestId('file-input').setInputFiles({ name: 'starry.png', mimeType: 'image/png', buffer: photo.png });
+    await new Studio(page).dropFile('model.onnx', '', graph);
+    const own = page.locator('label', { has: page.getByTestId('depth-model-own') });
+    await expect(own).toContainText('in memory for this visit only (this browser cannot store it; a cancelled job loses it)');
+    expect(await storedFiles(page)).toEqual([]); // nothing written to this device
+
+    // A photo: the map as computed, from the copy in memory.
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('download')).toHaveAttribute('href', /^blob:/, { timeout: 120_000 });
+    const t = tableIndices((await download(page)).bytes, 'turbo');
+    const want = expectedDepth();
+    let off = 0;
+    for (let p = 0; p < want.length; p++) if (t.indices[p] < 0 || Math.abs(t.indices[p] - Math.round(want[p] * 255)) > 1) off++;
+    expect(off).toBe(0);
+
+    // A video runs in the worker that holds the copy: its frames go through (then Cancel, which stops that worker).
+    await page.getByTestId('file-input').setInputFiles(path.join(sharedDir, 'media', 'ski.mov'));
+    await expect(page.getByTestId('format-mp4')).toBeChecked(); // the video is open
+    await page.getByTestId('run').click();
+    await expect
+      .poll(async () => Number(/frame (\d+) of 250/.exec(await page.locator('body').innerText())?.[1] ?? 0), { timeout: 120_000 })
+      .toBeGreaterThanOrEqual(3);
+    await expect(page.getByTestId('error')).toHaveCount(0);
+    await page.getByTestId('cancel').click();
+    await expect(page.getByTestId('cancel')).toHaveCount(0);
+
+    // The copy went with that worker: Run says so and what to do, and nothing runs.
+    await page.getByTestId('file-input').setInputFiles({ name: 'starry.png', mimeType: 'image/png', buffer: photo.png });
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('error')).toContainText(
+      'Your depth model file was kept in memory for this visit only (this browser cannot write model files to its storage), and it was lost when a job was cancelled or failed. Drop or choose it again.',
+    );
+    await expect(page.getByTestId('depth-model-own')).toHaveCount(0);
+
+    // Dropped again, it runs again.
+    await new Studio(page).dropFile('model.onnx', '', graph);
+    await expect(own).toContainText('in memory for this visit only (this browser cannot store it; a cancelled job loses it)');
+    await page.getByTestId('run').click();
+    await expect(page.getByTestId('error')).toHaveCount(0);
+    await expect(page.getByTestId('result')).toHaveAttribute('data-width', '300', { timeout: 120_000 });
+  });
 });
 
 test('MiDaS, the light option: runs at its fixed 256x256 and comes back at the photo\'s size', async ({ page }) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listOwnCopies, loadOwnFiles, OWN_KEY_PREFIX, ownVariant, removeReplaced, saveOwnFiles } from './own';
+import { listOwnCopies, loadOwnFiles, OWN_KEY_PREFIX, ownCopyStore, ownEntry, ownVariant, removeReplaced, saveOwnFiles } from './own';
 import type { ModelFile } from './registry';
 import { importBlob, readStored } from './store';
 
@@ -61,5 +61,69 @@ describe('model files of the user’s own, once stored', () => {
     expect(await readStored(oldDecoder)).toBeNull();
     expect(await readStored(encoder)).not.toBeNull();
     expect(await readStored(newDecoder)).not.toBeNull();
+  });
+
+  it('gives every task the same catalogue-like entry around its files', () => {
+    const files = [{ path: 'model.onnx', role: 'model', url: '', bytes: 4, sha256: '3'.repeat(64) }];
+    const entry = ownEntry({ id: 'own-file', task: 'depth', title: 'model.onnx', io: { inputs: [], outputs: [] } }, files);
+    expect(entry).toMatchObject({ id: 'own-file', task: 'depth', embedded: false, licenceMustAccept: false, licence: 'your own files', source: 'your files', preferred: {} });
+    expect(entry.variants).toEqual([ownVariant(files)]);
+    // A task's own wording wins over the defaults.
+    expect(ownEntry({ id: 'x', task: 'walk', title: 't', io: { inputs: [], outputs: [] }, licence: 'theirs' }, files).licence).toBe('theirs');
+  });
+});
+
+describe('one task’s copy: still there, or why not', () => {
+  const a = { path: 'a.onnx', role: 'encoder', url: '', bytes: 1, sha256: 'a'.repeat(64) };
+  const b = { path: 'b.onnx', role: 'decoder', url: '', bytes: 1, sha256: 'b'.repeat(64) };
+  const c = { path: 'c.onnx', role: 'decoder', url: '', bytes: 1, sha256: 'c'.repeat(64) };
+
+  /** Stands in for the photo worker's bridge: its generation goes up when it is stopped. */
+  function fakeWorker() {
+    const held = new Set<string>();
+    return {
+      generation: 0,
+      held,
+      hold(key: string, on: boolean) {
+        if (on) held.add(key);
+        else held.delete(key);
+      },
+    };
+  }
+
+  it('a copy in a worker’s memory holds the worker, and is lost when the worker stops', async () => {
+    const worker = fakeWorker();
+    const copy = ownCopyStore({ name: 'test', label: 'Test', what: 'Your test files', plural: true, again: 'Pick them again.', worker: () => worker });
+    await copy.keep([a, b], 'memory');
+    expect(worker.held.has(copy.key)).toBe(true);
+    expect(await copy.missing([a, b], 'memory')).toBeNull();
+    worker.generation++; // a cancelled job terminated the worker
+    expect(await copy.missing([a, b], 'memory')).toBe(
+      'Your test files were kept in memory for this visit only (this browser cannot write model files to its storage), and they were lost when a job was cancelled or failed. Pick them again.',
+    );
+    // A new copy of one file: the other, from the lost worker, is still missing.
+    await copy.keep([a, c], 'memory', { fresh: [c] });
+    expect(await copy.missing([a, c], 'memory')).not.toBeNull();
+    // All copied again: there.
+    await copy.keep([a, c], 'memory');
+    expect(await copy.missing([a, c], 'memory')).toBeNull();
+    copy.forget();
+    expect(worker.held.size).toBe(0);
+    expect(await copy.missing([a, c], 'memory')).not.toBeNull();
+  });
+
+  it('a stored copy is there while the store has all its files; the sentence says where it went', async () => {
+    let present = true;
+    const worker = fakeWorker();
+    const copy = ownCopyStore({ name: 'test-1', label: 'Test', what: 'Your depth model file', plural: false, again: 'Drop or choose it again.', worker: () => worker, stored: async () => present });
+    await copy.keep([a], 'device');
+    expect(worker.held.size).toBe(0); // nothing lives in the worker: it may stop when idle
+    expect(await copy.missing([a], 'device')).toBeNull();
+    worker.generation++;
+    expect(await copy.missing([a], 'device')).toBeNull();
+    present = false;
+    expect(await copy.missing([a], 'device')).toBe(
+      "Your depth model file is no longer in this browser's storage (the site's data was cleared, or it was deleted under Models on this device). Drop or choose it again.",
+    );
   });
 });

@@ -1,10 +1,12 @@
 /**
  * Model files of the user's own, once copied into the model store (src/models/import.ts): the list
  * of stored files (path, role, bytes, sha256) is kept per task in localStorage, so the task lists
- * them again after a reload and reads them by sha256 like downloaded files. Usable from the page and
- * (without storage) from workers, which only need the types.
+ * them again after a reload and reads them by sha256 like downloaded files. In a browser that cannot
+ * write to OPFS the copy lives in the memory of the worker that made it, for as long as that worker
+ * runs. Page-side (the copy store asks the model manager and the worker's life); workers need only
+ * the types.
  */
-import type { ModelFile } from './registry';
+import type { ModelEntry, ModelFile } from './registry';
 
 /** localStorage's part used here (workers have none). */
 export interface KeyValueStore {
@@ -79,6 +81,14 @@ export function ownVariant(files: ModelFile[]) {
   return { name: 'your files', file: files[0].path, bytes: files.reduce((sum, f) => sum + f.bytes, 0), sha256: files[0].sha256, files };
 }
 
+/** What differs between the tasks' entries for their own files; the rest is the same for all. */
+export type OwnEntryBase = Pick<ModelEntry, 'id' | 'task' | 'title' | 'io'> & Partial<Pick<ModelEntry, 'licence' | 'licenceUrl' | 'source'>>;
+
+/** The stored files as a catalogue-like entry (what the request, the session cache and the result name). */
+export function ownEntry(base: OwnEntryBase, files: ModelFile[]): ModelEntry {
+  return { licence: 'your own files', source: 'your files', ...base, embedded: false, licenceMustAccept: false, variants: [ownVariant(files)], preferred: {} };
+}
+
 /** After a new copy replaced an old one: the old files no longer listed go from the store. */
 export async function removeReplaced(before: readonly ModelFile[], after: readonly ModelFile[]): Promise<void> {
   const kept = new Set(after.map((f) => f.sha256));
@@ -88,21 +98,92 @@ export async function removeReplaced(before: readonly ModelFile[], after: readon
   for (const file of gone) await removeStored(file);
 }
 
+/** The part of the worker bridge (src/workers/bridge.ts) that a copy in a worker's memory depends on. */
+export interface WorkerLife {
+  readonly generation: number;
+  hold(key: string, on: boolean): void;
+}
+
+export interface OwnCopySpec {
+  /** The localStorage key's suffix: `walk-model`. */
+  name: string;
+  /** What the Models panel calls it. */
+  label: string;
+  /** The copy in the user's words, and whether that is plural: "Your SD-Turbo files". */
+  what: string;
+  plural: boolean;
+  /** How to get it back: "Choose the folder again to copy them back." */
+  again: string;
+  /** The worker that copies (and, without OPFS, holds) the files. */
+  worker: () => WorkerLife;
+  /** Whether the stored files are all on this device (default: the model manager's status). */
+  stored?: (files: ModelFile[]) => Promise<boolean>;
+}
+
+async function allStored(files: ModelFile[]): Promise<boolean> {
+  const { variantStatus } = await import('./manager');
+  return (await variantStatus(ownVariant(files))).state === 'ready';
+}
+
 /**
  * One task's copy, as the task uses it: `keep` a new copy (the files the old one listed and the new
- * one does not leave the store; a memory copy is not listed, it lives in the worker), `forget` it
+ * one does not leave the store; a memory copy is not listed, it lives in the worker, which is then
+ * held from its idle stop), `missing` says whether it is still there and if not why, `forget` it
  * (found gone), `delete` it (its files too).
  */
-export function ownCopyStore(name: string, label: string) {
-  const key = `${OWN_KEY_PREFIX}${name}`;
+export function ownCopyStore(spec: OwnCopySpec) {
+  const key = `${OWN_KEY_PREFIX}${spec.name}`;
+  /** A memory copy's files (by sha256) and the worker generation each was copied into. */
+  let memory = new Map<string, number>();
+  const release = () => {
+    if (memory.size === 0) return;
+    memory = new Map();
+    spec.worker().hold(key, false);
+  };
+  const [are, they] = spec.plural ? ['are', 'they were'] : ['is', 'it was'];
   return {
     key,
+    label: spec.label,
     load: () => loadOwnFiles(key),
-    async keep(files: ModelFile[], storage: 'device' | 'memory', named = label): Promise<void> {
+    /**
+     * A new copy of `files`, of which `fresh` were copied just now (the rest came from an earlier
+     * copy: in memory, they keep the generation they were copied into).
+     */
+    async keep(files: ModelFile[], storage: 'device' | 'memory', options: { named?: string; fresh?: readonly ModelFile[] } = {}): Promise<void> {
       await removeReplaced(loadOwnFiles(key) ?? [], files);
-      saveOwnFiles(key, storage === 'device' ? files : null, named);
+      saveOwnFiles(key, storage === 'device' ? files : null, options.named ?? spec.label);
+      const before = memory;
+      release();
+      if (storage === 'memory') {
+        const now = spec.worker().generation;
+        const fresh = new Set((options.fresh ?? files).map((f) => f.sha256));
+        memory = new Map(files.map((f) => [f.sha256, fresh.has(f.sha256) ? now : (before.get(f.sha256) ?? -1)]));
+        spec.worker().hold(key, true);
+      }
     },
-    forget: () => saveOwnFiles(key, null),
-    delete: () => deleteOwnCopy(key),
+    /**
+     * Null while the copy can still be read, else the sentence that says it is gone and what to do.
+     * A stored copy goes when the site's data is cleared or it is deleted under Models (in any tab);
+     * a memory copy when its worker stopped (a cancelled or failed job).
+     */
+    async missing(files: ModelFile[], storage: 'device' | 'memory'): Promise<string | null> {
+      if (storage === 'memory') {
+        const now = spec.worker().generation;
+        if (files.length > 0 && files.every((f) => memory.get(f.sha256) === now)) return null;
+        return `${spec.what} ${spec.plural ? 'were' : 'was'} kept in memory for this visit only (this browser cannot write model files to its storage), and ${they} lost when a job was cancelled or failed. ${spec.again}`;
+      }
+      if (await (spec.stored ?? allStored)(files).catch(() => false)) return null;
+      return `${spec.what} ${are} no longer in this browser's storage (the site's data was cleared, or ${they} deleted under Models on this device). ${spec.again}`;
+    },
+    forget(): void {
+      release();
+      saveOwnFiles(key, null);
+    },
+    async delete(): Promise<void> {
+      release();
+      await deleteOwnCopy(key);
+    },
   };
 }
+
+export type OwnCopyStore = ReturnType<typeof ownCopyStore>;

@@ -28,7 +28,7 @@ function OwnFiles() {
     ? ' Copying them into this browser…'
     : stored
       ? ownStorage === 'memory'
-        ? ' In memory until this page is closed.'
+        ? ' In memory for this visit only (this browser cannot store them; a cancelled job loses them).'
         : " Kept in this browser's storage."
       : '';
   return (

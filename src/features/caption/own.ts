@@ -6,7 +6,7 @@
  * reloads too. Shared by the page (state.ts) and the worker (which checks the graphs by this id).
  */
 import { UserError } from '../../lib/errors';
-import { ownCopyStore, ownVariant } from '../../models/own';
+import { ownEntry } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 
 /** The id under which the user's own files are listed (never a catalogue id). */
@@ -36,19 +36,15 @@ export function ownCaptionPath(role: OwnCaptionRole, name: string): string {
 
 /** The stored files as a model entry: what the request, the session cache and the result name. */
 export function ownCaptionEntry(files: ModelFile[]): ModelEntry {
-  return {
-    id: OWN_CAPTION_MODEL,
-    task: 'caption',
-    title: 'Your own files (ViT-GPT2)',
-    embedded: false,
-    licence: 'your own files',
-    source: 'your files',
-    io: { inputs: [{ name: 'pixel_values', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 224, 224] }], outputs: [{ name: 'logits', dtype: 'float32', shape: [1, 'sequence_length', 50257] }] },
-    variants: [ownVariant(files)],
-    preferred: {},
-  };
+  return ownEntry(
+    {
+      id: OWN_CAPTION_MODEL,
+      task: 'caption',
+      title: 'Your own files (ViT-GPT2)',
+      io: { inputs: [{ name: 'pixel_values', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 224, 224] }], outputs: [{ name: 'logits', dtype: 'float32', shape: [1, 'sequence_length', 50257] }] },
+    },
+    files,
+  );
 }
 
 export const isOwnCaption = (model: ModelEntry) => model.id === OWN_CAPTION_MODEL;
-/** The copy's stored files, kept across visits (src/models/own.ts). */
-export const ownCaptionCopy = ownCopyStore('caption-model', 'ViT-GPT2, your files (Captions)');

@@ -6,13 +6,14 @@
 import { create } from 'zustand';
 import { isCancelled, toUserMessage, UserError } from '../../lib/errors';
 import { pickVariant, type ModelEntry, type ModelFile } from '../../models/registry';
+import { ownCopyStore } from '../../models/own';
 import { openFiles } from '../../state/actions';
 import { appRoot, runAsJob, showError } from '../../state/jobs';
 import { useAppStore, type InputFile } from '../../state/store';
 import { photoWorker } from '../../workers/client';
 import { captionsCsv, captionsJson, type CaptionRecord } from './export';
 import { captionDefaults, meta, type CaptionSettings } from './meta';
-import { OWN_CAPTION_MODEL, OWN_CAPTION_ROLES, ownCaptionCopy, ownCaptionEntry, ownCaptionPath, ownCaptionRole, type OwnCaptionRole } from './own';
+import { OWN_CAPTION_MODEL, OWN_CAPTION_ROLES, ownCaptionEntry, ownCaptionPath, ownCaptionRole, type OwnCaptionRole } from './own';
 import type { CaptionImageResult, CaptionProgress } from './protocol';
 
 export type PhotoStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -71,6 +72,16 @@ export function ownCaptionModel(own: OwnCaptionFiles): ModelEntry | null {
   return stored.every((f): f is ModelFile => f !== undefined) ? ownCaptionEntry(stored) : null;
 }
 
+/** The copy's stored files, kept across visits (src/models/own.ts); a memory copy lives in the photo worker. */
+const ownCaptionCopy = ownCopyStore({
+  name: 'caption-model',
+  label: 'ViT-GPT2, your files (Captions)',
+  what: 'Your ViT-GPT2 files',
+  plural: true,
+  again: 'Pick them again.',
+  worker: () => photoWorker,
+});
+
 function ownFromStore(): OwnCaptionFiles {
   const files = ownCaptionCopy.load();
   const own: OwnCaptionFiles = {};
@@ -97,7 +108,7 @@ async function importOwnFiles(): Promise<void> {
       if (next[role]?.file === own[role]?.file) next[role] = { name: next[role]!.name, stored: file };
     }
     const model = ownCaptionModel(next);
-    if (model) await ownCaptionCopy.keep(model.variants[0].files ?? [], imported?.storage ?? get().ownStorage ?? 'device');
+    if (model) await ownCaptionCopy.keep(model.variants[0].files ?? [], imported?.storage ?? get().ownStorage ?? 'device', { fresh: imported?.files ?? [] });
     set({ ownFiles: next, ownStorage: imported?.storage ?? get().ownStorage ?? 'device', ...(model ? { modelId: OWN_CAPTION_MODEL, modelReady: true } : {}) });
   } finally {
     set({ ownCopying: false });
@@ -255,12 +266,13 @@ export async function checkModel(): Promise<boolean> {
   if (!model) return false;
   const { variantStatus } = await manager();
   if (model.id === OWN_CAPTION_MODEL) {
-    // A memory copy lives in the worker for this visit; a stored one may have been cleared since.
-    if (get().ownStorage === 'memory' || (await variantStatus(model.variants[0])).state === 'ready') {
+    // A stored copy may have been cleared since, a memory copy lost with its worker.
+    const gone = await ownCaptionCopy.missing(model.variants[0].files ?? [], get().ownStorage ?? 'device');
+    if (!gone) {
       set({ modelReady: true });
       return true;
     }
-    forgetOwnFiles("Your ViT-GPT2 files are no longer in this browser's storage (the site's data was cleared, or they were deleted under Models on this device). Pick them again.");
+    forgetOwnFiles(gone);
     return false;
   }
   const base = requestBase(model);

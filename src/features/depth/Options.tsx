@@ -68,7 +68,7 @@ function ModelChoice() {
           <input type="radio" name="depth-model" value={OWN_DEPTH_MODEL} data-testid="depth-model-own" checked={modelId === OWN_DEPTH_MODEL} onChange={() => chooseModel(OWN_DEPTH_MODEL)} />
           <span>{ownModel.file.path}</span>
           <small>
-            Your file · {mb(ownModel.file.bytes)}, {ownModel.storage === 'memory' ? 'in memory until this page is closed' : "kept in this browser's storage"}
+            Your file · {mb(ownModel.file.bytes)}, {ownModel.storage === 'memory' ? 'in memory for this visit only (this browser cannot store it; a cancelled job loses it)' : "kept in this browser's storage"}
           </small>
         </label>
       )}

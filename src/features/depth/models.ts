@@ -2,7 +2,7 @@
  * The depth models on offer: catalogue entries of task `depth` in the served models/manifest.json
  * (read at run time, so a deployment lists models without a rebuild), and which contract each follows.
  */
-import { ownCopyStore, ownVariant } from '../../models/own';
+import { ownEntry } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 import type { DepthModelKind } from './protocol';
 
@@ -37,18 +37,5 @@ export const OWN_DEPTH_MODEL = 'own-file';
  * reads from its graph which contract it follows and checks it before anything runs.
  */
 export function ownDepthModel(file: ModelFile): ModelEntry {
-  return {
-    id: OWN_DEPTH_MODEL,
-    task: 'depth',
-    title: file.path,
-    embedded: false,
-    licence: 'your own file',
-    source: 'your file',
-    io: { inputs: [], outputs: [] },
-    variants: [ownVariant([file])],
-    preferred: {},
-  };
+  return ownEntry({ id: OWN_DEPTH_MODEL, task: 'depth', title: file.path, licence: 'your own file', source: 'your file', io: { inputs: [], outputs: [] } }, [file]);
 }
-
-/** The copy's stored file (its path is the user's file name), kept across visits (src/models/own.ts). */
-export const ownDepthCopy = ownCopyStore('depth-model', 'Your depth model file (Depth)');

@@ -13,7 +13,8 @@ import { resultOf, useAppStore, type InputFile, type TaskResult } from '../../st
 import { photoWorker, videoWorker } from '../../workers/client';
 import type { ColormapId } from './colormap';
 import { depthMeta, meta, type DepthFormat, type DepthView } from './meta';
-import { depthKindOf, loadDepthModels, OWN_DEPTH_MODEL, ownDepthCopy, ownDepthModel } from './models';
+import { depthKindOf, loadDepthModels, OWN_DEPTH_MODEL, ownDepthModel } from './models';
+import { ownCopyStore } from '../../models/own';
 import type { Range } from './postprocess';
 import type { DecoderPath } from '../../media/frames';
 import type { DepthModelRequest, FlickerReport, Photo3dFormat } from './protocol';
@@ -96,6 +97,16 @@ export interface DepthState {
   photo3dFormat: Photo3dFormat;
 }
 
+/** The copy's stored file (its path is the user's file name), kept across visits (src/models/own.ts); a memory copy lives in the photo worker. */
+const ownDepthCopy = ownCopyStore({
+  name: 'depth-model',
+  label: 'Your depth model file (Depth)',
+  what: 'Your depth model file',
+  plural: false,
+  again: 'Drop or choose it again.',
+  worker: () => photoWorker,
+});
+
 export const useDepthStore = create<DepthState>(() => ({
   models: null,
   modelsError: null,
@@ -130,7 +141,7 @@ export function chosenModel(state: DepthState = get()): ModelEntry | undefined {
 export async function openDepthModel(file: File): Promise<void> {
   const imported = await photoWorker.call('importModelFiles', { files: [{ file, path: file.name, role: 'model' }] });
   const stored = imported.files[0];
-  await ownDepthCopy.keep([stored], imported.storage, `${stored.path} (Depth)`);
+  await ownDepthCopy.keep([stored], imported.storage, { named: `${stored.path} (Depth)` });
   set({ ownModel: { file: stored, storage: imported.storage }, ownNote: null, modelId: OWN_DEPTH_MODEL, status: null });
 }
 
@@ -169,16 +180,22 @@ export async function refreshStatus(): Promise<void> {
   if (!model) return set({ status: null });
   const { variantStatus } = await import('../../models/manager');
   if (model.id === OWN_DEPTH_MODEL) {
-    // Nothing to download; a stored copy may have been cleared with the site's data since.
-    const own = get().ownModel;
-    if (own?.storage === 'device' && (await variantStatus(model.variants[0])).state !== 'ready') {
-      forgetOwnModel("Your depth model file is no longer in this browser's storage (the site's data was cleared, or it was deleted under Models on this device). Drop or choose it again.");
-    }
+    // Nothing to download; the copy may be gone since (site data cleared, deleted in another tab, a lost memory copy).
+    await ownStillThere();
     return set({ status: null });
   }
   const { backend, gpu } = shared();
   const status = await variantStatus(pickVariant(model, backend, gpu?.shaderF16 ?? false));
   if (chosenModel()?.id === model.id) set({ status });
+}
+
+/** Whether the user's own file, when chosen, can still be read; if not it is forgotten and the note says why. */
+async function ownStillThere(): Promise<boolean> {
+  const own = get().ownModel;
+  if (!own || get().modelId !== OWN_DEPTH_MODEL) return true;
+  const gone = await ownDepthCopy.missing([own.file], own.storage);
+  if (gone) forgetOwnModel(gone);
+  return !gone;
 }
 
 export function chooseModel(id: string): void {
@@ -271,7 +288,11 @@ useAppStore.subscribe((state, previous) => {
   }
 });
 
-function requireModel(): ModelEntry | null {
+async function requireModel(): Promise<ModelEntry | null> {
+  if (!(await ownStillThere())) {
+    showError(get().ownNote ?? 'Your depth model file is gone. Drop or choose it again.');
+    return null;
+  }
   const model = chosenModel();
   if (!model) {
     const { models, modelsError } = get();
@@ -287,7 +308,7 @@ function requireModel(): ModelEntry | null {
 
 /** A depth map of the photo with the chosen model. */
 export async function runDepth(input: InputFile): Promise<void> {
-  const model = requireModel();
+  const model = await requireModel();
   if (!model) return;
   if (input.video) return runDepthVideo(input, model);
   await runAsJob('Reading image', async (signal) => {
@@ -312,7 +333,7 @@ export async function runDepth(input: InputFile): Promise<void> {
 export async function runDepth3d(): Promise<void> {
   const { input } = shared();
   if (!input || input.video || isJobRunning()) return;
-  const model = requireModel();
+  const model = await requireModel();
   if (!model) return;
   const { maxSide, frames, frameMillis, amplitude } = depthMeta.photo3d;
   const format = get().photo3dFormat;
@@ -336,7 +357,9 @@ export async function runDepth3d(): Promise<void> {
 async function runDepthVideo(input: InputFile, model: ModelEntry): Promise<void> {
   await runAsJob('Opening video', async (signal) => {
     const { video, colormap } = get();
-    const value = await videoWorker.call(
+    // A copy in memory (no OPFS writes in this browser) lives in the photo worker only.
+    const worker = model.id === OWN_DEPTH_MODEL && get().ownModel?.storage === 'memory' ? photoWorker : videoWorker;
+    const value = await worker.call(
       'depthVideo',
       {
         ...modelRequest(model),

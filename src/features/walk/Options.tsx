@@ -112,7 +112,7 @@ function OwnFolder() {
     <div className={styles.section}>
       <p className={styles.note} data-testid="walk-own-note" aria-live="polite">
         {own
-          ? `Your SD-Turbo: ${own.entry.variants[0].files?.length ?? 0} files, ${formatBytes(own.entry.variants[0].bytes)}${own.storage === 'memory' ? ', in memory until this page is closed' : ", kept in this browser's storage"}.`
+          ? `Your SD-Turbo: ${own.entry.variants[0].files?.length ?? 0} files, ${formatBytes(own.entry.variants[0].bytes)}${own.storage === 'memory' ? ', in memory for this visit only (this browser cannot store them; a cancelled job loses them)' : ", kept in this browser's storage"}.`
           : (note ??
             'Have SD-Turbo for ONNX Runtime Web already (schmuell/sd-turbo-ort-web: text_encoder, unet, vae_decoder and tokenizer folders, ~2.5 GB)? Choose or drop its folder: it is copied into this browser once and works offline.')}
       </p>

@@ -7,7 +7,7 @@
  * file's role by its path and keeps the list of stored files (localStorage) to rebuild the entry.
  */
 import { UserError } from '../../lib/errors';
-import { ownCopyStore, ownVariant } from '../../models/own';
+import { ownEntry } from '../../models/own';
 import type { ModelEntry, ModelFile } from '../../models/registry';
 
 export const OWN_WALK_ID = 'own-sd-turbo';
@@ -76,27 +76,23 @@ export function planOwnWalk(files: ReadonlyArray<{ file: Blob; path: string }>):
 
 /** The walk entry for stored files: one variant, read from the store only (no URL to download from). */
 export function ownWalkEntry(files: ModelFile[]): ModelEntry {
-  return {
-    id: OWN_WALK_ID,
-    task: 'walk',
-    title: 'SD-Turbo (your files)',
-    embedded: false,
-    licence: 'the licence your copy came with (SD-Turbo: Stability AI Non-Commercial Research Community License)',
-    licenceUrl: OWN_WALK_SOURCE,
-    licenceMustAccept: false,
-    source: OWN_WALK_SOURCE,
-    io: {
-      inputs: [{ name: 'input_ids', dtype: 'int32', shape: [1, 77] }],
-      outputs: [{ name: 'sample', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 512, 512] }],
+  return ownEntry(
+    {
+      id: OWN_WALK_ID,
+      task: 'walk',
+      title: 'SD-Turbo (your files)',
+      licence: 'the licence your copy came with (SD-Turbo: Stability AI Non-Commercial Research Community License)',
+      licenceUrl: OWN_WALK_SOURCE,
+      source: OWN_WALK_SOURCE,
+      io: {
+        inputs: [{ name: 'input_ids', dtype: 'int32', shape: [1, 77] }],
+        outputs: [{ name: 'sample', dtype: 'float32', layout: 'NCHW', shape: [1, 3, 512, 512] }],
+      },
     },
-    variants: [ownVariant(files)],
-    preferred: {},
-  };
+    files,
+  );
 }
 
 export function isOwnWalk(model: ModelEntry | undefined): boolean {
   return model?.id === OWN_WALK_ID;
 }
-
-/** The copy's stored files, kept across visits (src/models/own.ts). */
-export const ownWalkCopy = ownCopyStore('walk-model', 'SD-Turbo, your files (Latent walk)');

@@ -9,6 +9,7 @@ import { toUserMessage, UserError } from '../../lib/errors';
 import { formatBytes } from '../../lib/progress';
 import { slugify } from './names';
 import type { Backend, ModelEntry } from '../../models/registry';
+import { ownCopyStore } from '../../models/own';
 import { setResult } from '../../state/actions';
 import { appRoot, progressReporter, runAsJob, showError } from '../../state/jobs';
 import { resultOf, useAppStore, type TaskResult } from '../../state/store';
@@ -17,7 +18,7 @@ import { photoWorker } from '../../workers/client';
 import { meta, walkDefaults, type WalkSettings } from './meta';
 import type { LatentWalkProgress, LatentWalkResult } from './protocol';
 import { checkFrameCount } from './schedule';
-import { isOwnWalk, OWN_WALK_ID, ownWalkCopy, ownWalkEntry, planOwnWalk } from './own';
+import { isOwnWalk, OWN_WALK_ID, ownWalkEntry, planOwnWalk } from './own';
 
 export interface WalkPayload extends Omit<LatentWalkResult, 'output'> {
   bytes: number;
@@ -97,13 +98,19 @@ export function chooseModel(id: string): void {
   set({ modelId: id });
 }
 
-const GONE = "Your SD-Turbo files are no longer in this browser's storage (the site's data was cleared, or they were deleted under Models on this device). Choose the folder again to copy them back.";
+/** The copy's stored files, kept across visits (src/models/own.ts); a memory copy lives in the photo worker. */
+const ownWalkCopy = ownCopyStore({
+  name: 'walk-model',
+  label: 'SD-Turbo, your files (Latent walk)',
+  what: 'Your SD-Turbo files',
+  plural: true,
+  again: 'Choose the folder again to copy them back.',
+  worker: () => photoWorker,
+});
 
-/** Whether the copied files are all still stored (a memory copy lives in the worker: trusted for the visit). */
-async function ownStillStored(own: NonNullable<WalkState['own']>): Promise<boolean> {
-  if (own.storage === 'memory') return true;
-  const { variantStatus } = await import('../../models/manager');
-  return (await variantStatus(own.entry.variants[0])).state === 'ready';
+/** Null while the copied files can still be read, else why not. */
+function ownMissing(own: NonNullable<WalkState['own']>): Promise<string | null> {
+  return ownWalkCopy.missing(own.entry.variants[0].files ?? [], own.storage);
 }
 
 function listModels(catalogue: ModelEntry[], own: WalkState['own']): void {
@@ -113,10 +120,10 @@ function listModels(catalogue: ModelEntry[], own: WalkState['own']): void {
 
 let catalogue: ModelEntry[] = [];
 
-/** The copy is gone from the store: the list forgets it and the note says why. */
-function forgetOwn(): void {
+/** The copy is gone: the list forgets it and the note says why. */
+function forgetOwn(note: string): void {
   ownWalkCopy.forget();
-  set({ ownNote: GONE });
+  set({ ownNote: note });
   listModels(catalogue, null);
 }
 
@@ -128,8 +135,9 @@ export function loadWalkModels(): Promise<void> {
     const files = own ? null : ownWalkCopy.load();
     if (files) {
       own = { entry: ownWalkEntry(files), storage: 'device' };
-      if (!(await ownStillStored(own).catch(() => false))) {
-        forgetOwn();
+      const gone = await ownMissing(own);
+      if (gone) {
+        forgetOwn(gone);
         own = null;
       }
     }
@@ -175,7 +183,8 @@ export async function importOwnWalk(files: File[]): Promise<void> {
 /** Looks again whether the copied files are still stored (back from the Models panel, which can delete them). */
 export async function recheckOwnWalk(): Promise<void> {
   const own = get().own;
-  if (own && !(await ownStillStored(own).catch(() => false))) forgetOwn();
+  const gone = own ? await ownMissing(own) : null;
+  if (gone) forgetOwn(gone);
 }
 
 /** Removes the copied files from the model store and the list. */
@@ -257,9 +266,10 @@ export async function runWalk(): Promise<void> {
   if (problem) return showError(problem);
   if (!licenceAccepted(model, state)) return showError(`Read and accept the licence of ${model.title} first (${model.licence}).`);
   const own = isOwnWalk(model) ? state.own : null;
-  if (own && !(await ownStillStored(own))) {
-    forgetOwn();
-    return showError(GONE);
+  const gone = own ? await ownMissing(own) : null;
+  if (gone) {
+    forgetOwn(gone);
+    return showError(gone);
   }
   const settings = state.settings;
   const report = progressReporter(meta.progressLabel);
