@@ -105,6 +105,60 @@ test('with the model in a worker of its own (?modelWorker=on) the frames match t
   }
 });
 
+/** Every frame of a video as RGB bytes at width x height (ffmpeg), for frame-to-frame measures. */
+function rgbFrames(file: string, width: number, height: number, skip = 0, count = 1000): Buffer[] {
+  const raw = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `select=gte(n\\,${skip}),scale=${width}:${height}:flags=area`, '-frames:v', String(count), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+  const size = width * height * 3;
+  return Array.from({ length: raw.length / size }, (_, i) => raw.subarray(i * size, (i + 1) * size));
+}
+
+/** Mean absolute change from frame to frame (0-255). */
+function meanChange(frames: Buffer[]): number {
+  let sum = 0;
+  for (let f = 1; f < frames.length; f++) {
+    const [a, b] = [frames[f - 1], frames[f]];
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
+    sum += s / a.length;
+  }
+  return sum / (frames.length - 1);
+}
+
+test('steady strokes (on by default) cut the flicker on ski.mov against per-frame styling, and stay that style', async ({ browser }, info) => {
+  test.setTimeout(300_000);
+  const files: Record<string, string> = {};
+  for (const steady of [true, false]) {
+    const page = await browser.newPage();
+    const studio = new VideoStudio(page);
+    await studio.open('backend=wasm');
+    await studio.chooseFile(ski);
+    await studio.waitForVideo('webcodecs');
+    await studio.chooseHeight(256);
+    await studio.chooseFormat('mp4');
+    await studio.trim(1, 3);
+    await expect(page.getByTestId('video-steady')).toBeChecked(); // on by default
+    if (!steady) await page.getByTestId('video-steady').uncheck();
+    await studio.run();
+    await studio.waitForResult(240_000);
+    files[String(steady)] = (await studio.saveDownload(info.outputPath(String(steady)))).file;
+    await page.close();
+  }
+  const source = rgbFrames(ski, 456, 256, 25, 50);
+  const steady = rgbFrames(files.true, 456, 256);
+  const plain = rgbFrames(files.false, 456, 256);
+  expect([steady.length, plain.length, source.length]).toEqual([50, 50, 50]);
+  // Flicker as training/flicker.py measures it: output change over input change.
+  const flicker = (frames: Buffer[]) => meanChange(frames) / meanChange(source);
+  console.log(`ski.mov 1-3 s, ${defaultStyle}: flicker ${flicker(plain).toFixed(3)} per frame, ${flicker(steady).toFixed(3)} steady`);
+  expect(flicker(steady)).toBeLessThan(0.9 * flicker(plain)); // 0.83 here: H.264 noise and the motion of 1-3 s count too
+  // Still the same style over the same frames: close to the per-frame output, far from the source.
+  for (const index of [10, 30, 49]) {
+    const s = extractFrame(files.true, index, 456, 256);
+    expect(rgbDiff(s, extractFrame(files.false, index, 456, 256)).mean).toBeLessThan(8);
+    expect(rgbDiff(s, extractFrame(ski, 25 + index, 456, 256)).mean).toBeGreaterThan(10);
+  }
+});
+
 test('Best quality for a video is opt-in, shows a measured time estimate first, and writes every frame', async ({ page }, info) => {
   test.setTimeout(180_000); // the quality net on 5 frames at 456x256 on two shared cores
   const studio = new VideoStudio(page);

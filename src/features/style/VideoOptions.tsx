@@ -91,6 +91,18 @@ export function VideoOptions() {
     <>
       <BestQualityOption />
       <fieldset className={styles.fieldset}>
+        <legend>Flicker</legend>
+        <div className={styles.row}>
+          <label className={styles.radio}>
+            <input type="checkbox" data-testid="video-steady" checked={video.steady} aria-describedby="video-steady-help" onChange={(e) => update({ steady: e.target.checked })} />
+            Steady strokes
+          </label>
+        </div>
+        <p className={styles.note} id="video-steady-help">
+          Where the picture holds still, the strokes stay put from frame to frame instead of flickering; whatever moves is painted fresh on every frame.
+        </p>
+      </fieldset>
+      <fieldset className={styles.fieldset}>
         <legend>Processing size (height)</legend>
         <div className={styles.row}>
           {styleMeta.video.heights.map((height) => (

@@ -61,6 +61,8 @@ export interface StyleVideoRequest extends ModelRequest {
   height: number;
   trim: Trim;
   strength: number;
+  /** Keep strokes from flipping where the picture holds still (media/steady.ts): less flicker. */
+  steady: boolean;
   format: VideoFormat;
   gif: GifOptions;
   /** "ffmpeg" skips the browser's VideoEncoder (URL ?encoder=ffmpeg), to use or test the fallback. */

@@ -31,6 +31,8 @@ export interface VideoSettings {
   gif: GifOptions;
   /** Opt-in: the quality-tier model on every frame, its time measured first (videoEstimate.ts). */
   best: boolean;
+  /** Strokes stay put where the picture holds still (media/steady.ts): on by default. */
+  steady: boolean;
 }
 
 export interface LivePreview {
@@ -138,6 +140,7 @@ export const useStyleStore = create<StyleState>(() => ({
     trim: WHOLE_VIDEO,
     gif: { fps: styleMeta.video.gifFps[0], width: styleMeta.video.gifWidths[0] },
     best: false,
+    steady: true,
   },
   live: idleLive,
   morph: { format: 'gif', pingPong: true },
@@ -151,7 +154,7 @@ const shared = useAppStore.getState;
 persistSettings(
   useStyleStore,
   'style',
-  (s) => ({ styleId: s.styleId === 'custom' ? undefined : s.styleId, tier: s.tier, strength: s.strength, maxSide: s.maxSide, format: s.format, video: { format: s.video.format, height: s.video.height, gif: s.video.gif } }),
+  (s) => ({ styleId: s.styleId === 'custom' ? undefined : s.styleId, tier: s.tier, strength: s.strength, maxSide: s.maxSide, format: s.format, video: { format: s.video.format, height: s.video.height, gif: s.video.gif, steady: s.video.steady } }),
   (saved, s) => ({ ...(saved as Partial<StyleState>), styleId: typeof saved.styleId === 'string' && findModel(saved.styleId) ? saved.styleId : s.styleId, video: { ...s.video, ...(saved.video as Partial<VideoSettings>) } }),
 );
 
@@ -206,6 +209,7 @@ async function runVideo(input: InputFile, model: ModelEntry, modelBytes: Uint8Ar
         height: video.height,
         trim: video.trim,
         strength,
+        steady: video.steady,
         format: video.format,
         gif: video.gif,
         encoder: query.get('encoder') === 'ffmpeg' ? 'ffmpeg' : 'auto',

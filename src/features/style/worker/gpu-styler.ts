@@ -6,6 +6,7 @@
  * decoder's frames are uploaded once. Frames larger than one tile take the CPU route, which tiles.
  */
 import type { Rgba } from '../../../lib/pixels';
+import { STEADY } from '../../../media/steady';
 import type { ModelEntry } from '../../../models/registry';
 import type { ModelSession } from '../../../runtime/sessions';
 
@@ -34,13 +35,24 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   planar[2u * plane + i] = colour.b;
 }`;
 
-/** strength * stylised + (1 - strength) * original, packed as RGBA bytes (opaque). */
+/**
+ * strength * stylised + (1 - strength) * original, packed as RGBA bytes (opaque). With `steady`
+ * (flags bit 0) the stylised pixel first keeps part of the previous frame's where the input around it
+ * did not change (media/steady.ts, the same rule and constants); bit 1: there is a previous frame.
+ */
 const COMPOSE = /* wgsl */ `
-struct Params { width: u32, height: u32, strength: f32, pad: u32 }
+struct Params { width: u32, height: u32, strength: f32, flags: u32 }
 @group(0) @binding(0) var<storage, read> original: array<f32>;
 @group(0) @binding(1) var<storage, read> stylised: array<f32>;
 @group(0) @binding(2) var<storage, read_write> rgba: array<u32>;
 @group(0) @binding(3) var<uniform> params: Params;
+@group(0) @binding(4) var<storage, read> previousOriginal: array<f32>;
+@group(0) @binding(5) var<storage, read_write> steadied: array<f32>;
+
+fn change(x: i32, y: i32, plane: u32) -> f32 {
+  let i = u32(y) * params.width + u32(x);
+  return (abs(original[i] - previousOriginal[i]) + abs(original[plane + i] - previousOriginal[plane + i]) + abs(original[2u * plane + i] - previousOriginal[2u * plane + i])) / 3.0;
+}
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3u) {
@@ -48,7 +60,30 @@ fn main(@builtin(global_invocation_id) id: vec3u) {
   let i = id.x;
   if (i >= plane) { return; }
   let a = vec3f(original[i], original[plane + i], original[2u * plane + i]);
-  let b = vec3f(stylised[i], stylised[plane + i], stylised[2u * plane + i]);
+  var b = clamp(vec3f(stylised[i], stylised[plane + i], stylised[2u * plane + i]), vec3f(0.0), vec3f(1.0));
+  if ((params.flags & 1u) != 0u) {
+    if ((params.flags & 2u) != 0u) {
+      let x = i32(i % params.width);
+      let y = i32(i / params.width);
+      var sum = 0.0;
+      var count = 0.0;
+      for (var dy: i32 = -${STEADY.radius}; dy <= ${STEADY.radius}; dy++) {
+        for (var dx: i32 = -${STEADY.radius}; dx <= ${STEADY.radius}; dx++) {
+          let xx = x + dx;
+          let yy = y + dy;
+          if (xx >= 0 && xx < i32(params.width) && yy >= 0 && yy < i32(params.height)) {
+            sum += change(xx, yy, plane);
+            count += 1.0;
+          }
+        }
+      }
+      let kept = ${STEADY.keep} * exp(-(sum / count) / ${STEADY.scale});
+      b = mix(b, vec3f(steadied[i], steadied[plane + i], steadied[2u * plane + i]), kept);
+    }
+    steadied[i] = b.x;
+    steadied[plane + i] = b.y;
+    steadied[2u * plane + i] = b.z;
+  }
   rgba[i] = pack4x8unorm(vec4f(mix(a, b, params.strength), 1.0));
 }`;
 
@@ -67,9 +102,14 @@ export class GpuStyler {
     private readonly readback: GPUBuffer,
     private readonly prepareParams: GPUBuffer,
     private readonly composeParams: GPUBuffer,
+    /** The previous frame's input and steadied stylised output (planar), for `steady`. */
+    private readonly previousOriginal: GPUBuffer,
+    private readonly steadied: GPUBuffer,
+    private readonly steady: boolean,
   ) {}
 
-  static async create(handle: ModelSession, model: ModelEntry, width: number, height: number): Promise<GpuStyler> {
+  /** `steady`: keep strokes from flipping where the picture holds still (media/steady.ts). */
+  static async create(handle: ModelSession, model: ModelEntry, width: number, height: number, steady = false): Promise<GpuStyler> {
     const device = (await handle.ort.env.webgpu.device) as GPUDevice; // ORT's own device: its buffers are only valid there
     const pipeline = (code: string) => device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
     const pixels = width * height;
@@ -88,8 +128,14 @@ export class GpuStyler {
       buffer(pixels * 4, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST),
       buffer(16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
       buffer(16, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST),
+      buffer(steady ? 3 * pixels * 4 : 16, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST),
+      buffer(steady ? 3 * pixels * 4 : 16, GPUBufferUsage.STORAGE),
+      steady,
     );
   }
+
+  /** Whether a previous frame is in previousOriginal / steadied. */
+  private hasPrevious = false;
 
   private texture: GPUTexture | null = null;
   /** Cleared after the first refusal, so a CPU-backed stream does not throw on every frame. */
@@ -154,6 +200,7 @@ export class GpuStyler {
       const params = new ArrayBuffer(16);
       new Uint32Array(params, 0, 2).set([width, height]);
       new Float32Array(params, 8, 1)[0] = strength;
+      new Uint32Array(params, 12, 1)[0] = (this.steady ? 1 : 0) | (this.hasPrevious ? 2 : 0);
       device.queue.writeBuffer(this.composeParams, 0, params);
       const compose = device.createBindGroup({
         layout: this.compose.getBindGroupLayout(0),
@@ -162,11 +209,16 @@ export class GpuStyler {
           { binding: 1, resource: { buffer: output.gpuBuffer as GPUBuffer } },
           { binding: 2, resource: { buffer: this.rgba } },
           { binding: 3, resource: { buffer: this.composeParams } },
+          { binding: 4, resource: { buffer: this.previousOriginal } },
+          { binding: 5, resource: { buffer: this.steadied } },
         ],
       });
-      this.dispatch(this.compose, compose, Math.ceil((width * height) / 64), 1, (encoder) =>
-        encoder.copyBufferToBuffer(this.rgba, 0, this.readback, 0, width * height * 4),
-      );
+      this.dispatch(this.compose, compose, Math.ceil((width * height) / 64), 1, (encoder) => {
+        encoder.copyBufferToBuffer(this.rgba, 0, this.readback, 0, width * height * 4);
+        // This frame's input is the next one's previous (read by the pass above, so copied after it).
+        if (this.steady) encoder.copyBufferToBuffer(this.planar, 0, this.previousOriginal, 0, 3 * width * height * 4);
+      });
+      this.hasPrevious = this.steady;
       await this.readback.mapAsync(GPUMapMode.READ);
       const data = new Uint8ClampedArray(this.readback.getMappedRange().slice(0));
       this.readback.unmap();
@@ -178,7 +230,7 @@ export class GpuStyler {
 
   dispose(): void {
     this.texture?.destroy();
-    for (const buffer of [this.planar, this.rgba, this.readback, this.prepareParams, this.composeParams]) buffer.destroy();
+    for (const buffer of [this.planar, this.rgba, this.readback, this.prepareParams, this.composeParams, this.previousOriginal, this.steadied]) buffer.destroy();
   }
 
   private dispatch(pipeline: GPUComputePipeline, bindGroup: GPUBindGroup, x: number, y: number, then?: (encoder: GPUCommandEncoder) => void): void {

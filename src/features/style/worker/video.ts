@@ -12,6 +12,7 @@ import { blendRgba, fitHeight, planarToRgba, rgbToPlanar, type Planar, type Rgba
 import { clampTrim } from '../../../lib/timeline';
 import type { RgbaFrame, VideoSource } from '../../../media/frames';
 import { openVideo } from '../../../media/open';
+import { SteadyFilter } from '../../../media/steady';
 import { endAudioAt, openWriter, partialWarning, readable, runOverlapped, type Damage, type PipelineStats } from '../../../media/pipeline';
 import type { ModelEntry } from '../../../models/registry';
 import type { ExtraInput } from '../../../runtime/ort';
@@ -35,10 +36,10 @@ function frameSize(source: VideoSource, height: number, model: ModelEntry): { wi
 }
 
 /** The WebGPU route applies to WebCodecs frames that fit one tile; everything else goes through the CPU. */
-async function gpuStyler(source: VideoSource, handle: ModelSession, model: ModelEntry, size: { width: number; height: number }): Promise<GpuStyler | null> {
+async function gpuStyler(source: VideoSource, handle: ModelSession, model: ModelEntry, size: { width: number; height: number }, steady: boolean): Promise<GpuStyler | null> {
   const maxTile = styleMeta.maxTile.webgpu;
   if (handle.backend !== 'webgpu' || !source.videoFrames || size.width > maxTile || size.height > maxTile) return null;
-  return GpuStyler.create(handle, model, size.width, size.height);
+  return GpuStyler.create(handle, model, size.width, size.height, steady);
 }
 
 /** A frame on its way through the CPU route: the decoded pixels, and the model's input or output. */
@@ -74,7 +75,8 @@ async function modelWorker(request: StyleVideoRequest, handle: ModelSession, siz
   }
 }
 
-function cpuStages(handle: ModelSession, model: ModelEntry, size: { width: number; height: number }, strength: number, extraInputs: readonly ExtraInput[], remote: RemoteSession | null = null) {
+/** `steady`: the job's filter that keeps strokes from flipping where the picture holds still (frames in order), or null. */
+function cpuStages(handle: ModelSession, model: ModelEntry, size: { width: number; height: number }, strength: number, extraInputs: readonly ExtraInput[], remote: RemoteSession | null = null, steady: SteadyFilter | null = null) {
   const inputName = model.io.inputs[0].name;
   const outputName = model.io.outputs[0].name;
   const whole = wholeFrames(handle, model, size);
@@ -96,7 +98,7 @@ function cpuStages(handle: ModelSession, model: ModelEntry, size: { width: numbe
     },
     post: (item: InFlight): RgbaFrame => {
       const stylised = item.stylised ?? planarToRgba(item.planar as Planar, item.frame.image);
-      return { ...item.frame, image: blendRgba(item.frame.image, stylised, strength) };
+      return { ...item.frame, image: blendRgba(item.frame.image, steady ? steady.apply(item.frame.image, stylised) : stylised, strength) };
     },
   };
 }
@@ -112,7 +114,7 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
     const handle = await pending;
     const writer = await openWriter(request, request.gif, source, size.width, size.height, span, trim);
 
-    const gpu = await gpuStyler(source, handle, request.model, size);
+    const gpu = await gpuStyler(source, handle, request.model, size, request.steady);
     const started = performance.now();
     let done = 0;
     let outputEnd = 0;
@@ -139,7 +141,7 @@ export async function styleVideo(request: StyleVideoRequest, context: WorkerCont
       }
     } else {
       const remote = await modelWorker(request, handle, size);
-      const stages = cpuStages(handle, request.model, size, request.strength, request.extraInputs ?? [], remote);
+      const stages = cpuStages(handle, request.model, size, request.strength, request.extraInputs ?? [], remote, request.steady ? new SteadyFilter() : null);
       const frames = readable(source.frames(size.width, size.height, trim), request.video.name, damage);
       try {
         timing = await runOverlapped<InFlight, InFlight, InFlight, RgbaFrame>({
