@@ -8,6 +8,13 @@ to 456x256 (the app's video figure in README.md).
 
     /usr/bin/python3 training/flicker.py --shipped [--json training/flicker-shipped.json]
     /usr/bin/python3 training/flicker.py --ckpt training/runs/x/ckpt.pt [--sheet x.jpg]
+    /usr/bin/python3 training/flicker.py --shipped --steady [--json training/flicker-steady.json]
+
+--steady: also each model's output through the app's "steady strokes" filter (src/media/steady.ts:
+a stylised pixel keeps 0.7 * exp(-change / 0.05) of the previous output, change = mean |RGB
+difference| of the input frames over a 5x5 window inside the frame), reported as "<id>+steady" beside
+"<id>/clamped" (the per-frame output clamped to 0-1, as the app shows it) with "<id>+steady/deviation", the mean |filtered - per-frame output| (0-1), so a filter that froze the
+video would show.
 
 --sheet: one row per model (the input first): frames 40 and 41 and their difference x4, so the
 flicker can be seen as well as counted.
@@ -48,6 +55,23 @@ def flicker(outs, xs):
     return round(change(outs) / change(xs), 3)
 
 
+STEADY = {"keep": 0.7, "scale": 0.05, "radius": 2}
+
+
+def steady(outs, xs):
+    """The app's steady-strokes filter (src/media/steady.ts) over a sequence, and its mean deviation."""
+    r = STEADY["radius"]
+    pool = lambda d: torch.nn.functional.avg_pool2d(d, 2 * r + 1, 1, r, count_include_pad=False)  # noqa: E731
+    res, dev = [outs[0].clamp(0, 1)], []
+    for t in range(1, len(outs)):
+        change = pool((xs[t] - xs[t - 1]).abs().mean(1, keepdim=True))
+        keep = STEADY["keep"] * torch.exp(-change / STEADY["scale"])
+        o = keep * res[-1] + (1 - keep) * outs[t].clamp(0, 1)
+        res.append(o)
+        dev.append((o - outs[t].clamp(0, 1)).abs().mean().item())
+    return res, round(float(np.mean(dev)), 4)
+
+
 def sheet_row(seq, t=40):
     from PIL import Image
     pil = lambda f: Image.fromarray((f[0].permute(1, 2, 0).clamp(0, 1) * 255).round().byte().numpy())  # noqa: E731
@@ -77,6 +101,7 @@ def main():
     p.add_argument("--json")
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--sheet", help="frames 40/41 and their difference x4, one row per model (.jpg or .png)")
+    p.add_argument("--steady", action="store_true", help="also through the app's steady-strokes filter")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     xs = frames(a.video, a.frames)
@@ -90,8 +115,15 @@ def main():
             if m["task"] != "style":
                 continue
             f = os.path.join(a.models_dir, next(v for v in m["variants"] if v["name"] == "fp32")["file"])
-            result[m["id"]] = flicker(run_ort(f, xs), xs)
+            outs = run_ort(f, xs)
+            result[m["id"]] = flicker(outs, xs)
             print(m["id"], result[m["id"]], flush=True)
+            if a.steady:
+                filtered, deviation = steady(outs, xs)
+                result[m["id"] + "/clamped"] = flicker([o.clamp(0, 1) for o in outs], xs)  # what the app shows per frame
+                result[m["id"] + "+steady"] = flicker(filtered, xs)
+                result[m["id"] + "+steady/deviation"] = deviation
+                print(m["id"] + "+steady", result[m["id"] + "+steady"], "deviation", deviation, flush=True)
     for path in a.ckpt or []:
         from train import load_checkpoint
         net, args, state = load_checkpoint(path)
