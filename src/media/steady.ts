@@ -23,26 +23,29 @@ export function changeMap(previous: Uint8ClampedArray, current: Uint8ClampedArra
   for (let i = 0, o = 0; i < plain.length; i++, o += 4) {
     plain[i] = (Math.abs(current[o] - previous[o]) + Math.abs(current[o + 1] - previous[o + 1]) + Math.abs(current[o + 2] - previous[o + 2])) / (3 * 255);
   }
-  // Separable box mean, each pass over the part of the window inside the frame.
+  // Separable box mean with running sums, each pass over the part of the window inside the frame.
   const rows = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const line = y * width;
+    let sum = 0;
+    for (let x = 0; x < Math.min(radius, width); x++) sum += plain[line + x];
     for (let x = 0; x < width; x++) {
-      const from = Math.max(0, x - radius);
-      const to = Math.min(width - 1, x + radius);
-      let sum = 0;
-      for (let k = from; k <= to; k++) sum += plain[line + k];
-      rows[line + x] = sum / (to - from + 1);
+      if (x + radius < width) sum += plain[line + x + radius];
+      if (x - radius - 1 >= 0) sum -= plain[line + x - radius - 1];
+      rows[line + x] = sum / (Math.min(width - 1, x + radius) - Math.max(0, x - radius) + 1);
     }
   }
   const out = new Float32Array(width * height);
+  const sums = new Float64Array(width);
+  for (let y = 0; y < Math.min(radius, height); y++) for (let x = 0; x < width; x++) sums[x] += rows[y * width + x];
   for (let y = 0; y < height; y++) {
-    const from = Math.max(0, y - radius);
-    const to = Math.min(height - 1, y + radius);
+    const entering = y + radius < height ? (y + radius) * width : -1;
+    const leaving = y - radius - 1 >= 0 ? (y - radius - 1) * width : -1;
+    const count = Math.min(height - 1, y + radius) - Math.max(0, y - radius) + 1;
     for (let x = 0; x < width; x++) {
-      let sum = 0;
-      for (let k = from; k <= to; k++) sum += rows[k * width + x];
-      out[y * width + x] = sum / (to - from + 1);
+      if (entering >= 0) sums[x] += rows[entering + x];
+      if (leaving >= 0) sums[x] -= rows[leaving + x];
+      out[y * width + x] = sums[x] / count;
     }
   }
   return out;
@@ -62,12 +65,22 @@ export class SteadyFilter {
     if (before && kept && before.length === input.data.length) {
       const change = changeMap(before, input.data, width, height);
       data = new Uint8ClampedArray(stylised.data.length);
+      const fresh = stylised.data;
+      // Beyond this change the kept share rounds to nothing (under 1/512): the new pixel as it is.
+      const cut = STEADY.scale * Math.log(512 * STEADY.keep);
       for (let i = 0, o = 0; i < change.length; i++, o += 4) {
-        const keep = STEADY.keep * Math.exp(-change[i] / STEADY.scale);
-        data[o] = Math.round(keep * kept[o] + (1 - keep) * stylised.data[o]);
-        data[o + 1] = Math.round(keep * kept[o + 1] + (1 - keep) * stylised.data[o + 1]);
-        data[o + 2] = Math.round(keep * kept[o + 2] + (1 - keep) * stylised.data[o + 2]);
-        data[o + 3] = stylised.data[o + 3];
+        if (change[i] > cut) {
+          data[o] = fresh[o];
+          data[o + 1] = fresh[o + 1];
+          data[o + 2] = fresh[o + 2];
+        } else {
+          // Uint8ClampedArray rounds on assignment.
+          const keep = STEADY.keep * Math.exp(-change[i] / STEADY.scale);
+          data[o] = fresh[o] + keep * (kept[o] - fresh[o]);
+          data[o + 1] = fresh[o + 1] + keep * (kept[o + 1] - fresh[o + 1]);
+          data[o + 2] = fresh[o + 2] + keep * (kept[o + 2] - fresh[o + 2]);
+        }
+        data[o + 3] = fresh[o + 3];
       }
     }
     this.previousInput = input.data.slice(); // a decoder may reuse its frame buffers
