@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../lib/errors';
 import { graphFilesOf } from '../../runtime/sessions';
-import { ownWalkEntry, planOwnWalk, walkRoleOf } from './own';
+import { planOwnWalk, walkRoleOf } from './folder';
+import { ownWalkEntry } from './own';
 
 const blob = (n = 1) => new Blob([new Uint8Array(n)]);
 /** The hub repo's layout under whatever the user's folder is called, plus files the walk does not read. */

@@ -18,7 +18,7 @@ import { photoWorker } from '../../workers/client';
 import { meta, walkDefaults, type WalkSettings } from './meta';
 import type { LatentWalkProgress, LatentWalkResult } from './protocol';
 import { checkFrameCount } from './schedule';
-import { isOwnWalk, OWN_WALK_ID, ownWalkEntry, planOwnWalk } from './own';
+import { isOwnWalk, OWN_WALK_ID, ownWalkEntry } from './own';
 
 export interface WalkPayload extends Omit<LatentWalkResult, 'output'> {
   bytes: number;
@@ -163,6 +163,7 @@ export function loadWalkModels(): Promise<void> {
 export async function importOwnWalk(files: File[]): Promise<void> {
   let picks;
   try {
+    const { planOwnWalk } = await import('./folder');
     picks = planOwnWalk(files.map((file) => ({ file, path: file.webkitRelativePath || file.name })));
   } catch (error) {
     return showError(toUserMessage(error));
