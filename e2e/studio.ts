@@ -170,6 +170,23 @@ export class VideoStudio extends Studio {
     await expect(this.page.getByTestId('video-info')).toHaveAttribute('data-decoder', decoder, { timeout });
   }
 
+  /**
+   * Opens the app (`query`), then the video on the `decoder` path, and sets the processing height
+   * (default 256p), the output format and the trim where given.
+   */
+  async openVideo(
+    query: string,
+    file: Parameters<Studio['chooseFile']>[0],
+    options: { decoder?: 'webcodecs' | 'ffmpeg'; height?: number; format?: 'mp4' | 'webm' | 'gif'; trim?: [number, number]; timeout?: number } = {},
+  ) {
+    await this.open(query);
+    await this.chooseFile(file);
+    await this.waitForVideo(options.decoder ?? 'webcodecs', options.timeout);
+    await this.chooseHeight(options.height ?? 256);
+    if (options.format) await this.chooseFormat(options.format);
+    if (options.trim) await this.trim(...options.trim);
+  }
+
   /** Saves the download to `dir` and returns its path and suggested name. */
   async saveDownload(dir: string): Promise<{ name: string; file: string }> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.page.getByTestId('download').click()]);

@@ -21,11 +21,7 @@ function expectStylised(output: string, index: number, width: number, height: nu
 test('ski.mov becomes a stylised MP4 with every frame, the timing and the audio', async ({ page }, info) => {
   test.setTimeout(420_000); // 250 frames through a real style on two shared cores: ~2 min
   const studio = new VideoStudio(page);
-  await studio.open('backend=wasm');
-  await studio.chooseFile(ski);
-  await studio.waitForVideo('webcodecs');
-  await studio.chooseHeight(256);
-  await studio.chooseFormat('mp4');
+  await studio.openVideo('backend=wasm', ski, { format: 'mp4' });
   await studio.run();
   await expect(page.getByTestId('progress')).toHaveAttribute('role', 'progressbar');
   await expect(page.getByText(/frame \d+ of 250 · [\d.]+ fps · \d+% · about .* left/)).toBeVisible({ timeout: 60_000 });
@@ -45,12 +41,7 @@ test('ski.mov becomes a stylised MP4 with every frame, the timing and the audio'
 
 test('a trimmed stretch of ski.mov becomes a blue-noise dithered GIF with source timing and a size estimate', async ({ page }, info) => {
   const studio = new VideoStudio(page);
-  await studio.open('backend=wasm');
-  await studio.chooseFile(ski);
-  await studio.waitForVideo('webcodecs');
-  await studio.chooseHeight(256);
-  await studio.chooseFormat('gif');
-  await studio.trim(2, 4);
+  await studio.openVideo('backend=wasm', ski, { format: 'gif', trim: [2, 4] });
   await expect(page.getByTestId('gif-dither-none')).toBeChecked(); // dithering is opt-in
   await page.getByTestId('gif-dither-blue-noise').check(); // the optional dither reaches the encoder and keeps the timing
   await expect(page.getByTestId('gif-estimate')).toContainText(/About [\d.]+ (KB|MB) \(456×256\)/);
@@ -80,12 +71,7 @@ test('with the model in a worker of its own (?modelWorker=on) the frames match t
       if (text.startsWith('clipmorph:video-timing ')) usedWorker.push(JSON.parse(text.slice('clipmorph:video-timing '.length)).modelWorker);
     });
     const studio = new VideoStudio(page);
-    await studio.open(`backend=wasm&modelWorker=${mode}`);
-    await studio.chooseFile(ski);
-    await studio.waitForVideo('webcodecs');
-    await studio.chooseHeight(256);
-    await studio.chooseFormat('mp4');
-    await studio.trim(1, 2);
+    await studio.openVideo(`backend=wasm&modelWorker=${mode}`, ski, { format: 'mp4', trim: [1, 2] });
     await studio.run();
     await studio.waitForResult();
     const { file } = await studio.saveDownload(info.outputPath(mode));
@@ -130,12 +116,7 @@ test('steady strokes (on by default) cut the flicker on ski.mov against per-fram
   for (const steady of [true, false]) {
     const page = await browser.newPage();
     const studio = new VideoStudio(page);
-    await studio.open('backend=wasm');
-    await studio.chooseFile(ski);
-    await studio.waitForVideo('webcodecs');
-    await studio.chooseHeight(256);
-    await studio.chooseFormat('mp4');
-    await studio.trim(1, 3);
+    await studio.openVideo('backend=wasm', ski, { format: 'mp4', trim: [1, 3] });
     await expect(page.getByTestId('video-steady')).toBeChecked(); // on by default
     if (!steady) await page.getByTestId('video-steady').uncheck();
     await studio.run();
@@ -192,11 +173,7 @@ test('Best quality for a video is opt-in, shows a measured time estimate first, 
 
 test('frames.webm goes through WebCodecs to WebM', async ({ page }, info) => {
   const studio = new VideoStudio(page);
-  await studio.open('backend=wasm');
-  await studio.chooseFile(mediaPath('frames.webm')); // VP9 1080x1080, 30 fps, 100 frames
-  await studio.waitForVideo('webcodecs');
-  await studio.chooseHeight(256);
-  await studio.chooseFormat('webm');
+  await studio.openVideo('backend=wasm', mediaPath('frames.webm'), { format: 'webm' }); // VP9 1080x1080, 30 fps, 100 frames
   await studio.run();
   const result = await studio.waitForResult();
   await expect(result).toHaveAttribute('data-decoder', 'webcodecs');
@@ -210,11 +187,7 @@ test('a video only ffmpeg.wasm can decode (MPEG-4 Part 2 in AVI) goes through th
   execFileSync('ffmpeg', ['-v', 'error', '-i', ski, '-t', '2', '-c:v', 'mpeg4', '-bf', '2', '-q:v', '4', '-c:a', 'pcm_s16le', '-y', avi]);
   const source = probeMedia(avi);
   const studio = new VideoStudio(page);
-  await studio.open('backend=wasm');
-  await studio.chooseFile(avi);
-  await studio.waitForVideo('ffmpeg', 120_000);
-  await studio.chooseHeight(256);
-  await studio.chooseFormat('mp4');
+  await studio.openVideo('backend=wasm', avi, { decoder: 'ffmpeg', timeout: 120_000, format: 'mp4' });
   await studio.run();
   const result = await studio.waitForResult();
   await expect(result).toHaveAttribute('data-decoder', 'ffmpeg');

@@ -134,6 +134,8 @@ export interface PreviewVideoRequest extends ModelRequest {
   video: File;
   height: number;
   seconds: number;
+  /** As the job will run it: steady strokes on or off. */
+  steady: boolean;
   canvas: OffscreenCanvas;
 }
 

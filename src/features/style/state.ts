@@ -356,7 +356,7 @@ export async function startLivePreview(canvas: HTMLCanvasElement): Promise<void>
     };
     const value = await videoWorker.call(
       'previewVideo',
-      { ...modelRequest(model), video: input.file, height: video.height, seconds: styleMeta.video.previewSeconds, canvas: offscreen },
+      { ...modelRequest(model), video: input.file, height: video.height, seconds: styleMeta.video.previewSeconds, steady: video.steady, canvas: offscreen },
       { signal, onProgress: report, transfer: [offscreen] },
     );
     set({ live: { status: 'done', frames: value.frames, total: value.total, framesPerSecond: value.framesPerSecond, styleTitle: model.title } });

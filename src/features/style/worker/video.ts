@@ -269,11 +269,14 @@ export async function previewVideo(request: PreviewVideoRequest, context: Worker
     const started = performance.now();
     const clock = () => (performance.now() - started) / 1000;
     let shown = 0;
+    // Frames dropped for lateness do not reach it: its previous frame is the last one shown.
+    const steady = request.steady ? new SteadyFilter() : null;
     for await (const frame of readable(source.frames(size.width, size.height, trim), request.video.name)) {
       const due = frame.timestamp - span.first;
       if (clock() > due + frame.duration) continue; // too late for this frame
       if (due > clock()) await new Promise((resolve) => setTimeout(resolve, (due - clock()) * 1000));
-      const stylised = await stylise(handle, request.model, frame.image);
+      const painted = await stylise(handle, request.model, frame.image);
+      const stylised = steady ? steady.apply(frame.image, painted) : painted;
       context2d.putImageData(new ImageData(stylised.data as Uint8ClampedArray<ArrayBuffer>, size.width, size.height), 0, 0);
       shown++;
       context.onProgress({ stage: 'frames', done: shown, total: span.count });
