@@ -9,9 +9,9 @@
  *   out    = keep * previous out + (1 - keep) * stylised
  *
  * No optical flow, so a moving area is simply the new frame's. Measured on ski.mov at 456x256
- * (training/flicker.py --steady, first 100 frames): Great Wave's flicker 1.56 -> 1.22, Starry Night
- * 1.47 -> 1.06, Composition VII 1.53 -> 1.17, each output on average 0.013 away from its frame's own
- * stylisation. The WebGPU route computes the same in its compose pass (features/style/worker/gpu-styler.ts).
+ * (training/flicker.py --shipped --steady, first 100 frames): Great Wave's flicker 1.56 -> 1.22,
+ * Starry Night 1.48 -> 1.06, Composition VII 1.53 -> 1.17, each output on average 0.013 away from its
+ * frame's own stylisation. The WebGPU route computes the same in its compose pass (features/style/worker/gpu-styler.ts).
  */
 import type { Rgba } from '../lib/pixels';
 

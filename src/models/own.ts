@@ -185,5 +185,3 @@ export function ownCopyStore(spec: OwnCopySpec) {
     },
   };
 }
-
-export type OwnCopyStore = ReturnType<typeof ownCopyStore>;
