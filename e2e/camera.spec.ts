@@ -152,6 +152,16 @@ test('paints the camera live: style and strength change without a restart, fps, 
   expect(shift).toBeGreaterThan(8);
   mark('style switch');
 
+  // Steady strokes are on by default and can be turned off live (their effect on a noisy camera: worker/paint.test.ts).
+  const steady = page.getByTestId('camera-steady');
+  await expect(steady).toBeChecked();
+  await steady.uncheck();
+  const unsteady = await paintedFrames(page);
+  await expect.poll(() => paintedFrames(page), { timeout: 30_000 }).toBeGreaterThan(unsteady + 1);
+  expect(await diffFromCamera(page)).toBeGreaterThan(20); // still painted
+  await steady.check();
+  mark('steady');
+
   // axe, with the camera live.
   const { violations } = await new AxeBuilder({ page }).include('[data-testid=camera-view]').withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

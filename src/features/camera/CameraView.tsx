@@ -143,6 +143,7 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
         frame,
         mode: current.mode,
         strength: current.strength,
+        steady: current.steady,
         depthKind: depth ? depthKindOf(depth) : undefined,
         colormap: current.colormap,
         download: depth ? !depth.licenceMustAccept : undefined,
@@ -411,6 +412,10 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
                 value={settings.strength}
                 onChange={(e) => set({ strength: Number(e.target.value) })}
               />
+            </label>
+            <label className={styles.check}>
+              <input type="checkbox" data-testid="camera-steady" checked={settings.steady} onChange={(e) => set({ steady: e.target.checked })} /> Steady strokes (less
+              flicker where the picture holds still)
             </label>
           </>
         ) : (

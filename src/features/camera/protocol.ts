@@ -15,6 +15,8 @@ export interface CameraFrameRequest extends ModelRequest {
   mode: CameraMode;
   /** Style: blend with the camera picture (0-1). */
   strength: number;
+  /** Style: steady strokes (media/steady.ts), so a still scene does not flicker. */
+  steady?: boolean;
   /** Depth: the model's contract and the colour map. */
   depthKind?: DepthModelKind;
   colormap?: ColormapId;

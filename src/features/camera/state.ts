@@ -13,6 +13,8 @@ export interface CameraSettings {
   mode: CameraMode;
   styleId: string;
   strength: number;
+  /** Steady strokes: a still scene keeps its strokes instead of flickering (media/steady.ts). */
+  steady: boolean;
   side: number;
   colormap: ColormapId;
   /** Record the microphone too: asked for only when a recording starts with this ticked. */
@@ -30,6 +32,7 @@ export const useCameraStore = create<CameraSettings>(() => ({
   mode: 'style',
   styleId: liveStyles[0]?.id ?? '',
   strength: 1,
+  steady: true,
   side: 256,
   colormap: 'turbo',
   withSound: false,

@@ -12,7 +12,7 @@ import { openDepthSession } from '../../depth/worker/session';
 import { styleMeta } from '../../style/meta';
 import { GpuStyler } from '../../style/worker/gpu-styler';
 import type { AudioChunk, CameraFrameRequest, CameraFrameResult, CameraMethods, RecordStartRequest } from '../protocol';
-import { LiveDepth, paintStyle } from './paint';
+import { LiveDepth, LiveStyle } from './paint';
 import { ClipRecorder } from './recorder';
 
 let canvas: OffscreenCanvas | null = null;
@@ -50,11 +50,12 @@ async function gpuStyle(request: CameraFrameRequest, frame: ImageBitmap): Promis
   const { handle, variant } = getSession({ ...request, onProgress: undefined });
   const session = await handle;
   if (session.backend !== 'webgpu') return null;
-  const key = `${session.key}:${frame.width}x${frame.height}`;
+  const steady = request.steady ?? false;
+  const key = `${session.key}:${frame.width}x${frame.height}:${steady}`;
   try {
     if (gpu?.key !== key) {
       gpu?.styler.dispose();
-      gpu = { key, styler: await GpuStyler.create(session, request.model, frame.width, frame.height) };
+      gpu = { key, styler: await GpuStyler.create(session, request.model, frame.width, frame.height, steady) };
     }
     const video = new VideoFrame(frame, { timestamp: 0 });
     try {
@@ -73,6 +74,7 @@ async function gpuStyle(request: CameraFrameRequest, frame: ImageBitmap): Promis
 }
 
 const depth = new LiveDepth();
+const style = new LiveStyle();
 
 async function paint(request: CameraFrameRequest, frame: ImageBitmap, context: WorkerContext): Promise<{ image: Rgba; variant: string; backend: CameraFrameResult['backend']; onGpu: boolean }> {
   if (request.mode === 'depth') {
@@ -85,7 +87,7 @@ async function paint(request: CameraFrameRequest, frame: ImageBitmap, context: W
   if (onGpu) return { ...onGpu, backend: 'webgpu', onGpu: true };
   const { handle, variant } = getSession({ ...request, onProgress: context.onProgress });
   const session = await handle;
-  const image = await paintStyle(session, request.model, pixelsOf(frame), request.strength);
+  const image = await style.paint(session, request.model, pixelsOf(frame), request.strength, request.steady ?? false);
   return { image, variant, backend: session.backend, onGpu: false };
 }
 

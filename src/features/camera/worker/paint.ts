@@ -4,6 +4,7 @@
  * colour map with a running range (so colours do not pump from frame to frame as the camera moves).
  */
 import { blendRgba, type Rgba } from '../../../lib/pixels';
+import { SteadyFilter } from '../../../media/steady';
 import type { ModelEntry } from '../../../models/registry';
 import type { ModelSession } from '../../../runtime/sessions';
 import { applyColormap, type ColormapId } from '../../depth/colormap';
@@ -17,6 +18,30 @@ export async function paintStyle(handle: Pick<ModelSession, 'run' | 'backend'>, 
   if (strength <= 0) return frame; // nothing of the model shows: skip the run
   const stylised = await stylise(handle, model, frame);
   return strength >= 1 ? stylised : blendRgba(frame, stylised, strength);
+}
+
+/**
+ * The live style picture with steady strokes (media/steady.ts), as a stylised video gets them: where
+ * the camera picture holds still, the painted pixel keeps part of the last painted frame, so sensor
+ * noise and the model's own frame-to-frame texture changes stop flickering. The history restarts
+ * when the style or the size changes, so a new style shows at once.
+ */
+export class LiveStyle {
+  private filter = new SteadyFilter();
+  private key = '';
+
+  async paint(handle: Pick<ModelSession, 'run' | 'backend'>, model: ModelEntry, frame: Rgba, strength: number, steady: boolean): Promise<Rgba> {
+    if (!steady) return paintStyle(handle, model, frame, strength);
+    if (strength <= 0) return frame; // nothing of the model shows: skip the run
+    const key = `${model.id}:${frame.width}x${frame.height}`;
+    if (key !== this.key) {
+      this.filter = new SteadyFilter();
+      this.key = key;
+    }
+    // Steadied before the strength mix, as the WebGPU route's compose pass does: a new strength shows at once.
+    const steadied = this.filter.apply(frame, await stylise(handle, model, frame));
+    return strength >= 1 ? steadied : blendRgba(frame, steadied, strength);
+  }
 }
 
 /**
