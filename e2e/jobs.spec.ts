@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { existsSync } from 'node:fs';
-import { decodePng, encodePng, mediaPath, readPng, rgbDiff, sharedDir, Studio } from './studio';
+import { decodePng, encodePng, mediaPath, readPng, rgbDiff, sharedDir, Studio, VideoStudio } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
 
@@ -44,4 +44,32 @@ test('a large photo at original size is processed in tiles with progress, and ca
   const out = decodePng((await studio.download()).bytes);
   expect([out.width, out.height]).toEqual([2560, 1536]);
   expect(rgbDiff(out, big).mean).toBeGreaterThan(15);
+});
+
+test('Run waits while a newly chosen video is being opened, instead of running the photo it replaces', async ({ page }) => {
+  const studio = new VideoStudio(page);
+  await studio.open('backend=wasm');
+  await studio.chooseFile(mediaPath('kandinsky_in.png'));
+  const run = page.getByTestId('run');
+  await expect(run).toBeEnabled();
+  // Hold the video worker's probe until the test lets it go (a big file or a first ffmpeg.wasm load takes seconds).
+  await page.evaluate(() => {
+    const w = window as unknown as { releaseProbe: () => void };
+    const held: Array<() => void> = [];
+    w.releaseProbe = () => held.splice(0).forEach((send) => send());
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, message: unknown, ...rest: unknown[]) {
+      const send = () => (post as (...a: unknown[]) => void).call(this, message, ...rest);
+      if ((message as { method?: string } | null)?.method === 'probeVideo') held.push(send);
+      else send();
+    } as typeof Worker.prototype.postMessage;
+  });
+  await studio.chooseFile(mediaPath('ski.mov'));
+  await expect(page.getByTestId('opening')).toHaveText('Stylise waits until “ski.mov” is open.');
+  await expect(run).toBeDisabled();
+  await expect(page.getByTestId('video-info')).toHaveCount(0); // the photo is still the input meanwhile
+  await page.evaluate(() => (window as unknown as { releaseProbe: () => void }).releaseProbe());
+  await studio.waitForVideo('webcodecs');
+  await expect(page.getByTestId('opening')).toHaveCount(0);
+  await expect(run).toBeEnabled();
 });

@@ -6,7 +6,7 @@ const input: InputFile = { file: new File([], 'a.png'), name: 'a.png', previewUr
 
 afterEach(() => {
   vi.restoreAllMocks();
-  useAppStore.setState({ task: '', input: null, result: null, error: null, job: idleJob });
+  useAppStore.setState({ task: '', input: null, opening: null, result: null, error: null, job: idleJob });
 });
 
 describe('the shared result', () => {
@@ -90,6 +90,31 @@ describe('overlapping opens', () => {
       await slow;
       expect(useAppStore.getState().input?.name).toBe('chosen.png');
       expect(URL.revokeObjectURL).toHaveBeenCalledWith('blob:restored.png');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('mark the file being opened, so Run waits for it rather than running the input it replaces', async () => {
+    const release = holdImageDecodes();
+    try {
+      useAppStore.setState({ input });
+      const first = openFiles([pngFile('slow.png')]);
+      await vi.waitFor(() => expect(release.has('slow.png')).toBe(true));
+      expect(useAppStore.getState().opening).toBe('slow.png');
+      expect(useAppStore.getState().input).toBe(input); // still the old one, so Run must not start
+      const second = openFiles([pngFile('newer.png')]);
+      await vi.waitFor(() => expect(release.has('newer.png')).toBe(true));
+      expect(useAppStore.getState().opening).toBe('newer.png');
+      release.get('slow.png')!();
+      await first; // superseded: it neither takes the input nor clears the newer file's mark
+      expect(useAppStore.getState().opening).toBe('newer.png');
+      release.get('newer.png')!();
+      await second;
+      expect([useAppStore.getState().opening, useAppStore.getState().input?.name]).toEqual([null, 'newer.png']);
+      // A file that fails to open clears the mark too, and the input stays.
+      await openFiles([new File(['hi'], 'notes.txt', { type: 'text/plain' })], {});
+      expect([useAppStore.getState().opening, useAppStore.getState().input?.name]).toEqual([null, 'newer.png']);
     } finally {
       vi.unstubAllGlobals();
     }

@@ -64,6 +64,8 @@ export async function openFiles(files: FileList | File[], handlers: FileHandlers
   };
   try {
     for (const file of list) {
+      // Run is held until the file is open: until then it would run the input being replaced.
+      if (!isOnnx(file) && !superseded()) set({ opening: file.name });
       // The content decides (a video named .png is a video); empty, text and oversized files are refused here.
       const kind = isOnnx(file) ? null : await mediaKind(file);
       if (isOnnx(file)) await openModel(file, handlers);
@@ -73,6 +75,8 @@ export async function openFiles(files: FileList | File[], handlers: FileHandlers
     }
   } catch (error) {
     if (!superseded()) showError(toUserMessage(error));
+  } finally {
+    if (opensInput && !superseded()) set({ opening: null });
   }
 }
 

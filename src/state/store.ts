@@ -43,6 +43,8 @@ export interface AppState {
   backend: Backend;
   gpu: GpuInfo | null;
   input: InputFile | null;
+  /** The name of a file being opened to replace the input (a video's probe can take seconds); Run waits for it. */
+  opening: string | null;
   job: JobState;
   result: TaskResult | null;
   error: string | null;
@@ -55,6 +57,7 @@ export const useAppStore = create<AppState>(() => ({
   backend: 'wasm',
   gpu: null,
   input: null,
+  opening: null,
   job: idleJob,
   result: null,
   error: null,

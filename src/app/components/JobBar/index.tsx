@@ -8,6 +8,7 @@ import styles from './style.module.css';
 export function JobBar({ task }: { task: TaskDefinition }) {
   const job = useAppStore((s) => s.job);
   const input = useAppStore((s) => s.input);
+  const opening = useAppStore((s) => s.opening);
   const canRun = task.useCanRun();
   // Text-only tasks (the latent walk) run without a file; their run() never reads it.
   const needsFile = task.meta.inputs.some((kind) => kind !== 'text');
@@ -17,7 +18,7 @@ export function JobBar({ task }: { task: TaskDefinition }) {
   return (
     <div className={styles.bar}>
       <div className={styles.buttons}>
-        <button type="button" className={styles.run} data-testid="run" disabled={!canRun || running} onClick={() => (input || !needsFile) && void task.run(input as InputFile)}>
+        <button type="button" className={styles.run} data-testid="run" disabled={!canRun || running || opening !== null} onClick={() => (input || !needsFile) && void task.run(input as InputFile)}>
           {task.meta.runLabel}
         </button>
         {running && (
@@ -46,7 +47,12 @@ export function JobBar({ task }: { task: TaskDefinition }) {
       </p>
       {/* Only while there is nothing to run on: with a file chosen, what is missing (e.g. a model
           this build does not list) is said by the task's settings, not by asking for a file again. */}
-      {!canRun && needsFile && !input && <p className={styles.hint}>{startHint(task)}</p>}
+      {!canRun && needsFile && !input && !opening && <p className={styles.hint}>{startHint(task)}</p>}
+      {opening && !running && (
+        <p className={styles.hint} data-testid="opening">
+          {task.meta.runLabel} waits until “{opening}” is open.
+        </p>
+      )}
     </div>
   );
 }
