@@ -24,8 +24,8 @@ function BestQualityOption() {
   const chosen = video.best && available;
   const { start, end } = video.trim;
   useEffect(() => {
-    if (chosen && input?.video) requestEstimate(input, styleId, video.height, { start, end });
-  }, [chosen, input, styleId, video.height, start, end]);
+    if (chosen && input?.video) requestEstimate(input, styleId, video.height, { start, end }, video.steady);
+  }, [chosen, input, styleId, video.height, start, end, video.steady]);
   return (
     <fieldset className={styles.fieldset}>
       <legend>Quality</legend>

@@ -109,6 +109,8 @@ export interface EstimateVideoRequest extends ModelRequest {
   height: number;
   trim: Trim;
   extraInputs?: ExtraInput[];
+  /** The job will steady its strokes (media/steady.ts): timed as part of each frame's overhead. */
+  steady?: boolean;
   /** Frames to time after one warm-up run (default 1). */
   sample?: number;
 }

@@ -47,11 +47,11 @@ export function estimateSettled(): Promise<void> {
   return measuring;
 }
 
-/** Measures (again) when the input, style, height or trim changed since the last estimate. */
-export function requestEstimate(input: InputFile, styleId: string, height: number, trim: Trim): void {
+/** Measures (again) when the input, style, height, trim or steady strokes changed since the last estimate. */
+export function requestEstimate(input: InputFile, styleId: string, height: number, trim: Trim, steady = false): void {
   const plan = bestVideoPlan(styleId);
   if (!plan) return;
-  const key = JSON.stringify([input.previewUrl, styleId, height, trim.start, trim.end]);
+  const key = JSON.stringify([input.previewUrl, styleId, height, trim.start, trim.end, steady]);
   const current = useVideoEstimate.getState();
   if (current.key === key && current.status !== 'failed') return;
   useVideoEstimate.setState({ ...idle, status: 'measuring', key });
@@ -67,6 +67,7 @@ export function requestEstimate(input: InputFile, styleId: string, height: numbe
         video: input.file,
         height,
         trim,
+        steady,
         extraInputs: plan.extraInputs,
       });
       if (useVideoEstimate.getState().key !== key) return;

@@ -199,7 +199,8 @@ export async function estimateVideo(request: EstimateVideoRequest, context: Work
     let setupMillis = performance.now() - opened;
     const { handle: pending } = getSession({ ...request, onProgress: context.onProgress });
     const handle = await pending;
-    const stages = cpuStages(handle, request.model, size, 1, request.extraInputs ?? []);
+    // With the job's steady filter, so its per-frame cost (a few % of a frame) is in the overhead.
+    const stages = cpuStages(handle, request.model, size, 1, request.extraInputs ?? [], null, request.steady ? new SteadyFilter() : null);
     const sample = Math.max(1, request.sample ?? 1);
     const models: number[] = [];
     const overheads: number[] = [];
