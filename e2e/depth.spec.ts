@@ -484,6 +484,21 @@ test.describe('in a browser that cannot write files to OPFS (the workers have no
     await page.getByTestId('run').click();
     await expect(page.getByTestId('error')).toHaveCount(0);
     await expect(page.getByTestId('result')).toHaveAttribute('data-width', '300', { timeout: 120_000 });
+
+    // Models lists the copy in memory (it is in no storage) and lets it go; Run then says so.
+    await page.getByTestId('open-models').click();
+    const row = page.getByTestId('memory-copy-depth-model');
+    await expect(row).toContainText('in memory for this visit only (this browser cannot store model files)');
+    await expect(row).toContainText('1 file copied from your disk');
+    await expect(page.getByTestId('own-copy-depth-model')).toHaveCount(0);
+    await page.getByTestId('remove-memory-depth-model').click();
+    await expect(row).toHaveCount(0);
+    await page.keyboard.press('Escape');
+    // The panel's closing has the task look again: the option goes, the note says why and what to do.
+    await expect(page.getByTestId('depth-own-note')).toContainText(
+      'Your depth model file was kept in memory for this visit only (this browser cannot write model files to its storage), and it was removed under Models on this device. Drop or choose it again.',
+    );
+    await expect(page.getByTestId('depth-model-own')).toHaveCount(0);
   });
 });
 

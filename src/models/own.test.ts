@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { listOwnCopies, loadOwnFiles, OWN_KEY_PREFIX, ownCopyStore, ownEntry, ownVariant, removeReplaced, saveOwnFiles } from './own';
+import { listMemoryCopies, listOwnCopies, loadOwnFiles, OWN_KEY_PREFIX, ownCopyStore, ownEntry, ownVariant, removeMemoryCopy, removeReplaced, saveOwnFiles } from './own';
 import type { ModelFile } from './registry';
 import { importBlob, readStored } from './store';
 
@@ -84,9 +84,15 @@ describe('one task’s copy: still there, or why not', () => {
     return {
       generation: 0,
       held,
+      busy: false,
       hold(key: string, on: boolean) {
         if (on) held.add(key);
         else held.delete(key);
+      },
+      stopIfIdle() {
+        if (this.busy || held.size > 0) return false;
+        this.generation++;
+        return true;
       },
     };
   }
@@ -110,6 +116,35 @@ describe('one task’s copy: still there, or why not', () => {
     copy.forget();
     expect(worker.held.size).toBe(0);
     expect(await copy.missing([a, c], 'memory')).not.toBeNull();
+  });
+
+  it('a copy in memory is listed for the Models panel while its worker lives; Remove there frees the worker and says so', async () => {
+    const worker = fakeWorker();
+    const copy = ownCopyStore({ name: 'test-mem', label: 'Test (your files)', what: 'Your test files', plural: true, again: 'Pick them again.', worker: () => worker });
+    await copy.keep([a, b], 'memory', { named: 'Test: a.onnx, b.onnx' });
+    expect(listMemoryCopies()).toEqual([{ key: copy.key, label: 'Test: a.onnx, b.onnx', files: 2, bytes: 2 }]);
+    // Its worker stopped (a cancelled job): no longer listed.
+    worker.generation++;
+    expect(listMemoryCopies()).toEqual([]);
+    await copy.keep([a, b], 'memory');
+    expect(listMemoryCopies().map((c) => c.key)).toEqual([copy.key]);
+    // A job is running in the worker: Remove lets go of it, but does not stop it under the job.
+    worker.busy = true;
+    const generation = worker.generation;
+    removeMemoryCopy(copy.key);
+    expect([worker.held.size, worker.generation, listMemoryCopies()]).toEqual([0, generation, []]);
+    expect(await copy.missing([a, b], 'memory')).toBe(
+      'Your test files were kept in memory for this visit only (this browser cannot write model files to its storage), and they were removed under Models on this device. Pick them again.',
+    );
+    // Idle: Remove stops the worker, which frees its memory.
+    worker.busy = false;
+    await copy.keep([a, b], 'memory');
+    removeMemoryCopy(copy.key);
+    expect(worker.generation).toBe(generation + 1);
+    // A new copy is there again, and if lost, lost the usual way.
+    await copy.keep([a, b], 'memory');
+    worker.generation++;
+    expect(await copy.missing([a, b], 'memory')).toMatch(/and they were lost when a job was cancelled or failed\./);
   });
 
   it('a stored copy is there while the store has all its files; the sentence says where it went', async () => {

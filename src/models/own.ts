@@ -102,6 +102,36 @@ export async function removeReplaced(before: readonly ModelFile[], after: readon
 export interface WorkerLife {
   readonly generation: number;
   hold(key: string, on: boolean): void;
+  /** Stops the worker if nothing runs in it and nothing holds it (its memory is freed); true if it did. */
+  stopIfIdle(): boolean;
+}
+
+/** A copy that lives in a worker's memory, as the Models panel lists it. */
+export interface MemoryCopy {
+  key: string;
+  label: string;
+  files: number;
+  bytes: number;
+}
+
+/** Every task's copy in worker memory (not in localStorage: it ends with the worker), by key. */
+const memoryCopies = new Map<string, MemoryCopy & { alive: () => boolean; remove: () => void }>();
+
+/** The copies still in a worker's memory, for the Models panel. */
+export function listMemoryCopies(): MemoryCopy[] {
+  return [...memoryCopies.values()]
+    .filter((copy) => copy.alive())
+    .map(({ key, label, files, bytes }) => ({ key, label, files, bytes }))
+    .sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/**
+ * Removes a copy from memory (the Models panel's Remove, or Delete all): the task stops holding its
+ * worker, which is stopped now if idle (else when its job ends and it idles), and the task says it
+ * was removed when next asked.
+ */
+export function removeMemoryCopy(key: string): void {
+  memoryCopies.get(key)?.remove();
 }
 
 export interface OwnCopySpec {
@@ -135,7 +165,10 @@ export function ownCopyStore(spec: OwnCopySpec) {
   const key = `${OWN_KEY_PREFIX}${spec.name}`;
   /** A memory copy's files (by sha256) and the worker generation each was copied into. */
   let memory = new Map<string, number>();
+  /** The memory copy was removed under Models (rather than lost with its worker). */
+  let removed = false;
   const release = () => {
+    memoryCopies.delete(key);
     if (memory.size === 0) return;
     memory = new Map();
     spec.worker().hold(key, false);
@@ -154,11 +187,25 @@ export function ownCopyStore(spec: OwnCopySpec) {
       saveOwnFiles(key, storage === 'device' ? files : null, options.named ?? spec.label);
       const before = memory;
       release();
+      removed = false;
       if (storage === 'memory') {
         const now = spec.worker().generation;
         const fresh = new Set((options.fresh ?? files).map((f) => f.sha256));
         memory = new Map(files.map((f) => [f.sha256, fresh.has(f.sha256) ? now : (before.get(f.sha256) ?? -1)]));
         spec.worker().hold(key, true);
+        const copied = memory;
+        memoryCopies.set(key, {
+          key,
+          label: options.named ?? spec.label,
+          files: files.length,
+          bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+          alive: () => [...copied.values()].every((generation) => generation === spec.worker().generation),
+          remove: () => {
+            release();
+            removed = true;
+            spec.worker().stopIfIdle();
+          },
+        });
       }
     },
     /**
@@ -170,17 +217,20 @@ export function ownCopyStore(spec: OwnCopySpec) {
       if (storage === 'memory') {
         const now = spec.worker().generation;
         if (files.length > 0 && files.every((f) => memory.get(f.sha256) === now)) return null;
-        return `${spec.what} ${spec.plural ? 'were' : 'was'} kept in memory for this visit only (this browser cannot write model files to its storage), and ${they} lost when a job was cancelled or failed. ${spec.again}`;
+        const how = removed ? 'removed under Models on this device' : 'lost when a job was cancelled or failed';
+        return `${spec.what} ${spec.plural ? 'were' : 'was'} kept in memory for this visit only (this browser cannot write model files to its storage), and ${they} ${how}. ${spec.again}`;
       }
       if (await (spec.stored ?? allStored)(files).catch(() => false)) return null;
       return `${spec.what} ${are} no longer in this browser's storage (the site's data was cleared, or ${they} deleted under Models on this device). ${spec.again}`;
     },
     forget(): void {
       release();
+      removed = false;
       saveOwnFiles(key, null);
     },
     async delete(): Promise<void> {
       release();
+      removed = false;
       await deleteOwnCopy(key);
     },
   };

@@ -111,6 +111,19 @@ describe('WorkerBridge', () => {
       // Stopping with no worker running changes nothing.
       bridge.stop();
       expect(bridge.generation).toBe(3);
+
+      // stopIfIdle: not while held, not under a call in flight; idle and free, at once.
+      await bridge.call('styleImage', request);
+      expect(bridge.stopIfIdle()).toBe(false); // still held since the cancel above
+      bridge.hold('own-walk', false);
+      let answer: (() => void) | null = null;
+      const slow = new WorkerBridge<Methods>(() => new FakeWorker((c, reply) => (answer = () => reply({ id: c.id, type: 'result', value: 'ok' }))) as unknown as Worker, 1000);
+      const running = slow.call('styleImage', request);
+      expect(slow.stopIfIdle()).toBe(false);
+      answer!();
+      await running;
+      expect([slow.stopIfIdle(), slow.generation]).toEqual([true, 1]);
+      expect(slow.stopIfIdle()).toBe(false); // no worker left to stop
     } finally {
       vi.useRealTimers();
     }

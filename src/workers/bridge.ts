@@ -80,6 +80,13 @@ export class WorkerBridge<Methods> {
     } else if (this.holds.delete(key)) this.idleIfDone();
   }
 
+  /** Stops the worker now if no call is in flight and nothing holds it (what lives in its memory goes); true if it did. */
+  stopIfIdle(): boolean {
+    if (!this.worker || this.pending.size > 0 || this.holds.size > 0) return false;
+    this.stop();
+    return true;
+  }
+
   /** Terminates the worker; every call in flight rejects with `reason`. */
   stop(reason: unknown = new CancelledError()): void {
     clearTimeout(this.idleTimer);

@@ -22,7 +22,7 @@ import {
   type VariantStatus,
 } from '../../../models/manager';
 import { chooseMemory, memoryChosenHere } from '../../../models/choices';
-import { deleteOwnCopy, listOwnCopies, OWN_KEY_PREFIX, saveOwnFiles } from '../../../models/own';
+import { deleteOwnCopy, listMemoryCopies, listOwnCopies, OWN_KEY_PREFIX, removeMemoryCopy, saveOwnFiles } from '../../../models/own';
 import { pickVariant, type ModelEntry, type ModelVariant } from '../../../models/registry';
 import { useAppStore } from '../../../state/store';
 import styles from './style.module.css';
@@ -124,6 +124,8 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
   const [estimate, setEstimate] = useState<Awaited<ReturnType<typeof storageEstimate>>>(null);
   /** Model files the user copied in (depth, captions, walk): listed so their space can be found and freed. */
   const [own, setOwn] = useState(() => listOwnCopies());
+  /** Copies in a worker's memory (a browser that cannot write model files): listed so they can be let go. */
+  const [inMemory, setInMemory] = useState(() => listMemoryCopies());
 
   const variantOf = useCallback((model: ModelEntry): ModelVariant => pickVariant(model, backend, gpu?.shaderF16 ?? false), [backend, gpu]);
   const refresh = useCallback(
@@ -182,8 +184,15 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
     setEstimate(await storageEstimate());
   };
 
+  const removeFromMemory = (key: string) => {
+    removeMemoryCopy(key);
+    setInMemory(listMemoryCopies());
+  };
+
   const removeAll = async () => {
     for (const c of downloads.values()) c.abort();
+    for (const copy of inMemory) removeMemoryCopy(copy.key);
+    setInMemory(listMemoryCopies());
     await deleteAllModels();
     for (const copy of own) saveOwnFiles(copy.key, null); // their files went with the store
     setOwn(listOwnCopies());
@@ -193,7 +202,7 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
     }
   };
 
-  const anyStored = (models?.some((m) => (rows[m.id]?.status?.storedBytes ?? 0) > 0) ?? false) || own.length > 0;
+  const anyStored = (models?.some((m) => (rows[m.id]?.status?.storedBytes ?? 0) > 0) ?? false) || own.length > 0 || inMemory.length > 0;
 
   return (
     <dialog ref={dialog} className={styles.dialog} data-testid="models-panel" aria-labelledby="models-title" onClose={onClose}>
@@ -378,9 +387,32 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
           })}
         </ul>
       )}
+      {inMemory.length > 0 && (
+        <ul className={styles.list} aria-label="Model files of your own, in memory">
+          {inMemory.map((copy) => {
+            const id = copy.key.slice(OWN_KEY_PREFIX.length);
+            return (
+              <li key={copy.key} className={styles.row} data-testid={`memory-copy-${id}`} aria-labelledby={`memory-title-${id}`}>
+                <div className={styles.info}>
+                  <h3 id={`memory-title-${id}`}>{copy.label}</h3>
+                  <p className={styles.meta}>
+                    {copy.files} file{copy.files === 1 ? '' : 's'} copied from your disk · {formatSize(copy.bytes)} · in memory for this visit only (this browser cannot
+                    store model files)
+                  </p>
+                </div>
+                <div className={styles.actions}>
+                  <button type="button" className={styles.danger} data-testid={`remove-memory-${id}`} onClick={() => removeFromMemory(copy.key)}>
+                    Remove from memory
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
       <div className={styles.footer}>
         <button type="button" className={styles.danger} data-testid="delete-all-models" disabled={!anyStored} onClick={() => void removeAll()}>
-          {own.length > 0 ? 'Delete all stored models' : 'Delete all downloaded models'}
+          {own.length > 0 || inMemory.length > 0 ? 'Delete all stored models' : 'Delete all downloaded models'}
         </button>
         <button type="button" onClick={() => dialog.current?.close()}>
           Close
