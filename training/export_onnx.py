@@ -261,7 +261,13 @@ def with_base(rec, args, state):
         }
         return rec
     _net, b_args, b_state = load_checkpoint(base)
-    return chain(rec, with_base(recipe(_net, b_args, b_state, 1, None, None, []), b_args, b_state), args, state)
+    rec = chain(rec, with_base(recipe(_net, b_args, b_state, 1, None, None, []), b_args, b_state), args, state)
+    trunk = len(b_args.get("styles") or [])
+    if trunk > 1:  # training/trunk_row.py: one style's row of the shared multi-style trunk, then this fine-tune
+        rec["multiStyle"] = (f"single-style network fine-tuned from one conditional-instance-norm network (Dumoulin et al. 2017) "
+                             f"trained on {trunk} styles, starting from this style's (gamma, beta) row (training/trunk_row.py); "
+                             "steps and trainingSeconds count the shared training too")
+    return rec
 
 
 def chain(rec, b_rec, args, state, where=""):

@@ -1,0 +1,26 @@
+#!/bin/sh
+# A per-style fine-tune warm-started from the shared trunk's own row for that style (trunk_row.py),
+# with the trunk's recipe (mixed512 layers, painting at 512 px, 192-384 px crops at 256, stability 20).
+# For the styles whose Fast file the trunk alone leaves short of the issue-12 bar (seventeenth session).
+#   sh training/trunk_ft.sh the-scream scream-sw10                       (resumable; niced, 1 thread)
+#   SW=20 STEPS=600 THREADS=1 sh training/trunk_ft.sh the-scream scream-sw20
+# Run dir training/runs/ft/NAME; snapshots every 100 steps; score one with
+#   /usr/bin/python3 training/critic.py --ckpt training/runs/ft/NAME/ckpt-300.pt --json x.json --sheet x.png
+cd "$(dirname "$0")/.." || exit 1
+ID=${1:?style id, e.g. the-scream}
+NAME=${2:?run name}
+DIR=training/runs/ft/$NAME
+TRUNK=${TRUNK:-training/runs/long/trunk-mixed512/ckpt.pt}
+[ -f "$TRUNK" ] || TRUNK=training/resume/long/trunk-mixed512/ckpt.pt
+mkdir -p "$DIR" || exit 1
+[ -f "$DIR/ckpt.pt" ] || [ -f "$DIR/row.pt" ] || /usr/bin/python3 training/trunk_row.py --ckpt "$TRUNK" --style "$ID" --out "$DIR/row.pt" || exit 1
+file=$(/usr/bin/python3 -c "
+import json, sys
+print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id'] == sys.argv[1]))" "$ID") || exit 1
+exec nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR" --styles "../shared/styles/$file" --base "$DIR/row.pt" \
+  --tier realtime --mode full --smooth none \
+  --style-layers activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer activation_5 \
+  --style-size "${STYLE_SIZE:-512}" --size 256 --crop-min 192 --crop-max 384 \
+  --content-weight 1 --style-weight "${SW:-10}" --stability-weight "${STABILITY:-20}" \
+  --lr "${LR:-0.0005}" --lr-end "${LR_END:-0.0002}" --steps "${STEPS:-600}" --threads "${THREADS:-1}" \
+  --ckpt-minutes 3 --snapshot-every 100 --log-every 25
