@@ -4,7 +4,8 @@
 # For the styles whose Fast file the trunk alone leaves short of the issue-12 bar (seventeenth session).
 #   sh training/trunk_ft.sh the-scream scream-sw10                       (resumable; niced, 1 thread)
 #   SW=20 STEPS=600 THREADS=1 sh training/trunk_ft.sh the-scream scream-sw20
-# Run dir training/runs/ft/NAME; snapshots every 100 steps; score one with
+# Run dir training/runs/ft/NAME (seeded from training/resume/ft/NAME on a fresh checkout); snapshots
+# every 100 steps; score one with
 #   /usr/bin/python3 training/critic.py --ckpt training/runs/ft/NAME/ckpt-300.pt --json x.json --sheet x.png
 cd "$(dirname "$0")/.." || exit 1
 ID=${1:?style id, e.g. the-scream}
@@ -13,7 +14,11 @@ DIR=training/runs/ft/$NAME
 TRUNK=${TRUNK:-training/runs/long/trunk-mixed512/ckpt.pt}
 [ -f "$TRUNK" ] || TRUNK=training/resume/long/trunk-mixed512/ckpt.pt
 mkdir -p "$DIR" || exit 1
-[ -f "$DIR/ckpt.pt" ] || [ -f "$DIR/row.pt" ] || /usr/bin/python3 training/trunk_row.py --ckpt "$TRUNK" --style "$ID" --out "$DIR/row.pt" || exit 1
+# A fresh checkout: the run and its base row from training/resume (save_resume.sh keeps both).
+for f in ckpt.pt row.pt; do
+  [ -f "$DIR/$f" ] || [ ! -f "training/resume/ft/$NAME/$f" ] || cp "training/resume/ft/$NAME/$f" "$DIR/$f" || exit 1
+done
+[ -f "$DIR/row.pt" ] || /usr/bin/python3 training/trunk_row.py --ckpt "$TRUNK" --style "$ID" --out "$DIR/row.pt" || exit 1
 file=$(/usr/bin/python3 -c "
 import json, sys
 print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id'] == sys.argv[1]))" "$ID") || exit 1
