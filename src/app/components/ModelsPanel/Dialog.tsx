@@ -367,16 +367,47 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
       )}
       {own.length > 0 && (
         <ul className={styles.list} aria-label="Model files of your own">
-          {own.map((copy) => (
-            <CopyRow key={copy.key} copyKey={copy.key} where="own" label={copy.label} files={copy.files.length} bytes={copy.bytes} onRemove={() => void removeOwn(copy.key)} />
-          ))}
+          {own.map((copy) => {
+            const id = copy.key.slice(OWN_KEY_PREFIX.length);
+            return (
+              <li key={copy.key} className={styles.row} data-testid={`own-copy-${id}`} aria-labelledby={`own-title-${id}`}>
+                <div className={styles.info}>
+                  <h3 id={`own-title-${id}`}>{copy.label}</h3>
+                  <p className={styles.meta}>
+                    {copy.files.length} file{copy.files.length === 1 ? '' : 's'} copied from your disk · {formatSize(copy.bytes)}
+                  </p>
+                </div>
+                <div className={styles.actions}>
+                  <button type="button" className={styles.danger} data-testid={`delete-own-${id}`} onClick={() => void removeOwn(copy.key)}>
+                    Delete
+                  </button>
+                </div>
+              </li>
+            );
+          })}
         </ul>
       )}
       {inMemory.length > 0 && (
         <ul className={styles.list} aria-label="Model files of your own, in memory">
-          {inMemory.map((copy) => (
-            <CopyRow key={copy.key} copyKey={copy.key} where="memory" label={copy.label} files={copy.files} bytes={copy.bytes} onRemove={() => removeFromMemory(copy.key)} />
-          ))}
+          {inMemory.map((copy) => {
+            const id = copy.key.slice(OWN_KEY_PREFIX.length);
+            return (
+              <li key={copy.key} className={styles.row} data-testid={`memory-copy-${id}`} aria-labelledby={`memory-title-${id}`}>
+                <div className={styles.info}>
+                  <h3 id={`memory-title-${id}`}>{copy.label}</h3>
+                  <p className={styles.meta}>
+                    {copy.files} file{copy.files === 1 ? '' : 's'} copied from your disk · {formatSize(copy.bytes)} · in memory for this visit only (this browser cannot
+                    store model files)
+                  </p>
+                </div>
+                <div className={styles.actions}>
+                  <button type="button" className={styles.danger} data-testid={`remove-memory-${id}`} onClick={() => removeFromMemory(copy.key)}>
+                    Remove from memory
+                  </button>
+                </div>
+              </li>
+            );
+          })}
         </ul>
       )}
       <div className={styles.footer}>
@@ -388,30 +419,5 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
         </button>
       </div>
     </dialog>
-  );
-}
-
-/**
- * One copy of the user's own model files: in this browser's storage (`own-copy-<task>`, Delete) or,
- * where it cannot write model files, in a worker's memory for this visit (`memory-copy-<task>`, Remove).
- */
-function CopyRow({ copyKey, where, label, files, bytes, onRemove }: { copyKey: string; where: 'own' | 'memory'; label: string; files: number; bytes: number; onRemove: () => void }) {
-  const id = copyKey.slice(OWN_KEY_PREFIX.length);
-  const [row, title, button] = where === 'own' ? [`own-copy-${id}`, `own-title-${id}`, `delete-own-${id}`] : [`memory-copy-${id}`, `memory-title-${id}`, `remove-memory-${id}`];
-  return (
-    <li className={styles.row} data-testid={row} aria-labelledby={title}>
-      <div className={styles.info}>
-        <h3 id={title}>{label}</h3>
-        <p className={styles.meta}>
-          {files} file{files === 1 ? '' : 's'} copied from your disk · {formatSize(bytes)}
-          {where === 'memory' ? ' · in memory for this visit only (this browser cannot store model files)' : ''}
-        </p>
-      </div>
-      <div className={styles.actions}>
-        <button type="button" className={styles.danger} data-testid={button} onClick={onRemove}>
-          {where === 'own' ? 'Delete' : 'Remove from memory'}
-        </button>
-      </div>
-    </li>
   );
 }
