@@ -165,9 +165,10 @@ export function ownCopyStore(spec: OwnCopySpec) {
   const key = `${OWN_KEY_PREFIX}${spec.name}`;
   /** A memory copy's files (by sha256) and the worker generation each was copied into. */
   let memory = new Map<string, number>();
-  /** The memory copy was removed under Models (rather than lost with its worker). */
+  /** The memory copy was removed under Models (rather than lost with its worker); cleared by the next release. */
   let removed = false;
   const release = () => {
+    removed = false;
     memoryCopies.delete(key);
     if (memory.size === 0) return;
     memory = new Map();
@@ -187,7 +188,6 @@ export function ownCopyStore(spec: OwnCopySpec) {
       saveOwnFiles(key, storage === 'device' ? files : null, options.named ?? spec.label);
       const before = memory;
       release();
-      removed = false;
       if (storage === 'memory') {
         const now = spec.worker().generation;
         const fresh = new Set((options.fresh ?? files).map((f) => f.sha256));
@@ -225,12 +225,10 @@ export function ownCopyStore(spec: OwnCopySpec) {
     },
     forget(): void {
       release();
-      removed = false;
       saveOwnFiles(key, null);
     },
     async delete(): Promise<void> {
       release();
-      removed = false;
       await deleteOwnCopy(key);
     },
   };
