@@ -1,6 +1,5 @@
 /** What the UI can do whatever the task: open files, replace the input and the result, cancel, show errors. */
 import { toUserMessage, UserError } from '../lib/errors';
-import { unreadableImage } from '../media/sniff';
 import { isOnnx, mediaKind, openVideoFile, sniffFile } from './input';
 import { appRoot, cancelJob, showError } from './jobs';
 import { idleJob, useAppStore, type InputFile, type TaskResult } from './store';
@@ -33,7 +32,8 @@ async function openImage(file: File): Promise<InputFile> {
     const bitmap = await createImageBitmap(file);
     bitmap.close();
   } catch {
-    throw new UserError(unreadableImage(`"${file.name}"`, await sniffFile(file)));
+    const [{ unreadableImage }, sniffed] = await Promise.all([import('../media/sniff'), sniffFile(file)]);
+    throw new UserError(unreadableImage(`"${file.name}"`, sniffed));
   }
   return { file, name: file.name, previewUrl: URL.createObjectURL(file), video: null };
 }

@@ -1,7 +1,7 @@
 /** Inputs every task shares: recognising images, videos and model files, and probing videos before they replace anything. */
 import { UserError } from '../lib/errors';
 import { MAX_IMAGE_PIXELS } from '../media/decode/image';
-import { sniffBytes, type Sniffed } from '../media/sniff';
+import type { Sniffed } from '../media/sniff';
 import { videoWorker } from '../workers/client';
 import { appRoot, isJobRunning } from './jobs';
 import { idleJob, useAppStore, type InputFile } from './store';
@@ -41,9 +41,13 @@ async function isAnimatedGif(file: File): Promise<boolean> {
   }
 }
 
-/** The first bytes of a file: enough for every signature and image header `sniffBytes` reads. */
+/**
+ * The first bytes of a file: enough for every signature and image header `sniffBytes` reads. The
+ * sniffer loads with the first file (off the first load's JavaScript budget, e2e/pwa.spec.ts).
+ */
 export async function sniffFile(file: Blob): Promise<Sniffed> {
-  return sniffBytes(new Uint8Array(await file.slice(0, 64 * 1024).arrayBuffer()));
+  const [{ sniffBytes }, head] = await Promise.all([import('../media/sniff'), file.slice(0, 64 * 1024).arrayBuffer()]);
+  return sniffBytes(new Uint8Array(head));
 }
 
 /**
