@@ -5,9 +5,10 @@
  * the model then runs in. Afterwards the files are read like verified downloads: by sha256, from the
  * device, after reloads too. Cancelling terminates the worker; the next import removes what that left.
  */
+import { sessions } from '../runtime/sessions';
 import type { ImportModelFilesRequest, ImportModelFilesResult, WorkerContext } from '../workers/protocol';
 import type { ModelFile } from './registry';
-import { importBlob, removeUnfinishedImports, type ImportedFile } from './store';
+import { forgetInMemory, importBlob, removeUnfinishedImports, type ImportedFile } from './store';
 
 /** Progress at most this often: a 1.7 GB graph is tens of thousands of chunks. */
 const REPORT_MS = 100;
@@ -41,4 +42,17 @@ export async function importModelFiles(request: ImportModelFilesRequest, context
   const storage: ImportModelFilesResult['storage'] = copies.some(({ copy }) => copy.storage === 'memory') ? 'memory' : 'device';
   context.onProgress({ stage: 'import', done: total, total });
   return { files, storage };
+}
+
+/**
+ * Frees copies in this worker's memory (removed under Models while another task's copy keeps the
+ * worker alive): the bytes, and every session opened from them, each once its run in flight ends.
+ */
+export async function dropModelFiles(request: { sha256: string[] }): Promise<{ files: number; sessions: number }> {
+  const { sha256 } = request;
+  return {
+    files: forgetInMemory(sha256),
+    // A session's key names its graph's sha256 (runtime/sessions.ts: graphKey, getSession).
+    sessions: sessions.dropWhere((key) => sha256.some((hash) => key.includes(hash))),
+  };
 }

@@ -85,6 +85,12 @@ describe('one task’s copy: still there, or why not', () => {
       generation: 0,
       held,
       busy: false,
+      /** The files each dropModelFiles call asked the worker to free. */
+      dropped: [] as string[][],
+      async call(_method: 'dropModelFiles', request: { sha256: string[] }) {
+        this.dropped.push(request.sha256);
+        return { files: request.sha256.length, sessions: 0 };
+      },
       hold(key: string, on: boolean) {
         if (on) held.add(key);
         else held.delete(key);
@@ -128,23 +134,47 @@ describe('one task’s copy: still there, or why not', () => {
     expect(listMemoryCopies()).toEqual([]);
     await copy.keep([a, b], 'memory');
     expect(listMemoryCopies().map((c) => c.key)).toEqual([copy.key]);
-    // A job is running in the worker: Remove lets go of it, but does not stop it under the job.
+    // A job is running in the worker: Remove lets go of it, but does not stop it under the job; the
+    // worker frees the copy's files (and their sessions, once the run ends) instead.
     worker.busy = true;
     const generation = worker.generation;
     removeMemoryCopy(copy.key);
-    expect([worker.held.size, worker.generation, listMemoryCopies()]).toEqual([0, generation, []]);
+    expect([worker.held.size, worker.generation, listMemoryCopies(), worker.dropped]).toEqual([0, generation, [], [[a.sha256, b.sha256]]]);
     expect(await copy.missing([a, b], 'memory')).toBe(
       'Your test files were kept in memory for this visit only (this browser cannot write model files to its storage), and they were removed under Models on this device. Pick them again.',
     );
-    // Idle: Remove stops the worker, which frees its memory.
+    // Idle: Remove stops the worker, which frees its memory (nothing to ask it).
     worker.busy = false;
     await copy.keep([a, b], 'memory');
     removeMemoryCopy(copy.key);
-    expect(worker.generation).toBe(generation + 1);
+    expect([worker.generation, worker.dropped.length]).toEqual([generation + 1, 1]);
     // A new copy is there again, and if lost, lost the usual way.
     await copy.keep([a, b], 'memory');
     worker.generation++;
     expect(await copy.missing([a, b], 'memory')).toMatch(/and they were lost when a job was cancelled or failed\./);
+  });
+
+  it('a copy removed while another task’s copy holds the same worker is freed in the worker, except files the other lists', async () => {
+    const worker = fakeWorker();
+    const spec = { plural: true, again: 'Pick them again.', worker: () => worker };
+    const depth = ownCopyStore({ ...spec, name: 'test-depth', label: 'Depth (your file)', what: 'Your depth file' });
+    const walk = ownCopyStore({ ...spec, name: 'test-walk', label: 'Walk (your files)', what: 'Your walk files' });
+    await depth.keep([a, b], 'memory');
+    await walk.keep([b, c], 'memory');
+    removeMemoryCopy(depth.key);
+    // The walk copy keeps the worker: not stopped; it frees a alone (b is the walk's too).
+    expect([worker.generation, [...worker.held], worker.dropped]).toEqual([0, [walk.key], [[a.sha256]]]);
+    expect(await depth.missing([a, b], 'memory')).toMatch(/removed under Models on this device/);
+    expect(await walk.missing([b, c], 'memory')).toBeNull();
+    // The last copy: the worker stops, which frees all of it.
+    removeMemoryCopy(walk.key);
+    expect([worker.generation, worker.dropped.length, listMemoryCopies()]).toEqual([1, 1, []]);
+    // A copy whose worker has stopped since is not in any worker: nothing to ask.
+    await walk.keep([c], 'memory');
+    await depth.keep([a], 'memory');
+    worker.generation++;
+    removeMemoryCopy(depth.key);
+    expect(worker.dropped.length).toBe(1);
   });
 
   it('a stored copy is there while the store has all its files; the sentence says where it went', async () => {

@@ -104,6 +104,8 @@ export interface WorkerLife {
   hold(key: string, on: boolean): void;
   /** Stops the worker if nothing runs in it and nothing holds it (its memory is freed); true if it did. */
   stopIfIdle(): boolean;
+  /** Frees files in the worker's memory, and the sessions opened from them (src/workers/protocol.ts). */
+  call(method: 'dropModelFiles', request: { sha256: string[] }): Promise<unknown>;
 }
 
 /** A copy that lives in a worker's memory, as the Models panel lists it. */
@@ -115,7 +117,7 @@ export interface MemoryCopy {
 }
 
 /** Every task's copy in worker memory (not in localStorage: it ends with the worker), by key. */
-const memoryCopies = new Map<string, MemoryCopy & { alive: () => boolean; remove: () => void }>();
+const memoryCopies = new Map<string, MemoryCopy & { hashes: readonly string[]; alive: () => boolean; remove: () => void }>();
 
 /** The copies still in a worker's memory, for the Models panel. */
 export function listMemoryCopies(): MemoryCopy[] {
@@ -127,8 +129,9 @@ export function listMemoryCopies(): MemoryCopy[] {
 
 /**
  * Removes a copy from memory (the Models panel's Remove, or Delete all): the task stops holding its
- * worker, which is stopped now if idle (else when its job ends and it idles), and the task says it
- * was removed when next asked.
+ * worker, which is stopped now if idle; if a job runs in it or another task's copy holds it, the
+ * worker frees this copy's files and their sessions instead (a session once its run ends). The task
+ * says it was removed when next asked.
  */
 export function removeMemoryCopy(key: string): void {
   memoryCopies.get(key)?.remove();
@@ -199,11 +202,18 @@ export function ownCopyStore(spec: OwnCopySpec) {
           label: options.named ?? spec.label,
           files: files.length,
           bytes: files.reduce((sum, f) => sum + f.bytes, 0),
+          hashes: files.map((f) => f.sha256),
           alive: () => [...copied.values()].every((generation) => generation === spec.worker().generation),
           remove: () => {
+            const worker = spec.worker();
+            // Only what the running worker holds (a stop since then took the rest), and not what another copy lists.
+            const inWorker = [...copied].filter(([, generation]) => generation === worker.generation).map(([hash]) => hash);
             release();
             removed = true;
-            spec.worker().stopIfIdle();
+            if (worker.stopIfIdle() || inWorker.length === 0) return;
+            const listed = new Set([...memoryCopies.values()].filter((copy) => copy.alive()).flatMap((copy) => copy.hashes));
+            const drop = inWorker.filter((hash) => !listed.has(hash));
+            if (drop.length > 0) void worker.call('dropModelFiles', { sha256: drop }).catch(() => undefined);
           },
         });
       }

@@ -29,3 +29,25 @@ describe('importBlob (a file of the user’s own into the store)', () => {
     expect(await readStored({ path: 'x', role: 'x', url: '', bytes: 1000, sha256 })).toBeNull();
   });
 });
+
+describe('dropModelFiles (a memory copy removed under Models while its worker lives on)', () => {
+  it('frees the bytes and the sessions opened from them, and leaves the rest', async () => {
+    const { dropModelFiles } = await import('./import');
+    const { sessions } = await import('../runtime/sessions');
+    const keep = await importBlob(new Blob(['kept graph']));
+    const gone = await importBlob(new Blob(['removed graph']));
+    for (const file of [keep, gone]) await file.commit();
+    const file = (f: { sha256: string; bytes: number }) => ({ path: 'model.onnx', role: 'model', url: '', ...f });
+    const released: string[] = [];
+    const fake = (name: string) => async () => ({ release: async () => void released.push(name) }) as never;
+    await sessions.get(`wasm:${keep.sha256}:`, 1, fake('kept'));
+    await sessions.get(`wasm:own-file:your files::${gone.sha256}:`, 1, fake('removed'));
+    expect(await dropModelFiles({ sha256: [gone.sha256] })).toEqual({ files: 1, sessions: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(released).toEqual(['removed']);
+    expect(await readStored(file(gone))).toBeNull();
+    expect(await readStored(file(keep))).not.toBeNull();
+    expect(sessions.keys()).toEqual([`wasm:${keep.sha256}:`]);
+    sessions.clear();
+  });
+});

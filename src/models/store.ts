@@ -87,6 +87,11 @@ export async function removeStored(file: ModelFile): Promise<void> {
   for (const name of [file.sha256, file.sha256 + PART]) await dir.removeEntry(name).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
 }
 
+/** Forgets files kept in this realm's memory (a copy removed under Models); how many were there. */
+export function forgetInMemory(sha256: readonly string[]): number {
+  return sha256.filter((hash) => memoryFiles.delete(hash)).length;
+}
+
 export async function clearStore(): Promise<void> {
   memoryFiles.clear();
   if (!opfsAvailable()) return;

@@ -80,6 +80,24 @@ describe('ModelSession typed runs', () => {
     await expect(session.run(feeds, { outputs: ['nope'] })).rejects.toThrow(/no output "nope"/);
   });
 
+  it('releases only after the runs in flight settle, so an eviction never pulls a session from under a run', async () => {
+    const events: string[] = [];
+    let finish = () => {};
+    const slow = {
+      outputNames: ['y'],
+      run: () => new Promise((resolve) => (finish = () => resolve({ y: new ortNode.Tensor('float32', Float32Array.from([2]), [1]) }))),
+      release: async () => void events.push('released'),
+    };
+    const session = new ModelSession(ortNode as unknown as OrtModule, slow as never, 'wasm', 'slow', 1);
+    const run = session.run({ x: float32([1], [1]) }).then(() => events.push('ran'));
+    const released = session.release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(events).toEqual([]);
+    finish();
+    await Promise.all([run, released]);
+    expect(events).toEqual(['ran', 'released']);
+  });
+
   it('refuses GPU-buffer outputs off WebGPU instead of silently copying', async () => {
     const session = await nodeSession(typedGraph());
     await expect(session.runWithLocation({ x: float32([1], [1, 1]) }, 'gpu-buffer', { outputs: ['x_neg'] })).rejects.toThrow(/GPU buffer.*wasm/);
@@ -109,6 +127,16 @@ describe('SessionCache', () => {
     await cache.get('small', 10, async () => fake('small', released));
     await cache.get('huge', 500, async () => fake('huge', released));
     expect(cache.keys()).toEqual(['huge']);
+  });
+
+  it('drops the sessions whose key names a removed file', async () => {
+    const released: string[] = [];
+    const cache = new SessionCache(100);
+    await cache.get(`wasm:${'a'.repeat(64)}:`, 10, async () => fake('a', released));
+    await cache.get(`wasm:own:custom::${'b'.repeat(64)}:`, 10, async () => fake('b', released));
+    expect(cache.dropWhere((key) => key.includes('b'.repeat(64)))).toBe(1);
+    await Promise.resolve();
+    expect([released, cache.size]).toEqual([['b'], 1]);
   });
 
   it('forgets a session that failed to open, so the next call retries', async () => {

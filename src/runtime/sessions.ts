@@ -57,6 +57,9 @@ export class ModelSession {
     readonly bytes: number,
   ) {}
 
+  /** Runs not yet settled (outputs copied out too): a release waits for them, so an eviction never pulls a session from under a run. */
+  private readonly running = new Set<Promise<unknown>>();
+
   get inputNames(): readonly string[] {
     return this.session.inputNames;
   }
@@ -75,10 +78,21 @@ export class ModelSession {
    * Runs and leaves each output where `location` says: one location for all, or per output name
    * (`default` for the rest). 'gpu-buffer' needs the WebGPU backend; the caller disposes those.
    */
-  async runWithLocation(
+  runWithLocation(
     feeds: Feeds,
     location: OutputLocation | Readonly<Record<string, OutputLocation>>,
     options: RunOptions = {},
+  ): Promise<Record<string, HostTensor | DeviceTensor>> {
+    const run = this.runAt(feeds, location, options);
+    this.running.add(run);
+    void run.catch(() => undefined).finally(() => this.running.delete(run));
+    return run;
+  }
+
+  private async runAt(
+    feeds: Feeds,
+    location: OutputLocation | Readonly<Record<string, OutputLocation>>,
+    options: RunOptions,
   ): Promise<Record<string, HostTensor | DeviceTensor>> {
     const where = (name: string): OutputLocation =>
       typeof location === 'string' ? location : (location[name] ?? location.default ?? 'cpu');
@@ -130,7 +144,9 @@ export class ModelSession {
     return out;
   }
 
-  release(): Promise<void> {
+  /** Frees the session once the runs in flight have settled. */
+  async release(): Promise<void> {
+    await Promise.allSettled([...this.running]);
     return this.session.release();
   }
 }
@@ -195,6 +211,13 @@ export class SessionCache {
   /** Releases everything (e.g. before a backend change). */
   clear(): void {
     for (const key of [...this.entries.keys()]) this.drop(key);
+  }
+
+  /** Releases every session whose key matches (a graph's bytes removed from memory); how many. */
+  dropWhere(match: (key: string) => boolean): number {
+    const keys = [...this.entries.keys()].filter(match);
+    for (const key of keys) this.drop(key);
+    return keys.length;
   }
 
   private evict(keep?: string): void {

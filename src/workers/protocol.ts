@@ -48,6 +48,11 @@ export interface CoreMethods {
   probeVideo(request: { appRoot: string; video: File }): VideoInfo;
   /** Streams model files of the user's own into the model store (src/models/import.ts). */
   importModelFiles(request: ImportModelFilesRequest): ImportModelFilesResult;
+  /**
+   * Frees files copied into this worker's memory (a copy removed under Models while another task's
+   * copy keeps the worker alive): the bytes, and every session opened from them.
+   */
+  dropModelFiles(request: { sha256: string[] }): { files: number; sessions: number };
 }
 
 /**

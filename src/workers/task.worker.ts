@@ -8,7 +8,7 @@
  */
 import { taskMethods } from '../features/registry.worker';
 import { probeVideo } from '../media/open';
-import { importModelFiles } from '../models/import';
+import { dropModelFiles, importModelFiles } from '../models/import';
 import { joinMethods, serve, type Port } from './loop';
 import type { CoreMethods, WorkerImpl } from './protocol';
 
@@ -17,6 +17,7 @@ declare const self: DedicatedWorkerGlobalScope;
 const core: WorkerImpl<CoreMethods> = {
   probeVideo: async (request, context) => probeVideo(request.video, request.appRoot, () => context.onProgress({ stage: 'load', done: 0, total: 0 })),
   importModelFiles,
+  dropModelFiles,
 };
 
 serve(self as unknown as Port, joinMethods(core, taskMethods));
