@@ -87,6 +87,12 @@ test('desktop 1280x900: the header keeps its controls in one row at the right on
   await studio.open('backend=wasm');
   const hint = page.getByText(/^Choose a photo( or video)? to start\.$/);
   await expect(hint).toHaveText('Choose a photo or video to start.');
+  // Every style tile holds its thumbnail and title: a long word ("Composition" in a wide font) breaks
+  // inside the column instead of pushing the tile's contents past its edge.
+  for (const tile of await page.getByRole('radiogroup', { name: 'Style', exact: true }).getByRole('radio').all()) {
+    const overflow = await tile.evaluate((el) => Math.max(...[...el.children].map((c) => c.getBoundingClientRect().right)) - el.getBoundingClientRect().right);
+    expect(overflow, `${await tile.getAttribute('aria-label') ?? await tile.innerText()}: contents past the tile's edge`).toBeLessThanOrEqual(0);
+  }
   await page.getByTestId('task-caption').click();
   await expect(hint).toHaveText('Choose a photo to start.'); // captions take photos only
   await page.getByTestId('task-style').click();
