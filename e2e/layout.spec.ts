@@ -93,8 +93,13 @@ test('desktop 1280x900: the header keeps its controls in one row at the right on
     const overflow = await tile.evaluate((el) => Math.max(...[...el.children].map((c) => c.getBoundingClientRect().right)) - el.getBoundingClientRect().right);
     expect(overflow, `${await tile.getAttribute('aria-label') ?? await tile.innerText()}: contents past the tile's edge`).toBeLessThanOrEqual(0);
   }
+  const picker = page.locator('label', { has: page.getByTestId('file-input') });
+  await expect(picker).toHaveText('Choose photos or a video');
   await page.getByTestId('task-caption').click();
-  await expect(hint).toHaveText('Choose a photo to start.'); // captions take photos only
+  await expect(hint).toHaveText('Choose a photo to start.'); // captions take photos only: the picker says so too
+  await expect(picker).toHaveText('Choose photos');
+  expect(await page.getByTestId('file-input').getAttribute('accept')).not.toMatch(/video|mkv/);
+  await expect(page.getByText(/any size, one or many\.$/)).toBeVisible();
   await page.getByTestId('task-style').click();
   await studio.chooseFile(mediaPath('starry_in.png'));
   await expect(page.getByText('Current:')).toContainText('starry_in.png');
@@ -116,6 +121,9 @@ test('desktop 1280x900: the header keeps its controls in one row at the right on
     }
     const last = boxes[boxes.length - 1];
     expect(headerBox.x + headerBox.width - (last.x + last.width), `${task}: controls end at the right`).toBeLessThan(2);
+    // Nothing in the settings (a model file's long path) is wider than their column.
+    const settings = page.getByRole('complementary', { name: 'Settings' });
+    expect(await settings.evaluate((el) => el.scrollWidth - el.clientWidth), `${task}: settings wider than their column`).toBeLessThanOrEqual(0);
   }
   // Depth with a photo chosen but no depth model in this build: Run stays off, and the settings say
   // why; the job bar does not ask for a file that is already there.

@@ -72,7 +72,7 @@ export function App() {
             {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
           </Suspense>
         </section>
-        <aside className={styles.panel} aria-label="Settings">
+        <aside className={`${styles.panel} ${styles.settings}`} aria-label="Settings">
           <Suspense fallback={<p className={styles.loading}>Loading {task.meta.label}…</p>}>
             <Options />
           </Suspense>

@@ -25,7 +25,9 @@ export function DropZone({ task }: { task: TaskDefinition }) {
   useEffect(() => {
     current.current = task;
   }, [task]);
-  const accept = ['image/*', 'video/*', ...(task.openModel ? ['.onnx'] : []), '.mkv', '.avi', '.ts', '.mts', '.m2ts', '.mxf'].join(',');
+  // Say and pick what this task takes: captions take photos only.
+  const videos = task.meta.inputs.includes('video');
+  const accept = ['image/*', ...(videos ? ['video/*', '.mkv', '.avi', '.ts', '.mts', '.m2ts', '.mxf'] : []), ...(task.openModel ? ['.onnx'] : [])].join(',');
 
   useEffect(() => {
     let depth = 0;
@@ -92,7 +94,7 @@ export function DropZone({ task }: { task: TaskDefinition }) {
               e.target.value = '';
             }}
           />
-          <span className={styles.button}>{input ? 'Choose another photo or video' : 'Choose photos or a video'}</span>
+          <span className={styles.button}>{input ? `Choose another photo${videos ? ' or video' : ''}` : `Choose photos${videos ? ' or a video' : ''}`}</span>
         </label>
         <label className={styles.picker}>
           <input
@@ -120,7 +122,7 @@ export function DropZone({ task }: { task: TaskDefinition }) {
             Current: <strong>{input.name}</strong>
           </>
         ) : (
-          'or drop them anywhere on this page, or paste an image (Ctrl+V). Photos: PNG, JPEG, WebP, any size, one or many. Videos: MP4, MOV, WebM, MKV, AVI and more, any length.'
+          `or drop them anywhere on this page, or paste an image (Ctrl+V). Photos: PNG, JPEG, WebP, any size, one or many.${videos ? ' Videos: MP4, MOV, WebM, MKV, AVI and more, any length.' : ''}`
         )}
       </p>
       {dragging && (
