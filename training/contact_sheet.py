@@ -72,6 +72,11 @@ def main():
         if quality:
             outs = [y for pair in zip(outs, best) for y in pair]
         label = f"{m['id']}: {m['title']}, {m['style']['artist']}" + (f" (fast | best{which})" if quality else f" ({m['style']['tier']})")
+        critic = m.get("recipe", {}).get("critic", {})
+        fast_d, best_d = critic.get("thisFile", {}).get("style"), critic.get("qualityModel", {}).get("style")
+        if quality and fast_d is not None and best_d is not None:
+            # the app's rule (src/features/style/models.ts): Best is offered only where it beats Fast
+            label += f"; critic fast {fast_d:.3f}, best {best_d:.3f}" + ("" if best_d < fast_d else ": best not offered")
         rows.append((label, painting_tile(m, photos[0].shape[3], a.models_dir), [to_pil(y) for y in outs]))
         print(label, flush=True)
 
