@@ -34,6 +34,30 @@ async function expectOnFirstScreen(locator: Locator, viewport: { width: number; 
   expect(onTop, 'not covered by another element').toBe(true);
 }
 
+/**
+ * Words of the style tiles' titles that the tile breaks across lines ("Compositi|on"): the tile
+ * column must be wide enough for each title word whole, at that viewport.
+ */
+async function brokenTitleWords(page: Page): Promise<string[]> {
+  return page.getByRole('radiogroup', { name: 'Style', exact: true }).evaluate((group) => {
+    const broken: string[] = [];
+    for (const tile of group.querySelectorAll('[role=radio]')) {
+      const title = tile.children[1];
+      const text = title?.firstChild;
+      if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+      const value = text.textContent ?? '';
+      for (const m of value.matchAll(/\S+/g)) {
+        const range = document.createRange();
+        range.setStart(text, m.index!);
+        range.setEnd(text, m.index! + m[0].length);
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) broken.push(m[0]);
+      }
+    }
+    return broken;
+  });
+}
+
 test('phone 390x844: picker and run button on the first screen once a photo is loaded, style strip one short scroll away; then desktop 1366x900', async ({ page }) => {
   const phone = { width: 390, height: 844 };
   await page.setViewportSize(phone);
@@ -55,6 +79,7 @@ test('phone 390x844: picker and run button on the first screen once a photo is l
   // The whole strip ends within a short scroll (the photo sits above it), never two screens down.
   expect(strip.y + strip.height).toBeLessThan(phone.height * 1.3);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+  expect(await brokenTitleWords(page), 'title words broken across lines in the phone strip').toEqual([]);
   if (docs) await page.screenshot({ path: path.join(docs, 'layout-phone.png') });
   // One short scroll brings the strip into view; the run button stays where it was.
   await gallery.evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
@@ -87,12 +112,13 @@ test('desktop 1280x900: the header keeps its controls in one row at the right on
   await studio.open('backend=wasm');
   const hint = page.getByText(/^Choose a photo( or video)? to start\.$/);
   await expect(hint).toHaveText('Choose a photo or video to start.');
-  // Every style tile holds its thumbnail and title: a long word ("Composition" in a wide font) breaks
-  // inside the column instead of pushing the tile's contents past its edge.
+  // Every style tile holds its thumbnail and title inside its edge…
   for (const tile of await page.getByRole('radiogroup', { name: 'Style', exact: true }).getByRole('radio').all()) {
     const overflow = await tile.evaluate((el) => Math.max(...[...el.children].map((c) => c.getBoundingClientRect().right)) - el.getBoundingClientRect().right);
     expect(overflow, `${await tile.getAttribute('aria-label') ?? await tile.innerText()}: contents past the tile's edge`).toBeLessThanOrEqual(0);
   }
+  // …and the column is wide enough that no title word breaks at all ("Compositi|on", "Watercolo|ur").
+  expect(await brokenTitleWords(page), 'title words broken across lines in the gallery').toEqual([]);
   const picker = page.locator('label', { has: page.getByTestId('file-input') });
   await expect(picker).toHaveText('Choose photos or a video');
   await page.getByTestId('task-caption').click();
