@@ -192,6 +192,10 @@ test('caption a batch of photos through the model manager: live captions, errors
   const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
+  // A captioned photo's buttons are one family: "Keep in gallery" is as tall as "Copy" beside it.
+  const heights = await Promise.all([items.nth(0).getByTestId('gallery-keep'), items.nth(0).getByTestId('caption-rename')].map(async (b) => (await b.boundingBox())!.height));
+  expect(Math.abs(heights[0] - heights[1]), `button heights ${heights.join(' vs ')}`).toBeLessThanOrEqual(1);
+
   // Offered as a file name and as alt text
   await expect(items.nth(2).getByTestId('caption-rename')).toHaveAttribute('download', 'a-cat-sitting-in-a-cafe.png');
 

@@ -89,7 +89,7 @@ function Photo({ photo }: { photo: CaptionItem }) {
             </span>
           </div>
         )}
-        {captioned && !editing && <ResultActions task="caption" url={photo.previewUrl} fileName={photo.name} title={photo.text} caption={photo.text} settings={{ model: photo.model ?? '', edited: photo.edited }} />}
+        {captioned && !editing && <ResultActions task="caption" url={photo.previewUrl} fileName={photo.name} title={photo.text} caption={photo.text} settings={{ model: photo.model ?? '', edited: photo.edited }} compact />}
         {(photo.status === 'queued' || photo.status === 'failed' || photo.status === 'cancelled') && (
           <div className={styles.row}>
             <button type="button" className={styles.button} onClick={() => removePhoto(photo.id)}>

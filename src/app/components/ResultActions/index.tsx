@@ -21,6 +21,8 @@ export interface ResultActionsProps {
   settings?: GallerySettings;
   /** A caption result's text. */
   caption?: string;
+  /** Small buttons with no gap above, for a row among a list item's own small buttons (captions). */
+  compact?: boolean;
 }
 
 async function blobOf(url: string, fileName: string): Promise<Blob> {
@@ -49,7 +51,7 @@ function canShareFile(fileName: string): boolean {
 
 type KeepState = 'idle' | 'saving' | 'kept' | 'failed';
 
-export function ResultActions({ task, url, fileName, title, settings = {}, caption }: ResultActionsProps) {
+export function ResultActions({ task, url, fileName, title, settings = {}, caption, compact = false }: ResultActionsProps) {
   const [keep, setKeep] = useState<{ url: string; state: KeepState }>({ url, state: 'idle' });
   const [status, setStatus] = useState('');
   const keepState: KeepState = keep.url === url ? keep.state : 'idle';
@@ -91,7 +93,7 @@ export function ResultActions({ task, url, fileName, title, settings = {}, capti
   };
 
   return (
-    <div className={styles.actions} role="group" aria-label={`More for ${fileName}`}>
+    <div className={compact ? `${styles.actions} ${styles.compact}` : styles.actions} role="group" aria-label={`More for ${fileName}`}>
       <button type="button" className={styles.button} data-testid="gallery-keep" data-state={keepState} disabled={keepState === 'saving' || keepState === 'kept'} onClick={() => void onKeep()}>
         {keepState === 'kept' ? 'Kept in gallery' : keepState === 'saving' ? 'Keeping…' : 'Keep in gallery'}
       </button>
