@@ -180,6 +180,9 @@ test('caption a batch of photos through the model manager: live captions, errors
   const items = page.getByTestId('caption-item');
   await expect(items.nth(1)).toHaveAttribute('data-status', 'failed');
   await expect(items.nth(1).getByTestId('caption-error')).toContainText('Could not read "notes.txt" as an image');
+  // …shown as a plain "No preview" tile, not a broken image; every image shown decoded.
+  await expect(items.nth(1).getByTestId('caption-no-preview')).toBeVisible();
+  expect(await items.locator('img').evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth))).not.toContain(0);
   await expect(items.nth(3)).toHaveAttribute('data-status', 'failed');
   await expect(items.nth(3).getByTestId('caption-error')).toContainText('invalid numbers (NaN)');
   for (const i of [0, 2, 4]) await expect(items.nth(i).getByTestId('caption-time')).toHaveText(/^\d+\.\d+ s.* · tiny-vit-gpt2-standin \(fp32\)/);
@@ -193,7 +196,7 @@ test('caption a batch of photos through the model manager: live captions, errors
   expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 
   // A captioned photo's buttons are one family: "Keep in gallery" is as tall as "Copy" beside it.
-  const heights = await Promise.all([items.nth(0).getByTestId('gallery-keep'), items.nth(0).getByTestId('caption-rename')].map(async (b) => (await b.boundingBox())!.height));
+  const heights = await Promise.all([items.nth(0).getByTestId('gallery-keep'), items.nth(0).getByTestId('caption-copy')].map(async (b) => (await b.boundingBox())!.height));
   expect(Math.abs(heights[0] - heights[1]), `button heights ${heights.join(' vs ')}`).toBeLessThanOrEqual(1);
 
   // Offered as a file name and as alt text

@@ -23,10 +23,18 @@ function Photo({ photo }: { photo: CaptionItem }) {
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState('');
   const [status, setStatus] = useState('');
+  // A file the browser cannot show (not an image, damaged): a plain tile, not the broken-image glyph.
+  const [noPreview, setNoPreview] = useState(false);
   const captioned = photo.status === 'done';
   return (
     <li className={styles.item} data-testid="caption-item" data-status={photo.status} data-file={photo.name}>
-      <img className={styles.thumb} src={photo.previewUrl} alt={photo.text || photo.name} />
+      {noPreview ? (
+        <span className={`${styles.thumb} ${styles.noPreview}`} data-testid="caption-no-preview" aria-hidden="true">
+          No preview
+        </span>
+      ) : (
+        <img className={styles.thumb} src={photo.previewUrl} alt={photo.text || photo.name} onError={() => setNoPreview(true)} />
+      )}
       <div className={styles.body}>
         <span className={styles.name}>{photo.name}</span>
         {photo.status === 'failed' ? (
