@@ -4,6 +4,8 @@
 # For the styles whose Fast file the trunk alone leaves short of the issue-12 bar (seventeenth session).
 #   sh training/trunk_ft.sh the-scream scream-sw10                       (resumable; niced, 1 thread)
 #   SW=20 STEPS=600 THREADS=1 sh training/trunk_ft.sh the-scream scream-sw20
+#   LAYERS="activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 mixed3" STYLE_SIZE=768 sh training/trunk_ft.sh ...
+#     (other style layers / painting scale; CONTENT_LAYER too)
 # Run dir training/runs/ft/NAME (seeded from training/resume/ft/NAME on a fresh checkout); snapshots
 # every 100 steps; score one with
 #   /usr/bin/python3 training/critic.py --ckpt training/runs/ft/NAME/ckpt-300.pt --json x.json --sheet x.png
@@ -24,7 +26,7 @@ import json, sys
 print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id'] == sys.argv[1]))" "$ID") || exit 1
 exec nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR" --styles "../shared/styles/$file" --base "$DIR/row.pt" \
   --tier realtime --mode full --smooth none \
-  --style-layers activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 --content-layer activation_5 \
+  --style-layers ${LAYERS:-activation_1 activation_3 activation_5 mixed0 mixed1 mixed2} --content-layer "${CONTENT_LAYER:-activation_5}" \
   --style-size "${STYLE_SIZE:-512}" --size 256 --crop-min 192 --crop-max 384 \
   --content-weight 1 --style-weight "${SW:-10}" --stability-weight "${STABILITY:-20}" \
   --lr "${LR:-0.0005}" --lr-end "${LR_END:-0.0002}" --steps "${STEPS:-600}" --threads "${THREADS:-1}" \
