@@ -114,8 +114,8 @@ def sheet(rows, out, tile=256):
     im.save(out, optimize=True)
 
 
-def shipped(critic, xs, models_dir):
-    """Per shipped style: the photo baseline, the realtime file and the quality model's one-hot row."""
+def shipped(critic, xs, models_dir, only=None):
+    """Per shipped style (or only those ids): the photo baseline, the realtime file and the quality model's one-hot row."""
     from export_multistyle import run_ort_blend
     from export_onnx import run_ort
     meta = {m["id"]: m for m in json.load(open(os.path.join(HERE, "styles.json")))}
@@ -126,7 +126,7 @@ def shipped(critic, xs, models_dir):
     own = {m["id"][:-3]: m for m in models if m["task"] == "style" and m.get("style", {}).get("tier") == "quality"}
     result = {}
     for m in models:
-        if m["task"] != "style" or m["id"] not in meta:
+        if m["task"] != "style" or m["id"] not in meta or (only and m["id"] not in only):
             continue
         painting = os.path.join(STYLES_DIR, meta[m["id"]]["file"])
         r = dict(photo=score_outputs(critic, xs, xs, painting),
@@ -193,6 +193,8 @@ def main():
     p.add_argument("--sheet", help="contact sheet PNG of the scored outputs (--ckpt / --onnx)")
     p.add_argument("--json", help="write the scores here")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--only", nargs="+", metavar="ID",
+                   help="--shipped: score only these styles and update their entries in an existing --json (the rest kept)")
     p.add_argument("--to-manifest", action="store_true",
                    help="write training/critic-shipped.json and flicker-shipped.json into the manifest's style recipes")
     a = p.parse_args()
@@ -202,7 +204,10 @@ def main():
     critic, xs = Critic(), photos()
     result, rows = {}, [("input photos", None, xs)]
     if a.shipped:
-        result["shipped"] = shipped(critic, xs, a.models_dir)
+        result["shipped"] = shipped(critic, xs, a.models_dir, a.only)
+        if a.only and a.json and os.path.exists(a.json):
+            kept = json.load(open(a.json)).get("shipped", {})
+            result["shipped"] = {**kept, **result["shipped"]}
     for path in a.ckpt or []:
         from train import load_checkpoint
         _, args, _ = load_checkpoint(path)

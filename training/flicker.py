@@ -102,6 +102,8 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--sheet", help="frames 40/41 and their difference x4, one row per model (.jpg or .png)")
     p.add_argument("--steady", action="store_true", help="also through the app's steady-strokes filter")
+    p.add_argument("--only", nargs="+", metavar="ID",
+                   help="--shipped: only these styles (and their -hq files), updating their keys in an existing --json")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     xs = frames(a.video, a.frames)
@@ -112,7 +114,7 @@ def main():
         from export_onnx import run_ort
         models = json.load(open(os.path.join(a.models_dir, "manifest.json")))["models"]
         for m in models:
-            if m["task"] != "style":
+            if m["task"] != "style" or (a.only and m["id"].removesuffix("-hq") not in a.only):
                 continue
             f = os.path.join(a.models_dir, next(v for v in m["variants"] if v["name"] == "fp32")["file"])
             outs = run_ort(f, xs)
@@ -138,6 +140,8 @@ def main():
     if a.sheet:
         save_sheet(rows, a.sheet)
     if a.json:
+        if a.only and os.path.exists(a.json):
+            result = {**json.load(open(a.json)), **result}
         write_json(a.json, result)
 
 
