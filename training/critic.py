@@ -1,8 +1,8 @@
 """A critic the training loss does not optimise (issue 12), for scoring style models honestly.
 
-Training minimises Gram distances on InceptionV3's early layers (at most mixed2; mixed3 for Starry
-Night's quality file since the nineteenth session). A net can drive those to almost nothing while the output still looks colour-graded,
-so this critic measures on features no run trains on:
+Training minimises Gram distances on InceptionV3's early layers (at most mixed2; mixed3 for the Starry
+Night and Great Wave quality files since the nineteenth session). A net can drive those to almost
+nothing while the output still looks colour-graded, so this critic measures on features no run trains on:
   - `mobilenet`: relative Gram distance on MobileNetV2 block_6/10/13_expand_relu (1/8 and 1/16
     resolution: at 512 px these see 50-150 px patches, the scale of a brush stroke in the output);
   - `inception`: relative Gram distance on InceptionV3 mixed4 and mixed5 (deeper than any style-loss layer);
