@@ -355,3 +355,32 @@ test('many photos dropped at once, and a folder picked, join the batch (non-imag
   await expect(page.getByText('2 added, 1 non-image file skipped.')).toBeVisible();
   await expect(items.nth(3)).toHaveAttribute('data-file', /^trip\/(beach|night)\.png$/);
 });
+
+test('the caption task loads on first use: a photo open in another task joins its batch, and the API answers before the task was ever chosen', async ({ page, browser }) => {
+  await page.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+  // A photo opened in the style task, then Captions chosen: the photo is the batch's first item.
+  await page.getByTestId('file-input').setInputFiles(png('opened.png', GREY_LEVELS.mid));
+  await expect(page.getByText('opened.png').first()).toBeVisible();
+  await expect(page.getByTestId('opening')).toHaveCount(0);
+  await page.getByTestId('task-caption').click();
+  await expect(page.getByTestId('caption-item')).toHaveCount(1);
+  await expect(page.getByTestId('caption-item').first()).toHaveAttribute('data-file', 'opened.png');
+  await expect(page.getByTestId('run')).toBeEnabled();
+
+  // A fresh visit that never chooses Captions: the API loads the task's state itself (out of the
+  // entry chunk), and an unknown model is named back.
+  const fresh = await (await browser.newContext()).newPage();
+  await fresh.goto(`http://127.0.0.1:${APP_PORT}/?backend=wasm`);
+  await expect(fresh.getByTestId('task-style')).toHaveAttribute('aria-pressed', 'true');
+  const error = await fresh.evaluate(async () => {
+    const canvas = new OffscreenCanvas(8, 8);
+    canvas.getContext('2d')!.fillRect(0, 0, 8, 8);
+    const blob = await canvas.convertToBlob({ type: 'image/png' });
+    return window.clipmorph!.caption!(blob, { model: 'no-such-model' }).then(
+      () => 'captioned',
+      (e: Error) => e.message,
+    );
+  });
+  expect(error).toBe('clipmorph.caption: no captioning model "no-such-model" in this app\'s catalogue');
+  await fresh.context().close();
+});

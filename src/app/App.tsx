@@ -7,7 +7,7 @@ import styles from './App.module.css';
 import { DropZone } from './components/DropZone';
 import { ErrorAlert } from './components/ErrorAlert';
 import { GalleryPanel } from '../gallery/GalleryPanel';
-import { JobBar } from './components/JobBar';
+import { JobBar, JobBarView } from './components/JobBar';
 import { ModelsPanel } from './components/ModelsPanel';
 import { UpdatePrompt } from './components/UpdatePrompt';
 
@@ -81,7 +81,9 @@ export function App() {
           {!(batch && !input) && (
             <div className={styles.actionBar}>
               {/* Keyed: each task's useCanRun may call different hooks. */}
-              <JobBar key={task.meta.id} task={task} />
+              <Suspense key={task.meta.id} fallback={<JobBarView task={task} canRun={false} />}>
+                <JobBar task={task} />
+              </Suspense>
             </div>
           )}
         </aside>

@@ -9,7 +9,8 @@
  * Both run the same worker path as the Caption button, one caption at a time.
  */
 import { captionDefaults, type CaptionSettings } from './meta';
-import { captionBlob, chosenModel, loadCaptionModels, useCaptionStore } from './state';
+
+type StateModule = typeof import('./state');
 
 export interface CaptionApiOptions extends Partial<CaptionSettings> {
   /** Catalogue model id (default: the one chosen in the caption task). */
@@ -45,8 +46,9 @@ declare global {
 
 const settingKeys = Object.keys(captionDefaults) as (keyof CaptionSettings)[];
 
-export async function captionImage(image: Blob, options: CaptionApiOptions = {}): Promise<CaptionApiResult> {
+async function captionImage(state: () => Promise<StateModule>, image: Blob, options: CaptionApiOptions = {}): Promise<CaptionApiResult> {
   if (!(image instanceof Blob)) throw new TypeError('clipmorph.caption: pass the image as a Blob or File');
+  const { captionBlob, chosenModel, loadCaptionModels, useCaptionStore } = await state();
   if (useCaptionStore.getState().models === null) await loadCaptionModels();
   const { models, settings } = useCaptionStore.getState();
   const model = options.model ? models?.find((m) => m.id === options.model) : chosenModel();
@@ -72,10 +74,11 @@ function asBlob(image: CaptionMessage['image']): Blob {
 
 let installed = false;
 
-export function installCaptionApi(): void {
+/** `state` loads the task's state module (./state), on the first call if nothing loaded it before. */
+export function installCaptionApi(state: () => Promise<StateModule>): void {
   if (installed || typeof window === 'undefined') return;
   installed = true;
-  window.clipmorph = { ...window.clipmorph, version: 1, caption: captionImage };
+  window.clipmorph = { ...window.clipmorph, version: 1, caption: (image, options) => captionImage(state, image, options) };
   window.addEventListener('message', (event: MessageEvent) => {
     const data = event.data as CaptionMessage | null;
     if (!data || typeof data !== 'object' || data.type !== 'clipmorph:caption') return;
@@ -86,7 +89,7 @@ export function installCaptionApi(): void {
     };
     void (async () => {
       try {
-        const result = await captionImage(asBlob(data.image), data.options);
+        const result = await captionImage(state, asBlob(data.image), data.options);
         reply({ type: 'clipmorph:caption-result', id: data.id, ...result });
       } catch (error) {
         reply({ type: 'clipmorph:caption-error', id: data.id, message: error instanceof Error ? error.message : String(error) });

@@ -7,11 +7,11 @@
 import { droppedFiles } from '../../lib/dropped';
 import { useAppStore } from '../../state/store';
 import { meta } from './meta';
-import { addPhotos } from './state';
 
 let installed = false;
 
-export function installCaptionDrop(): void {
+/** `state` loads the task's state module (./state), on the first drop if nothing loaded it before. */
+export function installCaptionDrop(state: () => Promise<typeof import('./state')>): void {
   if (installed || typeof window === 'undefined') return;
   installed = true;
   window.addEventListener(
@@ -24,7 +24,7 @@ export function installCaptionDrop(): void {
       // that and nothing else (and this listener lets it pass).
       window.dispatchEvent(new DragEvent('drop'));
       const pending = droppedFiles(event.dataTransfer, { keepFolderPath: true });
-      void pending.then(({ files, fromFolder }) => addPhotos(files, { fromFolder }));
+      void Promise.all([pending, state()]).then(([{ files, fromFolder }, { addPhotos }]) => addPhotos(files, { fromFolder }));
     },
     { capture: true },
   );

@@ -225,12 +225,23 @@ export function chooseModel(id: string): void {
   void checkModel();
 }
 
+/** Whether Run can start: photos in the batch and a model chosen (the task's useCanRun). */
+export function useCanRunCaptions(): boolean {
+  return useCaptionStore((s) => s.photos.length > 0 && s.modelId !== '');
+}
+
 // Photos opened through the page's picker or a drop while this task is chosen join the batch
 // (a multi-file drop arrives as one input after another).
 useAppStore.subscribe((state, previous) => {
   if (state.task !== meta.id || !state.input || state.input.video) return;
   if (state.input !== previous.input || state.task !== previous.task) addPhotos([state.input.file]);
 });
+// This module loads when the task is first chosen (with its views), after the switch the
+// subscription would have seen: the photo open at that moment joins now.
+{
+  const { task, input } = useAppStore.getState();
+  if (task === meta.id && input && !input.video) addPhotos([input.file]);
+}
 
 /** The manager (hash-wasm, OPFS) loads only when the caption task needs it, as the models panel does. */
 const manager = () => import('../../models/manager');

@@ -134,6 +134,13 @@ export function chosenModel(state: DepthState = get()): ModelEntry | undefined {
   return state.models?.find((m) => m.id === state.modelId);
 }
 
+/** Whether Run can start: a photo or video open and a model chosen (the task's useCanRun). */
+export function useCanRunDepth(): boolean {
+  const hasInput = useAppStore((s) => s.input !== null);
+  const hasModel = useDepthStore((s) => chosenModel(s) !== undefined);
+  return hasInput && hasModel;
+}
+
 /**
  * A depth model file dropped on the page or picked: copied into the model store (streamed, hashed on
  * the way), listed as "your file" and chosen; the one it replaces leaves the store. Checked when it first runs.

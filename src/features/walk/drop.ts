@@ -6,11 +6,11 @@
 import { droppedFiles } from '../../lib/dropped';
 import { useAppStore } from '../../state/store';
 import { meta } from './meta';
-import { importOwnWalk } from './state';
 
 let installed = false;
 
-export function installWalkDrop(): void {
+/** `state` loads the task's state module (./state), on the first drop if nothing loaded it before. */
+export function installWalkDrop(state: () => Promise<typeof import('./state')>): void {
   if (installed || typeof window === 'undefined') return;
   installed = true;
   const ours = (event: DragEvent) => useAppStore.getState().task === meta.id && !!event.dataTransfer?.types.includes('Files');
@@ -20,6 +20,6 @@ export function installWalkDrop(): void {
   window.addEventListener('drop', (event) => {
     if (!ours(event)) return;
     event.preventDefault();
-    void droppedFiles(event.dataTransfer!, { keepFolderPath: true }).then(({ files }) => importOwnWalk(files));
+    void Promise.all([droppedFiles(event.dataTransfer!, { keepFolderPath: true }), state()]).then(([{ files }, { importOwnWalk }]) => importOwnWalk(files));
   });
 }

@@ -4,12 +4,19 @@ import { cancelJob } from '../../../state/actions';
 import { useAppStore, type InputFile } from '../../../state/store';
 import styles from './style.module.css';
 
-/** Run and Cancel for the chosen task, its progress bar, rate and time left. */
+/**
+ * Run and Cancel for the chosen task, its progress bar, rate and time left. A task whose state has
+ * not loaded yet suspends in useCanRun: wrap in Suspense with `<JobBarView task={task} canRun={false} />`
+ * as the fallback, the same bar with Run disabled for that moment.
+ */
 export function JobBar({ task }: { task: TaskDefinition }) {
+  return <JobBarView task={task} canRun={task.useCanRun()} />;
+}
+
+export function JobBarView({ task, canRun }: { task: TaskDefinition; canRun: boolean }) {
   const job = useAppStore((s) => s.job);
   const input = useAppStore((s) => s.input);
   const opening = useAppStore((s) => s.opening);
-  const canRun = task.useCanRun();
   // Text-only tasks (the latent walk) run without a file; their run() never reads it.
   const needsFile = task.meta.inputs.some((kind) => kind !== 'text');
   const running = job.status === 'running';
