@@ -80,6 +80,13 @@ test('phone 390x844: picker and run button on the first screen once a photo is l
   expect(strip.y + strip.height).toBeLessThan(phone.height * 1.3);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
   expect(await brokenTitleWords(page), 'title words broken across lines in the phone strip').toEqual([]);
+  // The header's backend badge and its three buttons share one row, inside the screen.
+  const controls = [page.locator('header').getByText(/^Runs on .+/), page.getByTestId('open-gallery'), page.getByRole('button', { name: 'Camera', exact: true }), page.getByRole('button', { name: 'Models', exact: true })];
+  const boxes = await Promise.all(controls.map(async (c) => (await c.boundingBox())!));
+  for (const box of boxes) {
+    expect(Math.abs(box.y + box.height / 2 - (boxes[0].y + boxes[0].height / 2)), 'header controls on one row').toBeLessThan(4);
+    expect(box.x + box.width).toBeLessThanOrEqual(phone.width);
+  }
   if (docs) await page.screenshot({ path: path.join(docs, 'layout-phone.png') });
   // One short scroll brings the strip into view; the run button stays where it was.
   await gallery.evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
@@ -132,7 +139,7 @@ test('desktop 1280x900: the header keeps its controls in one row at the right on
   await expect(hint).toHaveCount(0);
 
   const header = page.locator('header');
-  const controls = [page.getByText(/^Runs on /), page.getByTestId('open-gallery'), page.getByRole('button', { name: 'Camera', exact: true }), page.getByRole('button', { name: 'Models', exact: true })];
+  const controls = [page.locator('header').getByText(/^Runs on .+/), page.getByTestId('open-gallery'), page.getByRole('button', { name: 'Camera', exact: true }), page.getByRole('button', { name: 'Models', exact: true })];
   for (const task of ['style', 'depth', 'caption', 'walk']) {
     await page.getByTestId(`task-${task}`).click();
     await expect(page.getByTestId(`task-${task}`)).toHaveAttribute('aria-pressed', 'true');

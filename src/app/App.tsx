@@ -36,7 +36,8 @@ export function App() {
             it stays a row of controls there instead of spreading across the width. */}
         <div className={styles.headerActions}>
           <span className={styles.badge} title={gpu?.description}>
-            Runs on {backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
+            <span className={styles.badgeLead}>Runs on </span>
+            {backend === 'webgpu' ? 'WebGPU' : 'WASM (CPU)'}
           </span>
           <GalleryPanel />
           <CameraButton />
