@@ -16,6 +16,15 @@ difference| of the input frames over a 5x5 window inside the frame), reported as
 "<id>/clamped" (the per-frame output clamped to 0-1, as the app shows it) with "<id>+steady/deviation", the mean |filtered - per-frame output| (0-1), so a filter that froze the
 video would show.
 
+--motion: the same figures measured along the camera's motion as well ("/motion" keys): each frame
+pair's global shift is found on the input (integer pixels, a coarse search on a half-size grey copy,
+then +-1 px at full size; ski.mov pans up to 11 px a frame), and the change is mean|y[t](p) -
+y[t-1](p - shift)| over the overlap, relative to the same for the input. The fixed-pixel figure above
+counts strokes that travel with a pan as change (a texture that follows the scene exactly still
+scores above 1); this one counts strokes that crawl or flip on surfaces as they move. With --steady
+it also reports "<id>+steady-motion": the steady-strokes filter with its history (previous input and
+output) moved by the same shift first, an experiment: the app's filter holds pixels in place.
+
 --sheet: one row per model (the input first): frames 40 and 41 and their difference x4, so the
 flicker can be seen as well as counted.
 """
@@ -58,18 +67,55 @@ def flicker(outs, xs):
 STEADY = {"keep": 0.7, "scale": 0.05, "radius": 2}
 
 
-def steady(outs, xs):
-    """The app's steady-strokes filter (src/media/steady.ts) over a sequence, and its mean deviation."""
+def steady(outs, xs, shifts=None):
+    """The app's steady-strokes filter (src/media/steady.ts) over a sequence, and its mean deviation.
+    With `shifts` (global_shifts) the history is first moved along the camera's motion (an experiment)."""
     r = STEADY["radius"]
     pool = lambda d: torch.nn.functional.avg_pool2d(d, 2 * r + 1, 1, r, count_include_pad=False)  # noqa: E731
     res, dev = [outs[0].clamp(0, 1)], []
     for t in range(1, len(outs)):
-        change = pool((xs[t] - xs[t - 1]).abs().mean(1, keepdim=True))
+        before, kept = xs[t - 1], res[-1]
+        if shifts is not None:
+            before, kept = moved(before, *shifts[t - 1]), moved(kept, *shifts[t - 1])
+        change = pool((xs[t] - before).abs().mean(1, keepdim=True))
         keep = STEADY["keep"] * torch.exp(-change / STEADY["scale"])
-        o = keep * res[-1] + (1 - keep) * outs[t].clamp(0, 1)
+        o = keep * kept + (1 - keep) * outs[t].clamp(0, 1)
         res.append(o)
         dev.append((o - outs[t].clamp(0, 1)).abs().mean().item())
     return res, round(float(np.mean(dev)), 4)
+
+
+def pair_error(a, b, dy, dx):
+    """mean |b[p] - a[p - (dy, dx)]| over the part of the frame both cover"""
+    h, w = a.shape[-2:]
+    y0, y1, x0, x1 = max(0, dy), min(h, h + dy), max(0, dx), min(w, w + dx)
+    return (a[..., y0 - dy:y1 - dy, x0 - dx:x1 - dx] - b[..., y0:y1, x0:x1]).abs().mean().item()
+
+
+def global_shifts(xs, radius=6):
+    """(dy, dx) per consecutive frame pair with xs[t][p] ~ xs[t-1][p - d]: integer pixels, searched on
+    a half-size grey copy (+-radius there), then refined +-1 at full size."""
+    grey = [x.mean(1, keepdim=True) for x in xs]
+    small = [torch.nn.functional.avg_pool2d(g, 2) for g in grey]
+    shifts = []
+    for t in range(1, len(xs)):
+        _, dy, dx = min((pair_error(small[t - 1], small[t], dy, dx), dy, dx)
+                        for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1))
+        shifts.append(min((pair_error(grey[t - 1], grey[t], 2 * dy + ey, 2 * dx + ex), 2 * dy + ey, 2 * dx + ex)
+                          for ey in (-1, 0, 1) for ex in (-1, 0, 1))[1:])
+    return shifts
+
+
+def moved(img, dy, dx):
+    """img moved by (dy, dx), the uncovered border filled from the nearest pixel"""
+    h, w = img.shape[-2:]
+    ys, xs = (torch.arange(h) - dy).clamp(0, h - 1), (torch.arange(w) - dx).clamp(0, w - 1)
+    return img[..., ys[:, None], xs[None, :]]
+
+
+def motion_flicker(outs, xs, shifts):
+    along = lambda seq: np.mean([pair_error(a, b, *d) for a, b, d in zip(seq, seq[1:], shifts)])  # noqa: E731
+    return round(float(along(outs) / along(xs)), 3)
 
 
 def sheet_row(seq, t=40):
@@ -102,6 +148,7 @@ def main():
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--sheet", help="frames 40/41 and their difference x4, one row per model (.jpg or .png)")
     p.add_argument("--steady", action="store_true", help="also through the app's steady-strokes filter")
+    p.add_argument("--motion", action="store_true", help="also measured along the camera's global motion ('/motion' keys)")
     p.add_argument("--only", nargs="+", metavar="ID",
                    help="--shipped: only these styles (and their -hq files), updating their keys in an existing --json")
     a = p.parse_args()
@@ -110,6 +157,10 @@ def main():
     result = {"video": os.path.basename(a.video), "frames": len(xs), "size": f"{W}x{H}",
               "inputChange": round(change(xs), 5)}
     rows = [(f"input frames 40, 41, |difference| x4 (input change {result['inputChange']:.3f})", sheet_row(xs))]
+    shifts = global_shifts(xs) if a.motion else None
+    if shifts:
+        result["inputChange/motion"] = round(float(np.mean([pair_error(p, q, *d) for p, q, d in zip(xs, xs[1:], shifts)])), 5)
+        result["shifts"] = [list(d) for d in shifts]
     if a.shipped:
         from export_onnx import run_ort
         models = json.load(open(os.path.join(a.models_dir, "manifest.json")))["models"]
@@ -126,6 +177,16 @@ def main():
                 result[m["id"] + "+steady"] = flicker(filtered, xs)
                 result[m["id"] + "+steady/deviation"] = deviation
                 print(m["id"] + "+steady", result[m["id"] + "+steady"], "deviation", deviation, flush=True)
+            if shifts:
+                clamped = [o.clamp(0, 1) for o in outs]
+                result[m["id"] + "/motion"] = motion_flicker(clamped, xs, shifts)
+                if a.steady:
+                    result[m["id"] + "+steady/motion"] = motion_flicker(filtered, xs, shifts)
+                    moving, deviation = steady(outs, xs, shifts)
+                    result[m["id"] + "+steady-motion"] = flicker(moving, xs)
+                    result[m["id"] + "+steady-motion/motion"] = motion_flicker(moving, xs, shifts)
+                    result[m["id"] + "+steady-motion/deviation"] = deviation
+                print(m["id"], {k.removeprefix(m["id"]): v for k, v in result.items() if k.startswith(m["id"]) and "motion" in k}, flush=True)
     for path in a.ckpt or []:
         from train import load_checkpoint
         net, args, state = load_checkpoint(path)
