@@ -184,6 +184,36 @@ test.describe('without the service worker, so the page routes the core\'s reques
     await expect(page.getByTestId('video-info')).toContainText('again.avi: 96×64, 0.8 s;');
     await expect(studio.error()).toHaveCount(0);
   });
+
+  test('a task whose code cannot download (offline, or a deployment that removed the old files) says so; the other tasks keep working and Reload brings it back', async ({ context, page }) => {
+    const studio = new Studio(page);
+    await studio.open('backend=wasm');
+    await studio.chooseFile({ name: 'photo.png', mimeType: 'image/png', buffer: gradientPng(96, 64) });
+    await expect(page.getByText('Current:')).toContainText('photo.png');
+    await studio.run(); // the style task's worker and model, loaded while online
+    await studio.waitForResult();
+    // From now on every script the page asks for fails, as on a dropped connection.
+    let offline = true;
+    await context.route('**/assets/*.js', (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+    await page.getByTestId('task-depth').click();
+    const alert = page.getByTestId('task-load-error');
+    await expect(alert).toHaveText(/^Depth map could not be loaded: part of the app did not download\. Check the connection and reload the page/);
+    await expect(alert).toHaveRole('alert');
+    // The header, the switcher and the style task (already loaded) still work: another style, run.
+    await page.getByTestId('task-style').click();
+    await expect(alert).toHaveCount(0);
+    await page.getByRole('radiogroup', { name: 'Style', exact: true }).getByRole('radio').nth(1).click();
+    await studio.run();
+    await expect(page.getByTestId('download')).toHaveAttribute('download', /scream/);
+    await expect(studio.error()).toHaveCount(0);
+    // Back online, Reload brings the depth task (and the photo) back.
+    offline = false;
+    await page.getByTestId('task-depth').click();
+    await page.getByTestId('task-reload').click();
+    await expect(page.getByRole('heading', { name: 'Depth map' })).toBeVisible();
+    await expect(page.getByText('Current:')).toContainText('photo.png');
+    await expect(page.getByTestId('task-load-error')).toHaveCount(0);
+  });
 });
 
 test('an AVI whose header claims 2^32 frames: the duration is measured, the job counts the real frames, the output is whole', async ({ page }, info) => {

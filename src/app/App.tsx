@@ -9,6 +9,7 @@ import { ErrorAlert } from './components/ErrorAlert';
 import { GalleryPanel } from '../gallery/GalleryPanel';
 import { JobBar, JobBarView } from './components/JobBar';
 import { ModelsPanel } from './components/ModelsPanel';
+import { TaskBoundary } from './components/TaskBoundary';
 import { UpdatePrompt } from './components/UpdatePrompt';
 
 // Loaded when a batch is first opened, out of the entry chunk.
@@ -60,35 +61,38 @@ export function App() {
       </nav>
       <UpdatePrompt />
       <ErrorAlert />
-      <main className={styles.main}>
-        <section className={styles.panel} aria-label="Photo or video">
-          {needsFile && <DropZone task={task} />}
-          {batch && (
-            <Suspense fallback={null}>
-              <BatchView task={task} />
-            </Suspense>
-          )}
-          {/* A task may load its views lazily (React.lazy), so they stay out of the entry chunk. */}
-          <Suspense fallback={null}>
-            {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
-          </Suspense>
-        </section>
-        <aside className={`${styles.panel} ${styles.settings}`} aria-label="Settings">
-          <Suspense fallback={<p className={styles.loading}>Loading {task.meta.label}…</p>}>
-            <Options />
-          </Suspense>
-          {/* On a phone the run button stays on screen (a bar fixed at the bottom), whatever the gallery's length.
-              A batch waiting to run has its own Run (no single photo to run yet). */}
-          {!(batch && !input) && (
-            <div className={styles.actionBar}>
-              {/* Keyed: each task's useCanRun may call different hooks. */}
-              <Suspense key={task.meta.id} fallback={<JobBarView task={task} canRun={false} />}>
-                <JobBar task={task} />
+      {/* A task that fails to load or to render gives way to a message; the header and the switcher stay. */}
+      <TaskBoundary key={task.meta.id} label={task.meta.label}>
+        <main className={styles.main}>
+          <section className={styles.panel} aria-label="Photo or video">
+            {needsFile && <DropZone task={task} />}
+            {batch && (
+              <Suspense fallback={null}>
+                <BatchView task={task} />
               </Suspense>
-            </div>
-          )}
-        </aside>
-      </main>
+            )}
+            {/* A task may load its views lazily (React.lazy), so they stay out of the entry chunk. */}
+            <Suspense fallback={null}>
+              {input ? <Result input={input} /> : !needsFile && <Result input={null as unknown as InputFile} />}
+            </Suspense>
+          </section>
+          <aside className={`${styles.panel} ${styles.settings}`} aria-label="Settings">
+            <Suspense fallback={<p className={styles.loading}>Loading {task.meta.label}…</p>}>
+              <Options />
+            </Suspense>
+            {/* On a phone the run button stays on screen (a bar fixed at the bottom), whatever the gallery's length.
+                A batch waiting to run has its own Run (no single photo to run yet). */}
+            {!(batch && !input) && (
+              <div className={styles.actionBar}>
+                {/* Keyed: each task's useCanRun may call different hooks. */}
+                <Suspense key={task.meta.id} fallback={<JobBarView task={task} canRun={false} />}>
+                  <JobBar task={task} />
+                </Suspense>
+              </div>
+            )}
+          </aside>
+        </main>
+      </TaskBoundary>
     </div>
   );
 }
