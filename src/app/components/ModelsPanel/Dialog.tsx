@@ -365,19 +365,51 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
           })}
         </ul>
       )}
-      <CopyList
-        label="Model files of your own"
-        prefix="own"
-        copies={own.map((copy) => ({ key: copy.key, label: copy.label, files: copy.files.length, bytes: copy.bytes }))}
-        action={{ prefix: 'delete-own', label: 'Delete', run: (key) => void removeOwn(key) }}
-      />
-      <CopyList
-        label="Model files of your own, in memory"
-        prefix="memory"
-        where=" · in memory for this visit only (this browser cannot store model files)"
-        copies={inMemory}
-        action={{ prefix: 'remove-memory', label: 'Remove from memory', run: removeFromMemory }}
-      />
+      {own.length > 0 && (
+        <ul className={styles.list} aria-label="Model files of your own">
+          {own.map((copy) => {
+            const id = copy.key.slice(OWN_KEY_PREFIX.length);
+            return (
+              <li key={copy.key} className={styles.row} data-testid={`own-copy-${id}`} aria-labelledby={`own-title-${id}`}>
+                <div className={styles.info}>
+                  <h3 id={`own-title-${id}`}>{copy.label}</h3>
+                  <p className={styles.meta}>
+                    {copy.files.length} file{copy.files.length === 1 ? '' : 's'} copied from your disk · {formatSize(copy.bytes)}
+                  </p>
+                </div>
+                <div className={styles.actions}>
+                  <button type="button" className={styles.danger} data-testid={`delete-own-${id}`} onClick={() => void removeOwn(copy.key)}>
+                    Delete
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      {inMemory.length > 0 && (
+        <ul className={styles.list} aria-label="Model files of your own, in memory">
+          {inMemory.map((copy) => {
+            const id = copy.key.slice(OWN_KEY_PREFIX.length);
+            return (
+              <li key={copy.key} className={styles.row} data-testid={`memory-copy-${id}`} aria-labelledby={`memory-title-${id}`}>
+                <div className={styles.info}>
+                  <h3 id={`memory-title-${id}`}>{copy.label}</h3>
+                  <p className={styles.meta}>
+                    {copy.files} file{copy.files === 1 ? '' : 's'} copied from your disk · {formatSize(copy.bytes)} · in memory for this visit only (this browser cannot
+                    store model files)
+                  </p>
+                </div>
+                <div className={styles.actions}>
+                  <button type="button" className={styles.danger} data-testid={`remove-memory-${id}`} onClick={() => removeFromMemory(copy.key)}>
+                    Remove from memory
+                  </button>
+                </div>
+              </li>
+            );
+          })}
+        </ul>
+      )}
       <div className={styles.footer}>
         <button type="button" className={styles.danger} data-testid="delete-all-models" disabled={!anyStored} onClick={() => void removeAll()}>
           {own.length > 0 || inMemory.length > 0 ? 'Delete all stored models' : 'Delete all downloaded models'}
@@ -387,46 +419,5 @@ export default function ModelsDialog({ onClose }: { onClose: () => void }) {
         </button>
       </div>
     </dialog>
-  );
-}
-
-/** The copies of the user's own model files (kept on this device, or in a worker's memory), each with its one action. */
-function CopyList({
-  label,
-  prefix,
-  where = '',
-  copies,
-  action,
-}: {
-  label: string;
-  /** Row test ids: `<prefix>-copy-<id>`. */
-  prefix: string;
-  where?: string;
-  copies: readonly { key: string; label: string; files: number; bytes: number }[];
-  action: { prefix: string; label: string; run(key: string): void };
-}) {
-  if (copies.length === 0) return null;
-  return (
-    <ul className={styles.list} aria-label={label}>
-      {copies.map((copy) => {
-        const id = copy.key.slice(OWN_KEY_PREFIX.length);
-        return (
-          <li key={copy.key} className={styles.row} data-testid={`${prefix}-copy-${id}`} aria-labelledby={`${prefix}-title-${id}`}>
-            <div className={styles.info}>
-              <h3 id={`${prefix}-title-${id}`}>{copy.label}</h3>
-              <p className={styles.meta}>
-                {copy.files} file{copy.files === 1 ? '' : 's'} copied from your disk · {formatSize(copy.bytes)}
-                {where}
-              </p>
-            </div>
-            <div className={styles.actions}>
-              <button type="button" className={styles.danger} data-testid={`${action.prefix}-${id}`} onClick={() => action.run(copy.key)}>
-                {action.label}
-              </button>
-            </div>
-          </li>
-        );
-      })}
-    </ul>
   );
 }
