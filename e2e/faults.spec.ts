@@ -199,6 +199,11 @@ test.describe('without the service worker, so the page routes the core\'s reques
     const alert = page.getByTestId('task-load-error');
     await expect(alert).toHaveText(/^Depth map could not be loaded: part of the app did not download\. Check the connection and reload the page/);
     await expect(alert).toHaveRole('alert');
+    // A header dialog whose code cannot download says so in the page's alert and stays closed.
+    await page.getByTestId('open-gallery').click();
+    await expect(studio.error()).toHaveText(/^The gallery could not be loaded: part of the app did not download\./);
+    await expect(page.getByTestId('open-gallery')).toHaveAttribute('aria-expanded', 'false');
+    await page.getByRole('button', { name: 'Dismiss error' }).click();
     // The header, the switcher and the style task (already loaded) still work: another style, run.
     await page.getByTestId('task-style').click();
     await expect(alert).toHaveCount(0);

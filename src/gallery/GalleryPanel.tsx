@@ -1,5 +1,7 @@
 /** "Gallery" in the header: how many results are kept on this device, and the dialog that shows them. */
 import { lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { ReportBoundary } from '../app/components/TaskBoundary';
+import { showError } from '../state/actions';
 import styles from './Gallery.module.css';
 
 // The grid, and the store itself, load after the first paint: nothing of IndexedDB in the entry chunk.
@@ -30,14 +32,20 @@ export function GalleryPanel() {
         Gallery{count > 0 ? ` (${count})` : ''}
       </button>
       {open && (
-        <Suspense fallback={null}>
-          <GalleryDialog
-            onClose={() => {
-              setOpen(false);
-              opener.current?.focus();
-            }}
-          />
-        </Suspense>
+        <ReportBoundary label="The gallery" onError={(message) => {
+            showError(message);
+            setOpen(false);
+          }}
+        >
+          <Suspense fallback={null}>
+            <GalleryDialog
+              onClose={() => {
+                setOpen(false);
+                opener.current?.focus();
+              }}
+            />
+          </Suspense>
+        </ReportBoundary>
       )}
     </>
   );

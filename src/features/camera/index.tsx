@@ -3,6 +3,8 @@
  * worker, the depth and style pieces) loads only when opened, so the entry chunk grows by this button.
  */
 import { lazy, Suspense, useRef, useState } from 'react';
+import { ReportBoundary } from '../../app/components/TaskBoundary';
+import { showError } from '../../state/actions';
 import styles from './button.module.css';
 
 const CameraView = lazy(() => import('./CameraView'));
@@ -16,14 +18,20 @@ export function CameraButton() {
         Camera
       </button>
       {open && (
-        <Suspense fallback={null}>
-          <CameraView
-            onClose={() => {
-              setOpen(false);
-              opener.current?.focus();
-            }}
-          />
-        </Suspense>
+        <ReportBoundary label="The camera" onError={(message) => {
+            showError(message);
+            setOpen(false);
+          }}
+        >
+          <Suspense fallback={null}>
+            <CameraView
+              onClose={() => {
+                setOpen(false);
+                opener.current?.focus();
+              }}
+            />
+          </Suspense>
+        </ReportBoundary>
       )}
     </>
   );

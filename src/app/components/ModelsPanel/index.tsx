@@ -1,4 +1,6 @@
 import { lazy, Suspense, useRef, useState } from 'react';
+import { showError } from '../../../state/actions';
+import { ReportBoundary } from '../TaskBoundary';
 import styles from './style.module.css';
 
 // The manager (hash-wasm, OPFS) loads only when the panel opens: nothing of it is in the first paint.
@@ -14,14 +16,20 @@ export function ModelsPanel() {
         Models
       </button>
       {open && (
-        <Suspense fallback={null}>
-          <ModelsDialog
-            onClose={() => {
-              setOpen(false);
-              opener.current?.focus(); // focus goes back where it came from
-            }}
-          />
-        </Suspense>
+        <ReportBoundary label="The Models panel" onError={(message) => {
+            showError(message);
+            setOpen(false);
+          }}
+        >
+          <Suspense fallback={null}>
+            <ModelsDialog
+              onClose={() => {
+                setOpen(false);
+                opener.current?.focus(); // focus goes back where it came from
+              }}
+            />
+          </Suspense>
+        </ReportBoundary>
       )}
     </>
   );

@@ -1,6 +1,16 @@
 import { Component, type ReactNode } from 'react';
 import styles from '../ErrorAlert/style.module.css';
 
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
+/** What to tell the user about `error` in `what` ("Depth map", "The gallery"). */
+export function failureMessage(what: string, error: Error): string {
+  const loading = /dynamically imported module|Importing a module script failed|Failed to fetch|ChunkLoadError|error loading/i.test(error.message);
+  return loading
+    ? `${what} could not be loaded: part of the app did not download. Check the connection and reload the page; your gallery and downloaded models are kept.`
+    : `${what} stopped with an error (${error.message}). Reload the page to start it again; your gallery and downloaded models are kept.`;
+}
+
 /**
  * A task's panels, caught: when a part of the chosen task fails to load (its views and state are
  * separate downloads: a dropped connection, a new deployment that removed the old files) or throws
@@ -12,7 +22,7 @@ export class TaskBoundary extends Component<{ label: string; children: ReactNode
   state: { error: Error | null } = { error: null };
 
   static getDerivedStateFromError(error: unknown) {
-    return { error: error instanceof Error ? error : new Error(String(error)) };
+    return { error: asError(error) };
   }
 
   componentDidCatch(error: unknown) {
@@ -22,18 +32,35 @@ export class TaskBoundary extends Component<{ label: string; children: ReactNode
   render() {
     const { error } = this.state;
     if (!error) return this.props.children;
-    const loading = /dynamically imported module|Importing a module script failed|Failed to fetch|ChunkLoadError|error loading/i.test(error.message);
     return (
       <div role="alert" data-testid="task-load-error" className={styles.alert}>
-        <p className={styles.message}>
-          {loading
-            ? `${this.props.label} could not be loaded: part of the app did not download. Check the connection and reload the page; your gallery and downloaded models are kept.`
-            : `${this.props.label} stopped with an error (${error.message}). Reload the page to start it again; your gallery and downloaded models are kept.`}
-        </p>
+        <p className={styles.message}>{failureMessage(this.props.label, error)}</p>
         <button type="button" data-testid="task-reload" onClick={() => location.reload()}>
           Reload
         </button>
       </div>
     );
+  }
+}
+
+/**
+ * A header dialog (gallery, models, camera), caught the same way: its failure is said in the page's
+ * alert (`onError`, which should also close the dialog) and nothing of it renders; opening it again
+ * tries again.
+ */
+export class ReportBoundary extends Component<{ label: string; onError(message: string): void; children: ReactNode }, { failed: boolean }> {
+  state = { failed: false };
+
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+
+  componentDidCatch(error: unknown) {
+    console.error(`${this.props.label} failed:`, error);
+    this.props.onError(failureMessage(this.props.label, asError(error)));
+  }
+
+  render() {
+    return this.state.failed ? null : this.props.children;
   }
 }
