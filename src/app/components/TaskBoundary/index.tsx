@@ -45,8 +45,9 @@ export class TaskBoundary extends Component<{ label: string; children: ReactNode
 
 /**
  * A header dialog (gallery, models, camera), caught the same way: its failure is said in the page's
- * alert (`onError`, which should also close the dialog) and nothing of it renders; opening it again
- * tries again.
+ * alert (`onError`, which should also close the dialog) and nothing of it renders. Opening it again
+ * mounts a fresh boundary, but React.lazy keeps a failed download failed until the page reloads,
+ * which is what the message asks for.
  */
 export class ReportBoundary extends Component<{ label: string; onError(message: string): void; children: ReactNode }, { failed: boolean }> {
   state = { failed: false };
