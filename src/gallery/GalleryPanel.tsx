@@ -1,7 +1,6 @@
 /** "Gallery" in the header: how many results are kept on this device, and the dialog that shows them. */
-import { lazy, Suspense, useEffect, useRef, useState } from 'react';
-import { ReportBoundary } from '../app/components/TaskBoundary';
-import { showError } from '../state/actions';
+import { lazy, useEffect, useRef, useState } from 'react';
+import { LazyDialog } from '../app/components/TaskBoundary';
 import styles from './Gallery.module.css';
 
 // The grid, and the store itself, load after the first paint: nothing of IndexedDB in the entry chunk.
@@ -31,22 +30,7 @@ export function GalleryPanel() {
       <button ref={opener} type="button" className={styles.open} data-testid="open-gallery" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(true)}>
         Gallery{count > 0 ? ` (${count})` : ''}
       </button>
-      {open && (
-        <ReportBoundary label="The gallery" onError={(message) => {
-            showError(message);
-            setOpen(false);
-          }}
-        >
-          <Suspense fallback={null}>
-            <GalleryDialog
-              onClose={() => {
-                setOpen(false);
-                opener.current?.focus();
-              }}
-            />
-          </Suspense>
-        </ReportBoundary>
-      )}
+      <LazyDialog label="The gallery" open={open} setOpen={setOpen} opener={opener} Dialog={GalleryDialog} />
     </>
   );
 }

@@ -2,9 +2,8 @@
  * The live camera: a header button that opens its view. The view (and everything it loads: the
  * worker, the depth and style pieces) loads only when opened, so the entry chunk grows by this button.
  */
-import { lazy, Suspense, useRef, useState } from 'react';
-import { ReportBoundary } from '../../app/components/TaskBoundary';
-import { showError } from '../../state/actions';
+import { lazy, useRef, useState } from 'react';
+import { LazyDialog } from '../../app/components/TaskBoundary';
 import styles from './button.module.css';
 
 const CameraView = lazy(() => import('./CameraView'));
@@ -17,22 +16,7 @@ export function CameraButton() {
       <button ref={opener} type="button" className={styles.open} data-testid="camera" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(true)}>
         Camera
       </button>
-      {open && (
-        <ReportBoundary label="The camera" onError={(message) => {
-            showError(message);
-            setOpen(false);
-          }}
-        >
-          <Suspense fallback={null}>
-            <CameraView
-              onClose={() => {
-                setOpen(false);
-                opener.current?.focus();
-              }}
-            />
-          </Suspense>
-        </ReportBoundary>
-      )}
+      <LazyDialog label="The camera" open={open} setOpen={setOpen} opener={opener} Dialog={CameraView} />
     </>
   );
 }

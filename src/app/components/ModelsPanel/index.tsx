@@ -1,6 +1,5 @@
-import { lazy, Suspense, useRef, useState } from 'react';
-import { showError } from '../../../state/actions';
-import { ReportBoundary } from '../TaskBoundary';
+import { lazy, useRef, useState } from 'react';
+import { LazyDialog } from '../TaskBoundary';
 import styles from './style.module.css';
 
 // The manager (hash-wasm, OPFS) loads only when the panel opens: nothing of it is in the first paint.
@@ -15,22 +14,7 @@ export function ModelsPanel() {
       <button ref={opener} type="button" className={styles.open} data-testid="open-models" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen(true)}>
         Models
       </button>
-      {open && (
-        <ReportBoundary label="The Models panel" onError={(message) => {
-            showError(message);
-            setOpen(false);
-          }}
-        >
-          <Suspense fallback={null}>
-            <ModelsDialog
-              onClose={() => {
-                setOpen(false);
-                opener.current?.focus(); // focus goes back where it came from
-              }}
-            />
-          </Suspense>
-        </ReportBoundary>
-      )}
+      <LazyDialog label="The Models panel" open={open} setOpen={setOpen} opener={opener} Dialog={ModelsDialog} />
     </>
   );
 }

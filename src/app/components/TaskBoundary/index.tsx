@@ -1,4 +1,5 @@
-import { Component, type ReactNode } from 'react';
+import { Component, Suspense, type ComponentType, type ReactNode, type RefObject } from 'react';
+import { showError } from '../../../state/actions';
 import styles from '../ErrorAlert/style.module.css';
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
@@ -64,4 +65,30 @@ export class ReportBoundary extends Component<{ label: string; onError(message: 
   render() {
     return this.state.failed ? null : this.props.children;
   }
+}
+
+/**
+ * A header button's dialog (gallery, models, camera), its code loaded on first open (React.lazy):
+ * shown while `open`, caught by ReportBoundary, and on close the focus goes back to `opener`.
+ */
+export function LazyDialog({ label, open, setOpen, opener, Dialog }: { label: string; open: boolean; setOpen(open: boolean): void; opener: RefObject<HTMLButtonElement | null>; Dialog: ComponentType<{ onClose(): void }> }) {
+  if (!open) return null;
+  return (
+    <ReportBoundary
+      label={label}
+      onError={(message) => {
+        showError(message);
+        setOpen(false);
+      }}
+    >
+      <Suspense fallback={null}>
+        <Dialog
+          onClose={() => {
+            setOpen(false);
+            opener.current?.focus(); // focus goes back where it came from
+          }}
+        />
+      </Suspense>
+    </ReportBoundary>
+  );
 }
