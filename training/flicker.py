@@ -16,9 +16,10 @@ difference| of the input frames over a 5x5 window inside the frame), reported as
 "<id>/clamped" (the per-frame output clamped to 0-1, as the app shows it) with "<id>+steady/deviation", the mean |filtered - per-frame output| (0-1), so a filter that froze the
 video would show.
 
---motion: the same figures measured along the camera's motion as well ("/motion" keys): each frame
-pair's global shift is found on the input (integer pixels, a coarse search on a half-size grey copy,
-then +-1 px at full size; ski.mov pans up to 11 px a frame), and the change is mean|y[t](p) -
+--motion: the same figures measured along the camera's motion as well ("/motion" keys; the per-frame
+one on the output clamped to 0-1, as the app shows it): each frame pair's global shift is found on the
+input (integer pixels, a coarse search on a half-size grey copy, then +-1 px at full size; ski.mov's
+first 100 frames pan up to 13 px a frame), and the change is mean|y[t](p) -
 y[t-1](p - shift)| over the overlap, relative to the same for the input. The fixed-pixel figure above
 counts strokes that travel with a pan as change (a texture that follows the scene exactly still
 scores above 1); this one counts strokes that crawl or flip on surfaces as they move. With --steady
@@ -113,9 +114,13 @@ def moved(img, dy, dx):
     return img[..., ys[:, None], xs[None, :]]
 
 
+def motion_change(seq, shifts):
+    """change() along the motion: each frame against the previous one moved by its pair's shift"""
+    return float(np.mean([pair_error(a, b, *d) for a, b, d in zip(seq, seq[1:], shifts)]))
+
+
 def motion_flicker(outs, xs, shifts):
-    along = lambda seq: np.mean([pair_error(a, b, *d) for a, b, d in zip(seq, seq[1:], shifts)])  # noqa: E731
-    return round(float(along(outs) / along(xs)), 3)
+    return round(motion_change(outs, shifts) / motion_change(xs, shifts), 3)
 
 
 def sheet_row(seq, t=40):
@@ -159,7 +164,7 @@ def main():
     rows = [(f"input frames 40, 41, |difference| x4 (input change {result['inputChange']:.3f})", sheet_row(xs))]
     shifts = global_shifts(xs) if a.motion else None
     if shifts:
-        result["inputChange/motion"] = round(float(np.mean([pair_error(p, q, *d) for p, q, d in zip(xs, xs[1:], shifts)])), 5)
+        result["inputChange/motion"] = round(motion_change(xs, shifts), 5)
         result["shifts"] = [list(d) for d in shifts]
     if a.shipped:
         from export_onnx import run_ort
