@@ -34,6 +34,11 @@ async function expectOnFirstScreen(locator: Locator, viewport: { width: number; 
   expect(onTop, 'not covered by another element').toBe(true);
 }
 
+/** The header's backend badge and its three buttons, left to right. */
+function headerControls(page: Page): Locator[] {
+  return [page.locator('header').getByText(/^Runs on .+/), page.getByTestId('open-gallery'), page.getByRole('button', { name: 'Camera', exact: true }), page.getByRole('button', { name: 'Models', exact: true })];
+}
+
 /**
  * Words of the style tiles' titles that the tile breaks across lines ("Compositi|on"): the tile
  * column must be wide enough for each title word whole, at that viewport.
@@ -81,7 +86,7 @@ test('phone 390x844: picker and run button on the first screen once a photo is l
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
   expect(await brokenTitleWords(page), 'title words broken across lines in the phone strip').toEqual([]);
   // The header's backend badge and its three buttons share one row, inside the screen.
-  const controls = [page.locator('header').getByText(/^Runs on .+/), page.getByTestId('open-gallery'), page.getByRole('button', { name: 'Camera', exact: true }), page.getByRole('button', { name: 'Models', exact: true })];
+  const controls = headerControls(page);
   const boxes = await Promise.all(controls.map(async (c) => (await c.boundingBox())!));
   for (const box of boxes) {
     expect(Math.abs(box.y + box.height / 2 - (boxes[0].y + boxes[0].height / 2)), 'header controls on one row').toBeLessThan(4);
@@ -139,7 +144,7 @@ test('desktop 1280x900: the header keeps its controls in one row at the right on
   await expect(hint).toHaveCount(0);
 
   const header = page.locator('header');
-  const controls = [page.locator('header').getByText(/^Runs on .+/), page.getByTestId('open-gallery'), page.getByRole('button', { name: 'Camera', exact: true }), page.getByRole('button', { name: 'Models', exact: true })];
+  const controls = headerControls(page);
   for (const task of ['style', 'depth', 'caption', 'walk']) {
     await page.getByTestId(`task-${task}`).click();
     await expect(page.getByTestId(`task-${task}`)).toHaveAttribute('aria-pressed', 'true');
