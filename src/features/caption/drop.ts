@@ -5,6 +5,8 @@
  * from the drop zone; other tasks' drops pass untouched.
  */
 import { droppedFiles } from '../../lib/dropped';
+import { toUserMessage } from '../../lib/errors';
+import { showError } from '../../state/jobs';
 import { useAppStore } from '../../state/store';
 import { meta } from './meta';
 
@@ -24,7 +26,9 @@ export function installCaptionDrop(state: () => Promise<typeof import('./state')
       // that and nothing else (and this listener lets it pass).
       window.dispatchEvent(new DragEvent('drop'));
       const pending = droppedFiles(event.dataTransfer, { keepFolderPath: true });
-      void Promise.all([pending, state()]).then(([{ files, fromFolder }, { addPhotos }]) => addPhotos(files, { fromFolder }));
+      void Promise.all([pending, state()])
+        .then(([{ files, fromFolder }, { addPhotos }]) => addPhotos(files, { fromFolder }))
+        .catch((error: unknown) => showError(toUserMessage(error))); // e.g. the task's code did not download
     },
     { capture: true },
   );

@@ -4,6 +4,8 @@
  * there: without this listener a dropped file would make the browser leave the app to show it.
  */
 import { droppedFiles } from '../../lib/dropped';
+import { toUserMessage } from '../../lib/errors';
+import { showError } from '../../state/jobs';
 import { useAppStore } from '../../state/store';
 import { meta } from './meta';
 
@@ -20,6 +22,8 @@ export function installWalkDrop(state: () => Promise<typeof import('./state')>):
   window.addEventListener('drop', (event) => {
     if (!ours(event)) return;
     event.preventDefault();
-    void Promise.all([droppedFiles(event.dataTransfer!, { keepFolderPath: true }), state()]).then(([{ files }, { importOwnWalk }]) => importOwnWalk(files));
+    void Promise.all([droppedFiles(event.dataTransfer!, { keepFolderPath: true }), state()])
+      .then(([{ files }, { importOwnWalk }]) => importOwnWalk(files))
+      .catch((error: unknown) => showError(toUserMessage(error))); // e.g. the task's code did not download
   });
 }
