@@ -10,11 +10,6 @@ test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDi
 
 const ski = mediaPath('ski.mov');
 
-function expectStylised(output: string | ReturnType<typeof extractFrame>, index: number) {
-  const frame = typeof output === 'string' ? extractFrame(output, index, 456, 256) : output;
-  expect(rgbDiff(frame, extractFrame(ski, index, 456, 256)).mean).toBeGreaterThan(10);
-}
-
 function frameTimes(file: string): number[] {
   const csv = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file], { encoding: 'utf8' });
   // Frames with side data print an extra, empty field.
@@ -82,7 +77,8 @@ test('on WebGPU frames go decoder -> model on the GPU and come out like on WASM'
   makeTestModels(models);
   const outputs: string[] = [];
   // Steady strokes (on by default) run in the GPU's compose pass and in the CPU route's filter; the
-  // last run, per-frame on WASM, shows they changed the frames.
+  // last run, per-frame on WASM, shows they changed the frames. 1.0-1.2 s pans 4-6 px a frame
+  // (training/flicker-motion.json): both routes must move their history with it alike.
   for (const [backend, steady] of [['wasm', true], ['webgpu', true], ['wasm', false]] as const) {
     const studio = new VideoStudio(page);
     await studio.open(`backend=${backend}`);
@@ -90,7 +86,7 @@ test('on WebGPU frames go decoder -> model on the GPU and come out like on WASM'
     await studio.waitForVideo('webcodecs');
     await studio.chooseFile(path.join(models, 'tiny-style.onnx'));
     await studio.chooseHeight(256);
-    await studio.trim(0, 0.2);
+    await studio.trim(1, 1.2);
     await page.getByTestId('video-steady').setChecked(steady);
     await studio.run();
     const result = await studio.waitForResult(240_000);
@@ -103,7 +99,7 @@ test('on WebGPU frames go decoder -> model on the GPU and come out like on WASM'
   // Same model, same frames: only float rounding, the GPU's own resize and H.264 may differ.
   const [wasm, gpu] = outputs.map((file) => extractFrame(file, 2, 456, 256));
   expect(rgbDiff(wasm, gpu).mean).toBeLessThan(3);
-  expectStylised(gpu, 2);
+  expect(rgbDiff(gpu, extractFrame(ski, 27, 456, 256)).mean).toBeGreaterThan(10);
   // By the last frame steady strokes have moved the output (2.5 levels here): the GPU's frame is the steady one.
   const [wasm4, gpu4, plain4] = outputs.map((file) => extractFrame(file, 4, 456, 256));
   console.log(`frame 4: WebGPU/WASM steady ${rgbDiff(gpu4, wasm4).mean.toFixed(2)}, WebGPU/WASM per-frame ${rgbDiff(gpu4, plain4).mean.toFixed(2)}, WASM steady/per-frame ${rgbDiff(wasm4, plain4).mean.toFixed(2)}`);

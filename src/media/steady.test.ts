@@ -49,6 +49,39 @@ describe('steadier stylised video', () => {
     expect(out.data).toEqual(next.data);
   });
 
+  it("in a pan, moves its history with the camera: the strokes travel with the scene instead of being dropped", () => {
+    // A 96x64 window panning 3 px a frame over a textured scene; the "stylisation" is the scene's own
+    // strokes plus a texture redrawn on every frame, as a per-frame net does.
+    const [w, h, step] = [96, 64, 3];
+    const sceneAt = (x: number, y: number) => 128 + 60 * Math.sin(x * 0.31 + Math.sin(y * 0.17) * 2) + 40 * Math.cos(y * 0.23 - x * 0.07);
+    const shot = (left: number, redraw: number) => {
+      const data = new Uint8ClampedArray(w * h * 4);
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) for (let c = 0; c < 4; c++) data[(y * w + x) * 4 + c] = c === 3 ? 255 : sceneAt(x + left, y) + (redraw ? redraw * (random() - 0.5) : c * 10);
+      return { data, width: w, height: h };
+    };
+    const frames = Array.from({ length: 10 }, (_, t) => ({ input: shot(100 + step * t, 0), stylised: shot(100 + step * t, 120) }));
+    // Change along the motion: each frame against the previous one moved by the pan (its overlap only).
+    const alongMotion = (out: { data: Uint8ClampedArray }[]) => {
+      let sum = 0;
+      for (let t = 1; t < out.length; t++) {
+        let s = 0;
+        for (let y = 0; y < h; y++) for (let x = 0; x < w - step; x++) for (let c = 0; c < 3; c++) s += Math.abs(out[t].data[(y * w + x) * 4 + c] - out[t - 1].data[(y * w + x + step) * 4 + c]);
+        sum += s / (h * (w - step) * 3);
+      }
+      return sum / (out.length - 1);
+    };
+    const moving = new SteadyFilter();
+    const held = new SteadyFilter({ followMotion: false });
+    const followed = frames.map((f) => moving.apply(f.input, f.stylised));
+    expect(moving.lastShift).toEqual([0, -step]);
+    const inPlace = frames.map((f) => held.apply(f.input, f.stylised));
+    const raw = alongMotion(frames.map((f) => f.stylised));
+    // Held in place, the pan changes every pixel's input, so little is kept; moved along, as with a still picture.
+    expect(alongMotion(inPlace) / raw).toBeGreaterThan(0.8);
+    expect(alongMotion(followed) / raw).toBeLessThan(0.4); // 0.95 and 0.26 here
+  });
+
   it('refuses a stylised frame of another size', () => {
     expect(() => new SteadyFilter().apply(frame(() => 0), { data: new Uint8ClampedArray(16), width: 2, height: 2 })).toThrow(/does not match/);
   });

@@ -8,12 +8,18 @@
  *   keep   = KEEP * exp(-change / SCALE)
  *   out    = keep * previous out + (1 - keep) * stylised
  *
- * No optical flow, so a moving area is simply the new frame's. Measured on ski.mov at 456x256
- * (training/flicker.py --shipped --steady, first 100 frames): Great Wave's flicker 1.56 -> 1.22,
- * Starry Night 1.48 -> 1.06, Composition VII 1.53 -> 1.17, each output on average 0.013 away from its
- * frame's own stylisation. The WebGPU route computes the same in its compose pass (features/style/worker/gpu-styler.ts).
+ * The history (previous input and output) first moves with the camera: one whole-pixel shift per
+ * frame (media/motion.ts), so in a pan the strokes travel with the scene instead of being dropped
+ * where the picture moved. No optical flow beyond that, so a subject moving on its own is simply the
+ * new frame's. The WebGPU route computes the same in its compose pass (features/style/worker/gpu-styler.ts).
+ *
+ * Measured on ski.mov at 456x256 (training/flicker.py --shipped --steady --motion, first 100 frames;
+ * training/flicker-motion.json): change along the camera's motion, relative to the input's, per frame
+ * / held in place / moved with the camera: Starry Night 2.13 / 1.76 / 1.19, Water Lily Pond
+ * 2.90 / 2.21 / 1.40. At fixed pixels (strokes that travel count as change there) 1.48 / 1.06 / 1.19.
  */
 import type { Rgba } from '../lib/pixels';
+import { greyOfRgba, MotionTracker, moveImage } from './motion';
 
 export const STEADY = { keep: 0.7, scale: 0.05, radius: 2 } as const;
 
@@ -51,18 +57,32 @@ export function changeMap(previous: Uint8ClampedArray, current: Uint8ClampedArra
   return out;
 }
 
-/** The filter for one video: feed it every frame in order (the input and its stylised frame, same size). */
+/**
+ * The filter for one video: feed it every frame in order (the input and its stylised frame, same size).
+ * `followMotion: false` holds the history in place (the filter before the camera's motion was followed).
+ */
 export class SteadyFilter {
   private previousInput: Uint8ClampedArray | null = null;
   private previousOutput: Uint8ClampedArray | null = null;
+  private readonly motion: MotionTracker | null;
+  /** The last frame's shift from the one before it (dy, dx), for tests and the GPU route's comparison. */
+  lastShift: [number, number] = [0, 0];
+
+  constructor({ followMotion = true }: { followMotion?: boolean } = {}) {
+    this.motion = followMotion ? new MotionTracker() : null;
+  }
 
   apply(input: Rgba, stylised: Rgba): Rgba {
     const { width, height } = input;
     if (stylised.width !== width || stylised.height !== height) throw new Error(`stylised ${stylised.width}x${stylised.height} does not match ${width}x${height}`);
-    const before = this.previousInput;
-    const kept = this.previousOutput;
+    this.lastShift = this.motion ? this.motion.next(greyOfRgba(input.data, width, height)) : [0, 0];
+    const [dy, dx] = this.lastShift;
+    let before = this.previousInput;
+    let kept = this.previousOutput;
     let data = stylised.data;
     if (before && kept && before.length === input.data.length) {
+      before = moveImage(before, width, height, 4, dy, dx);
+      kept = moveImage(kept, width, height, 4, dy, dx);
       const change = changeMap(before, input.data, width, height);
       data = new Uint8ClampedArray(stylised.data.length);
       const fresh = stylised.data;

@@ -99,7 +99,7 @@ export function VideoOptions() {
           </label>
         </div>
         <p className={styles.note} id="video-steady-help">
-          Where the picture holds still, the strokes stay put from frame to frame instead of flickering; whatever moves is painted fresh on every frame.
+          The strokes stay put from frame to frame instead of flickering, and travel with the picture when the camera pans; whatever moves on its own is painted fresh on every frame.
         </p>
       </fieldset>
       <fieldset className={styles.fieldset}>
