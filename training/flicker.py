@@ -18,13 +18,15 @@ video would show.
 
 --motion: the same figures measured along the camera's motion as well ("/motion" keys; the per-frame
 one on the output clamped to 0-1, as the app shows it): each frame pair's global shift is found on the
-input (integer pixels, a coarse search on a half-size grey copy, then +-1 px at full size; ski.mov's
-first 100 frames pan up to 13 px a frame), and the change is mean|y[t](p) -
-y[t-1](p - shift)| over the overlap, relative to the same for the input. The fixed-pixel figure above
-counts strokes that travel with a pan as change (a texture that follows the scene exactly still
-scores above 1); this one counts strokes that crawl or flip on surfaces as they move. With --steady
-it also reports "<id>+steady-motion": the steady-strokes filter with its history (previous input and
-output) moved by the same shift first, an experiment: the app's filter holds pixels in place.
+input as the app finds it (src/media/motion.ts: integer pixels, a coarse search on a half-size grey
+copy, then +-2 px at full size, kept only where it fits clearly better than no shift; ski.mov's first
+100 frames pan up to 13 px a frame), and the change is mean|y[t](p) - y[t-1](p - shift)| over the
+overlap, relative to the same for the input. The fixed-pixel figure above counts strokes that travel
+with a pan as change (a texture that follows the scene exactly still scores above 1); this one counts
+strokes that crawl or flip on surfaces as they move. With --steady it also reports
+"<id>+steady-motion": the steady-strokes filter with its history (previous input and output) moved by
+the same shift first, which is what the app does since the twenty-first session; "<id>+steady" is
+the filter that held pixels in place (the app before).
 
 --sheet: one row per model (the input first): frames 40 and 41 and their difference x4, so the
 flicker can be seen as well as counted.
@@ -93,17 +95,30 @@ def pair_error(a, b, dy, dx):
     return (a[..., y0 - dy:y1 - dy, x0 - dx:x1 - dx] - b[..., y0:y1, x0:x1]).abs().mean().item()
 
 
-def global_shifts(xs, radius=6):
-    """(dy, dx) per consecutive frame pair with xs[t][p] ~ xs[t-1][p - d]: integer pixels, searched on
-    a half-size grey copy (+-radius there), then refined +-1 at full size."""
+def global_shifts(xs, coarse=6, refine=2, evidence=0.93):
+    """(dy, dx) per consecutive frame pair with xs[t][p] ~ xs[t-1][p - d], as the app finds them
+    (src/media/motion.ts): integer pixels, +-coarse on a half-size grey copy (the pyramid's smallest
+    level at 456x256), then +-refine around twice that at full size, the centre of each search first
+    (it keeps a tie); a shift is kept only if its error is under `evidence` times that of no shift."""
     grey = [x.mean(1, keepdim=True) for x in xs]
     small = [torch.nn.functional.avg_pool2d(g, 2) for g in grey]
+
+    def search(a, b, cy, cx, r):
+        best, best_err = (cy, cx), pair_error(a, b, cy, cx)
+        for dy in range(cy - r, cy + r + 1):
+            for dx in range(cx - r, cx + r + 1):
+                err = pair_error(a, b, dy, dx)
+                if err < best_err:
+                    best, best_err = (dy, dx), err
+        return best
+
     shifts = []
     for t in range(1, len(xs)):
-        _, dy, dx = min((pair_error(small[t - 1], small[t], dy, dx), dy, dx)
-                        for dy in range(-radius, radius + 1) for dx in range(-radius, radius + 1))
-        shifts.append(min((pair_error(grey[t - 1], grey[t], 2 * dy + ey, 2 * dx + ex), 2 * dy + ey, 2 * dx + ex)
-                          for ey in (-1, 0, 1) for ex in (-1, 0, 1))[1:])
+        dy, dx = search(small[t - 1], small[t], 0, 0, coarse)
+        dy, dx = search(grey[t - 1], grey[t], 2 * dy, 2 * dx, refine)
+        if (dy, dx) != (0, 0) and not pair_error(grey[t - 1], grey[t], dy, dx) < evidence * pair_error(grey[t - 1], grey[t], 0, 0):
+            dy, dx = 0, 0
+        shifts.append((dy, dx))
     return shifts
 
 

@@ -415,7 +415,7 @@ export default function CameraView({ onClose }: { onClose: () => void }) {
             </label>
             <label className={styles.check}>
               <input type="checkbox" data-testid="camera-steady" checked={settings.steady} onChange={(e) => set({ steady: e.target.checked })} /> Steady strokes (less
-              flicker where the picture holds still)
+              flicker where the picture holds still or pans)
             </label>
           </>
         ) : (

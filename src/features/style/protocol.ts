@@ -61,7 +61,7 @@ export interface StyleVideoRequest extends ModelRequest {
   height: number;
   trim: Trim;
   strength: number;
-  /** Keep strokes from flipping where the picture holds still (media/steady.ts): less flicker. */
+  /** Keep strokes from flipping where the picture holds still, moving them with a pan (media/steady.ts): less flicker. */
   steady: boolean;
   format: VideoFormat;
   gif: GifOptions;

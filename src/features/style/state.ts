@@ -31,7 +31,7 @@ export interface VideoSettings {
   gif: GifOptions;
   /** Opt-in: the quality-tier model on every frame, its time measured first (videoEstimate.ts). */
   best: boolean;
-  /** Strokes stay put where the picture holds still (media/steady.ts): on by default. */
+  /** Strokes stay put where the picture holds still and travel with a pan (media/steady.ts): on by default. */
   steady: boolean;
 }
 

@@ -22,8 +22,9 @@ export async function paintStyle(handle: Pick<ModelSession, 'run' | 'backend'>, 
 
 /**
  * The live style picture with steady strokes (media/steady.ts), as a stylised video gets them: where
- * the camera picture holds still, the painted pixel keeps part of the last painted frame, so sensor
- * noise and the model's own frame-to-frame texture changes stop flickering. The history restarts
+ * the camera picture holds still (or pans: the history moves with it), the painted pixel keeps part
+ * of the last painted frame, so sensor noise and the model's own frame-to-frame texture changes stop
+ * flickering. The history restarts
  * when the style or the size changes, so a new style shows at once.
  */
 export class LiveStyle {

@@ -75,7 +75,7 @@ async function modelWorker(request: StyleVideoRequest, handle: ModelSession, siz
   }
 }
 
-/** `steady`: the job's filter that keeps strokes from flipping where the picture holds still (frames in order), or null. */
+/** `steady`: the job's filter that keeps strokes from flipping where the picture holds still or pans (frames in order), or null. */
 function cpuStages(handle: ModelSession, model: ModelEntry, size: { width: number; height: number }, strength: number, extraInputs: readonly ExtraInput[], remote: RemoteSession | null = null, steady: SteadyFilter | null = null) {
   const inputName = model.io.inputs[0].name;
   const outputName = model.io.outputs[0].name;
