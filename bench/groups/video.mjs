@@ -35,8 +35,11 @@ export function videoStyles() {
   return [...styles, { tier: 'pipeline only', id: 'tiny stand-in', customFile: path.join(tmpDir, 'test-models/tiny-style.onnx') }];
 }
 
-/** One page per decode path, warmed up with a short job; returns a runner for timed jobs. */
-async function openPath(browser, appUrl, style, [label, clip, warm]) {
+/**
+ * One page per decode path, warmed up with a short job; returns a runner for timed jobs. `steady`:
+ * the steady-strokes box (on by default in the app; off for the pipeline-only row that prices it).
+ */
+async function openPath(browser, appUrl, style, [label, clip, warm, steady = true]) {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await openStudio(context, appUrl);
   const decoder = await loadVideo(page, warm);
@@ -44,18 +47,21 @@ async function openPath(browser, appUrl, style, [label, clip, warm]) {
   await chooseStyle(page, style);
   await chooseHeight(page, 0);
   await page.getByTestId('format-mp4').check();
-  log(`video ${style.tier} ${label}: warm-up (${WARM_UP_FRAMES} frames)`);
+  await page.getByTestId('video-steady').setChecked(steady);
+  const name = `${label}${steady ? '' : ', steady off'}`;
+  log(`video ${style.tier} ${name}: warm-up (${WARM_UP_FRAMES} frames)`);
   await runToDownload(page);
   const timed = [];
   return {
-    label, clip, context, timed,
+    label, clip, context, timed, steady,
     async job() {
       await loadVideo(page, clip);
       if (style.customFile) await chooseStyle(page, style);
+      await page.getByTestId('video-steady').setChecked(steady);
       const { millis, caption } = await runToDownload(page);
       const facts = parseVideoCaption(caption);
       timed.push({ millis, ...facts, fps: facts.frames / (millis / 1000) });
-      log(`video ${style.tier} ${label}: ${facts.frames} frames in ${millis} ms (${facts.appFps} fps in the app)`);
+      log(`video ${style.tier} ${name}: ${facts.frames} frames in ${millis} ms (${facts.appFps} fps in the app)`);
     },
   };
 }
@@ -73,7 +79,10 @@ export async function measure({ args }) {
       const warmMov = skiClip(WARM_UP_FRAMES);
       const paths = [];
       try {
-        for (const spec of [['webcodecs', mov, warmMov], ['ffmpeg', asAvi(mov), asAvi(warmMov)]]) paths.push(await openPath(browser, server.url, style, spec));
+        const specs = [['webcodecs', mov, warmMov], ['ffmpeg', asAvi(mov), asAvi(warmMov)]];
+        // The pipeline alone with steady strokes off too: what the filter (and its motion search) costs a frame.
+        if (style.tier === 'pipeline only') specs.push(['webcodecs', mov, warmMov, false]);
+        for (const spec of specs) paths.push(await openPath(browser, server.url, style, spec));
         // The original server pipeline on the same clip, interleaved with our jobs (none for the
         // pipeline-only row: the server has no such mode).
         const serverRuns = [];
@@ -95,7 +104,7 @@ export async function measure({ args }) {
           const last = p.timed.at(-1);
           const fps = median(p.timed.map((t) => t.fps));
           rows.push({
-            tier: style.tier, style: style.id, path: p.label, clip: path.basename(p.clip), frames: last.frames, width: last.width, height: last.height,
+            tier: style.tier, style: style.id, path: p.label, steady: p.steady, clip: path.basename(p.clip), frames: last.frames, width: last.width, height: last.height,
             hasAudio: last.hasAudio, fps: round(fps, 3), appFps: round(median(p.timed.map((t) => t.appFps)), 3), runsMs: p.timed.map((t) => t.millis),
             serverFps: round(serverFps, 3), oursOverServer: serverFps ? round(fps / serverFps, 3) : null,
           });
@@ -111,6 +120,7 @@ export async function measure({ args }) {
         `Per tier, the WebCodecs job, the ffmpeg.wasm job and the original server pipeline (bench/clipmorph_server.py, group "server") run in rotation, ${runs} rounds, median per row; each browser path first gets a ${WARM_UP_FRAMES}-frame warm-up job in its own page. ?backend=wasm, processing height "Original" (852x480), MP4 output (H.264 via WebCodecs) with the AAC audio.`,
         'fps = frames / wall time from the Run click to the download link; appFps = the figure the app shows (its decode->model->encode loop, without job start-up and the final mux).',
         'The ffmpeg.wasm row feeds the same H.264/AAC streams in an AVI container (stream copy), which the WebCodecs path cannot demux. The "pipeline only" rows use the tiny stand-in model (as the user\'s own .onnx): what the app spends per frame outside the model.',
+        'Steady strokes (src/media/steady.ts, following the camera\'s motion, src/media/motion.ts) are on in every row, as in the app, except the pipeline-only row marked "steady strokes off", run in the same rotation: their cost a frame is the difference of those two rows.',
       ],
     };
   } finally {

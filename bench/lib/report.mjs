@@ -61,7 +61,7 @@ const render = {
         ['tier', 'style', 'decode path', 'frames', 'size', 'our fps (wall)', 'app-reported fps', 'server fps', 'ours / server'],
         g.rows.map((r) => {
           const serverFps = serverFpsFor(r, server);
-          return [r.tier, r.style, r.path === 'ffmpeg' ? 'ffmpeg.wasm' : 'WebCodecs', r.frames, `${r.width}×${r.height}`, fmt(r.fps, 2), fmt(r.appFps, 2), fmt(serverFps, 2), serverFps ? `**${fmt(r.fps / serverFps, 2)}**` : '–'];
+          return [r.tier, r.style, `${r.path === 'ffmpeg' ? 'ffmpeg.wasm' : 'WebCodecs'}${r.steady === false ? ', steady strokes off' : ''}`, r.frames, `${r.width}×${r.height}`, fmt(r.fps, 2), fmt(r.appFps, 2), fmt(serverFps, 2), serverFps ? `**${fmt(r.fps / serverFps, 2)}**` : '–'];
         }),
       ) + notes(g)
     );
@@ -179,7 +179,12 @@ function summary(groups) {
   }
   const int8 = groups.int8?.rows?.filter((r) => r.ratio != null) ?? [];
   if (int8.length) rows.push([`Model latency, int8 / fp32, browser WASM (${int8.map((r) => `${r.size} px`).join(', ')})`, range(int8.map((r) => r.ratio)), '–']);
+  for (const off of groups.video?.rows?.filter((x) => x.steady === false) ?? []) {
+    const on = groups.video.rows.find((x) => x.tier === off.tier && x.path === off.path && x.steady !== false);
+    if (on) rows.push([`Video pipeline alone (tiny model), steady strokes on / off (the default costs), ${off.width}×${off.height}, WebCodecs`, `**${fmt(on.fps / off.fps, 2)}×** fps (${fmt(on.fps, 2)} vs ${fmt(off.fps, 2)} fps)`, '–']);
+  }
   for (const r of groups.video?.rows ?? []) {
+    if (r.steady === false) continue;
     const serverFps = serverFpsFor(r, groups.server?.rows ?? []);
     if (serverFps) rows.push([`Video end to end, ours (${r.path === 'ffmpeg' ? 'ffmpeg.wasm' : 'WebCodecs'} decode) / original server, ${r.tier} tier${r.style.includes('stand-in') ? ' (stand-in weights)' : ''}, ${r.width}×${r.height}`, `**${fmt(r.fps / serverFps, 2)}×** (${fmt(r.fps, 2)} vs ${fmt(serverFps, 2)} fps)`, '–']);
   }
