@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globalShift, greyOfRgba, halve, moveImage, MotionTracker, pairError, pyramid, type Grey } from './motion';
+import { globalShift, greyOfRgba, halve, moveImage, MotionTracker, pairError, pyramid, strideOf, type Grey } from './motion';
 
 /** A smooth random landscape (sums of sines) large enough to cut frames from, as grey in [0, 1]. */
 function scene(width: number, height: number, seed = 3): (x: number, y: number) => number {
@@ -28,6 +28,8 @@ describe("the camera's motion between frames", () => {
     expect(pyramid(flat(456, 256)).map((g) => [g.width, g.height])).toEqual([[456, 256], [228, 128]]);
     expect(pyramid(flat(1280, 720)).map((g) => g.width)).toEqual([1280, 640, 320, 160]);
     expect(pyramid(flat(200, 120)).map((g) => g.width)).toEqual([200]);
+    // Levels past about 1.5 x 640 px are sampled every few rows and columns.
+    expect([flat(456, 256), flat(852, 480), flat(1280, 720), flat(1920, 1080)].map(strideOf)).toEqual([1, 1, 2, 3]);
     const odd = halve({ data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), width: 3, height: 3 });
     expect([odd.width, odd.height, ...odd.data]).toEqual([1, 1, 3]); // (1+2+4+5)/4, odd row and column dropped
   });
@@ -40,9 +42,9 @@ describe("the camera's motion between frames", () => {
     expect(pairError(a, b, 0, 4)).toBe(Infinity);
   });
 
-  it('finds pans and tilts up to 13 px a frame at 456x256 (ski.mov pans that fast) and 40 px at 1280x720', () => {
+  it('finds pans and tilts up to 13 px a frame at 456x256 (ski.mov pans that fast), 40 px at 1280x720 and 50 px at 1920x1080', () => {
     const at = scene(2000, 1200);
-    for (const [width, height, dy, dx] of [[456, 256, 0, 0], [456, 256, 0, 13], [456, 256, -5, -9], [456, 256, 3, -12], [1280, 720, 7, 40], [1280, 720, -30, -2]]) {
+    for (const [width, height, dy, dx] of [[456, 256, 0, 0], [456, 256, 0, 13], [456, 256, -5, -9], [456, 256, 3, -12], [1280, 720, 7, 40], [1280, 720, -30, -2], [1920, 1080, 5, -50]]) {
       const before = view(at, 300, 200, width, height);
       const after = view(at, 300 - dx, 200 - dy, width, height); // the scene moved by (dy, dx) in the frame
       expect(globalShift(pyramid(before), pyramid(after))).toEqual([dy, dx]);
