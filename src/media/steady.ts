@@ -65,7 +65,7 @@ export class SteadyFilter {
   private previousInput: Uint8ClampedArray | null = null;
   private previousOutput: Uint8ClampedArray | null = null;
   private readonly motion: MotionTracker | null;
-  /** The last frame's shift from the one before it (dy, dx), for tests and the GPU route's comparison. */
+  /** The last frame's shift from the one before it (dy, dx), for tests. */
   lastShift: [number, number] = [0, 0];
 
   constructor({ followMotion = true }: { followMotion?: boolean } = {}) {
