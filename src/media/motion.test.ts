@@ -28,8 +28,8 @@ describe("the camera's motion between frames", () => {
     expect(pyramid(flat(456, 256)).map((g) => [g.width, g.height])).toEqual([[456, 256], [228, 128]]);
     expect(pyramid(flat(1280, 720)).map((g) => g.width)).toEqual([1280, 640, 320, 160]);
     expect(pyramid(flat(200, 120)).map((g) => g.width)).toEqual([200]);
-    // Levels past about 1.5 x 640 px are sampled every few rows and columns.
-    expect([flat(456, 256), flat(852, 480), flat(1280, 720), flat(1920, 1080)].map(strideOf)).toEqual([1, 1, 2, 3]);
+    // Levels past about 1.5 x 480 px are sampled every few rows and columns.
+    expect([flat(456, 256), flat(640, 360), flat(852, 480), flat(1280, 720), flat(1920, 1080)].map(strideOf)).toEqual([1, 1, 2, 3, 4]);
     const odd = halve({ data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), width: 3, height: 3 });
     expect([odd.width, odd.height, ...odd.data]).toEqual([1, 1, 3]); // (1+2+4+5)/4, odd row and column dropped
   });
@@ -88,6 +88,12 @@ describe("the camera's motion between frames", () => {
     const image = Float32Array.from([1, 2, 3, 4, 5, 6]); // 3x2, one channel
     expect([...moveImage(image, 3, 2, 1, 0, 1)]).toEqual([1, 1, 2, 4, 4, 5]);
     expect([...moveImage(image, 3, 2, 1, -1, 0)]).toEqual([4, 5, 6, 4, 5, 6]);
+    expect([...moveImage(image, 3, 2, 1, 1, -1)]).toEqual([2, 3, 3, 2, 3, 3]);
+    expect([...moveImage(image, 3, 2, 1, 0, 5)]).toEqual([1, 1, 1, 4, 4, 4]); // moved out of the frame: the edge everywhere
+    expect([...moveImage(image, 3, 2, 1, 0, -3)]).toEqual([3, 3, 3, 6, 6, 6]);
+    const pixels = Uint8ClampedArray.from([1, 2, 3, 4, 5, 6, 7, 8]); // 2x1 RGBA
+    expect([...moveImage(pixels, 2, 1, 4, 0, 1)]).toEqual([1, 2, 3, 4, 1, 2, 3, 4]);
+    expect([...moveImage(pixels, 2, 1, 4, 0, -1)]).toEqual([5, 6, 7, 8, 5, 6, 7, 8]);
     expect(moveImage(image, 3, 2, 1, 0, 0)).toBe(image);
   });
 });

@@ -17,16 +17,18 @@
  * 0.97 and 1.00 with a wrong shift, and a camera held still over a plain, noisy scene picks a shift
  * by its noise at about 1.0. Both then keep the history in place, as steady strokes did before.
  *
- * Cost in Node on this project's 2-core VM, ski.mov: 6 ms a frame at 456x256, 18 ms at 852x480 and
- * 1280x720, 22 ms at 1920x1080 (89 ms before levels past ~1.5 × 640 px were sampled: the same shifts).
+ * Cost in Node on this project's 2-core VM, ski.mov's first 100 frames: 6 ms a frame at 456x256,
+ * 9 ms at 852x480, 14 ms at 1280x720, 18 ms at 1920x1080. Levels whose long side is past about
+ * 1.5 × sampleSide are sampled every 2nd, 3rd or 4th row and column (1080p took 89 ms without); at
+ * 852x480 that moves 9 of 99 shifts by one pixel against the exhaustive search, at 1920x1080 5.
  */
 
-export const MOTION = { coarse: 6, refine: 2, maxSmall: 256, evidence: 0.93, sampleSide: 640 } as const;
+export const MOTION = { coarse: 6, refine: 2, maxSmall: 256, evidence: 0.93, sampleSide: 480 } as const;
 
 /**
  * Every how many rows and columns a level's error is sampled: 1 up to a long side of about
- * 1.5 × sampleSide, more beyond, so a 1080p frame costs about what a 640-px one does (the shift
- * stays whole pixels of the level).
+ * 1.5 × sampleSide (so 456x256, where flicker.py's figures were measured, is searched in full), more
+ * beyond; the shift stays whole pixels of the level.
  */
 export function strideOf(grey: Grey): number {
   return Math.max(1, Math.round(Math.max(grey.width, grey.height) / MOTION.sampleSide));
@@ -143,19 +145,22 @@ export class MotionTracker {
 
 /**
  * `data` (channels interleaved, `channels` per pixel) moved by (dy, dx): out(p) = in(p − (dy, dx)), the
- * uncovered border filled from the nearest pixel (flicker.py's moved()).
+ * uncovered border filled from the nearest pixel (flicker.py's moved()). Row by row: the covered part
+ * is one block copy, each uncovered end a fill with the row's edge pixel.
  */
 export function moveImage<T extends Uint8ClampedArray | Float32Array>(data: T, width: number, height: number, channels: number, dy: number, dx: number): T {
   if (dy === 0 && dx === 0) return data;
   const out = new (data.constructor as { new (length: number): T })(data.length);
+  const line = width * channels;
+  const shift = Math.max(-width, Math.min(width, dx));
+  const left = Math.max(0, shift); // output pixels [0, left) repeat the source row's first pixel
+  const right = Math.max(0, -shift); // and [width - right, width) its last
   for (let y = 0; y < height; y++) {
-    const sy = Math.min(height - 1, Math.max(0, y - dy));
-    for (let x = 0; x < width; x++) {
-      const sx = Math.min(width - 1, Math.max(0, x - dx));
-      const from = (sy * width + sx) * channels;
-      const to = (y * width + x) * channels;
-      for (let c = 0; c < channels; c++) out[to + c] = data[from + c];
-    }
+    const from = Math.min(height - 1, Math.max(0, y - dy)) * line;
+    const to = y * line;
+    if (left + right < width) out.set(data.subarray(from + right * channels, from + (width - left) * channels), to + left * channels);
+    for (let x = 0; x < left; x++) out.set(data.subarray(from, from + channels), to + x * channels);
+    for (let x = width - right; x < width; x++) out.set(data.subarray(from + line - channels, from + line), to + x * channels);
   }
   return out;
 }
