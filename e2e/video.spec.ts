@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { MotionTracker, type Grey } from '../src/media/motion';
+import { greyOf, MotionTracker } from '../src/media/motion';
 import { decodePng, extractFrame, mediaPath, probeMedia, rgbDiff, sharedDir, VideoStudio } from './studio';
 
 test.skip(!existsSync(sharedDir), `needs the shared media fixtures in ${sharedDir}`);
@@ -103,36 +103,20 @@ function rgbFrames(file: string, width: number, height: number, skip = 0, count 
   return Array.from({ length: raw.length / size }, (_, i) => raw.subarray(i * size, (i + 1) * size));
 }
 
-/** Grey in [0, 1] from RGB bytes, as media/motion.ts reads RGBA. */
-function greyOfRgb(frame: Buffer, width: number, height: number): Grey {
-  const data = new Float32Array(width * height);
-  for (let i = 0; i < data.length; i++) data[i] = (frame[3 * i] + frame[3 * i + 1] + frame[3 * i + 2]) / (3 * 255);
-  return { data, width, height };
-}
-
-/** Mean absolute change from frame to frame along the motion: frame t against frame t-1 moved by shifts[t-1], over the overlap (0-255). */
-function motionChange(frames: Buffer[], shifts: [number, number][], width: number, height: number): number {
+/**
+ * Mean absolute change from frame to frame of RGB frames (0-255): frame t against frame t-1 moved by
+ * shifts[t-1], over the overlap; with no shifts, at fixed pixels.
+ */
+function meanChange(frames: Buffer[], width: number, height: number, shifts?: [number, number][]): number {
   let sum = 0;
   for (let f = 1; f < frames.length; f++) {
     const [a, b] = [frames[f - 1], frames[f]];
-    const [dy, dx] = shifts[f - 1];
+    const [dy, dx] = shifts?.[f - 1] ?? [0, 0];
     let s = 0;
     for (let y = Math.max(0, dy); y < Math.min(height, height + dy); y++)
       for (let x = Math.max(0, dx); x < Math.min(width, width + dx); x++)
         for (let c = 0; c < 3; c++) s += Math.abs(b[(y * width + x) * 3 + c] - a[((y - dy) * width + x - dx) * 3 + c]);
     sum += s / ((height - Math.abs(dy)) * (width - Math.abs(dx)) * 3);
-  }
-  return sum / (frames.length - 1);
-}
-
-/** Mean absolute change from frame to frame (0-255). */
-function meanChange(frames: Buffer[]): number {
-  let sum = 0;
-  for (let f = 1; f < frames.length; f++) {
-    const [a, b] = [frames[f - 1], frames[f]];
-    let s = 0;
-    for (let i = 0; i < a.length; i++) s += Math.abs(a[i] - b[i]);
-    sum += s / a.length;
   }
   return sum / (frames.length - 1);
 }
@@ -158,14 +142,14 @@ test('steady strokes (on by default) cut the flicker on ski.mov against per-fram
   // The camera's motion, found as the app finds it: the same shifts training/flicker.py found on
   // these frames (it refines by ±1 px, the app by ±2: they may differ where a pan is fastest).
   const tracker = new MotionTracker();
-  const shifts = source.map((frame) => tracker.next(greyOfRgb(frame, 456, 256))).slice(1);
+  const shifts = source.map((frame) => tracker.next(greyOf(frame, 456, 256, 3))).slice(1);
   const measured = (JSON.parse(readFileSync('training/flicker-motion.json', 'utf8')) as { shifts: [number, number][] }).shifts.slice(25, 74);
   expect(shifts.filter(([dy, dx], i) => dy === measured[i][0] && dx === measured[i][1]).length).toBeGreaterThanOrEqual(46);
   expect(shifts.filter(([, dx]) => dx !== 0).length).toBeGreaterThan(30); // 1-3 s is mostly a pan
   // Flicker as training/flicker.py measures it: output change over input change, at fixed pixels and
   // along the camera's motion (each frame against the previous one moved by the pan).
-  const flicker = (frames: Buffer[]) => meanChange(frames) / meanChange(source);
-  const alongMotion = (frames: Buffer[]) => motionChange(frames, shifts, 456, 256) / motionChange(source, shifts, 456, 256);
+  const flicker = (frames: Buffer[]) => meanChange(frames, 456, 256) / meanChange(source, 456, 256);
+  const alongMotion = (frames: Buffer[]) => meanChange(frames, 456, 256, shifts) / meanChange(source, 456, 256, shifts);
   console.log(
     `ski.mov 1-3 s, ${defaultStyle}: flicker ${flicker(plain).toFixed(3)} per frame, ${flicker(steady).toFixed(3)} steady; ` +
       `along the motion ${alongMotion(plain).toFixed(3)} per frame, ${alongMotion(steady).toFixed(3)} steady`,

@@ -41,10 +41,10 @@ export interface Grey {
   height: number;
 }
 
-/** The mean of R, G and B in [0, 1] (alpha ignored) from RGBA bytes. */
-export function greyOfRgba(data: Uint8ClampedArray | Uint8Array, width: number, height: number): Grey {
+/** The mean of R, G and B in [0, 1] from interleaved bytes, `channels` per pixel (RGBA: 4, RGB: 3). */
+export function greyOf(data: Uint8ClampedArray | Uint8Array, width: number, height: number, channels = 4): Grey {
   const out = new Float32Array(width * height);
-  for (let i = 0, o = 0; i < out.length; i++, o += 4) out[i] = (data[o] + data[o + 1] + data[o + 2]) / (3 * 255);
+  for (let i = 0, o = 0; i < out.length; i++, o += channels) out[i] = (data[o] + data[o + 1] + data[o + 2]) / (3 * 255);
   return { data: out, width, height };
 }
 

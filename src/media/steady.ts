@@ -19,7 +19,7 @@
  * 2.90 / 2.21 / 1.40. At fixed pixels (strokes that travel count as change there) 1.48 / 1.06 / 1.19.
  */
 import type { Rgba } from '../lib/pixels';
-import { greyOfRgba, MotionTracker, moveImage } from './motion';
+import { greyOf, MotionTracker, moveImage } from './motion';
 
 export const STEADY = { keep: 0.7, scale: 0.05, radius: 2 } as const;
 
@@ -75,7 +75,7 @@ export class SteadyFilter {
   apply(input: Rgba, stylised: Rgba): Rgba {
     const { width, height } = input;
     if (stylised.width !== width || stylised.height !== height) throw new Error(`stylised ${stylised.width}x${stylised.height} does not match ${width}x${height}`);
-    this.lastShift = this.motion ? this.motion.next(greyOfRgba(input.data, width, height)) : [0, 0];
+    this.lastShift = this.motion ? this.motion.next(greyOf(input.data, width, height)) : [0, 0];
     const [dy, dx] = this.lastShift;
     let before = this.previousInput;
     let kept = this.previousOutput;
