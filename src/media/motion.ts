@@ -99,21 +99,18 @@ export function pairError(a: Grey, b: Grey, dy: number, dx: number, bound = Infi
 }
 
 /**
- * The best shift within ±radius of (cy, cx). The centre is tried first and keeps a tie (a flat frame
- * stays put); other ties go to the smallest dy, then dx. Candidates stop early once worse than the best.
+ * The best shift within ±radius of (cy, cx), and its error (exact: only worse candidates stop early).
+ * The centre is tried first and keeps a tie (a flat frame stays put); other ties go to the smallest
+ * dy, then dx.
  */
-function search(a: Grey, b: Grey, cy: number, cx: number, radius: number): [number, number] {
+function search(a: Grey, b: Grey, cy: number, cx: number, radius: number): [number, number, number] {
   const stride = strideOf(a);
-  let best: [number, number] = [cy, cx];
-  let bestError = pairError(a, b, cy, cx, Infinity, stride);
+  let best: [number, number, number] = [cy, cx, pairError(a, b, cy, cx, Infinity, stride)];
   for (let dy = cy - radius; dy <= cy + radius; dy++) {
     for (let dx = cx - radius; dx <= cx + radius; dx++) {
       if (dy === cy && dx === cx) continue;
-      const error = pairError(a, b, dy, dx, bestError, stride);
-      if (error < bestError) {
-        bestError = error;
-        best = [dy, dx];
-      }
+      const error = pairError(a, b, dy, dx, best[2], stride);
+      if (error < best[2]) best = [dy, dx, error];
     }
   }
   return best;
@@ -122,12 +119,11 @@ function search(a: Grey, b: Grey, cy: number, cx: number, radius: number): [numb
 /** The shift from `previous` to `current` (pyramids of frames of one size). */
 export function globalShift(previous: Grey[], current: Grey[]): [number, number] {
   const top = current.length - 1;
-  let [dy, dx] = search(previous[top], current[top], 0, 0, MOTION.coarse);
-  for (let level = top - 1; level >= 0; level--) [dy, dx] = search(previous[level], current[level], 2 * dy, 2 * dx, MOTION.refine);
+  let [dy, dx, error] = search(previous[top], current[top], 0, 0, MOTION.coarse);
+  for (let level = top - 1; level >= 0; level--) [dy, dx, error] = search(previous[level], current[level], 2 * dy, 2 * dx, MOTION.refine);
   if (dy === 0 && dx === 0) return [0, 0];
-  const stride = strideOf(current[0]);
-  const still = pairError(previous[0], current[0], 0, 0, Infinity, stride);
-  return pairError(previous[0], current[0], dy, dx, Infinity, stride) < MOTION.evidence * still ? [dy, dx] : [0, 0];
+  const still = pairError(previous[0], current[0], 0, 0, Infinity, strideOf(current[0]));
+  return error < MOTION.evidence * still ? [dy, dx] : [0, 0];
 }
 
 /** Feed it every frame in order: each call gives that frame's shift from the one before ([0, 0] for the first, or after a size change). */

@@ -15,8 +15,8 @@
  *
  * Measured on ski.mov at 456x256 (training/flicker.py --shipped --steady --motion, first 100 frames;
  * training/flicker-motion.json): change along the camera's motion, relative to the input's, per frame
- * / held in place / moved with the camera: Starry Night 2.13 / 1.76 / 1.19, Water Lily Pond
- * 2.90 / 2.21 / 1.40. At fixed pixels (strokes that travel count as change there) 1.48 / 1.06 / 1.19.
+ * / held in place / moved with the camera: Starry Night 2.13 / 1.75 / 1.19, Water Lily Pond
+ * 2.89 / 2.20 / 1.40. At fixed pixels (strokes that travel count as change there) 1.48 / 1.06 / 1.19.
  */
 import type { Rgba } from '../lib/pixels';
 import { greyOf, MotionTracker, moveImage } from './motion';
