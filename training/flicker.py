@@ -104,19 +104,21 @@ def global_shifts(xs, coarse=6, refine=2, evidence=0.93):
     small = [torch.nn.functional.avg_pool2d(g, 2) for g in grey]
 
     def search(a, b, cy, cx, r):
-        best, best_err = (cy, cx), pair_error(a, b, cy, cx)
+        """the best (dy, dx) within +-r of the centre, and its error"""
+        best = (cy, cx, pair_error(a, b, cy, cx))
         for dy in range(cy - r, cy + r + 1):
             for dx in range(cx - r, cx + r + 1):
-                err = pair_error(a, b, dy, dx)
-                if err < best_err:
-                    best, best_err = (dy, dx), err
+                if (dy, dx) != (cy, cx):
+                    err = pair_error(a, b, dy, dx)
+                    if err < best[2]:
+                        best = (dy, dx, err)
         return best
 
     shifts = []
     for t in range(1, len(xs)):
-        dy, dx = search(small[t - 1], small[t], 0, 0, coarse)
-        dy, dx = search(grey[t - 1], grey[t], 2 * dy, 2 * dx, refine)
-        if (dy, dx) != (0, 0) and not pair_error(grey[t - 1], grey[t], dy, dx) < evidence * pair_error(grey[t - 1], grey[t], 0, 0):
+        dy, dx, _ = search(small[t - 1], small[t], 0, 0, coarse)
+        dy, dx, err = search(grey[t - 1], grey[t], 2 * dy, 2 * dx, refine)
+        if (dy, dx) != (0, 0) and not err < evidence * pair_error(grey[t - 1], grey[t], 0, 0):
             dy, dx = 0, 0
         shifts.append((dy, dx))
     return shifts
