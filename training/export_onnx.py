@@ -278,10 +278,12 @@ def chain(rec, b_rec, args, state, where=""):
     rec["trainingSeconds"] = b_rec["trainingSeconds"] + round(state["seconds"])
     rec["optimiser"] = (f"{b_rec['optimiser']} ({b_rec['steps']} steps); then a fine-tune of every weight{' ' + where if where else ''}: "
                         f"{state['step']} steps at learning rate {args['lr']}, content weight {args['content_weight']}, "
-                        f"style weight {args['style_weight']}, stability weight {stab}")
+                        f"style weight {args['style_weight']}, stability weight {stab}"
+                        + (f" (noisy copy moved by up to {args['stability_shift']} px)" if args.get("stability_shift") else ""))
     rec["lossWeights"] = b_rec["lossWeights"]
     rec["fineTune"] = {"steps": state["step"], "learningRate": args["lr"], "lossWeights": {
-        "content": args["content_weight"], "style": args["style_weight"], "stability": stab}}
+        "content": args["content_weight"], "style": args["style_weight"], "stability": stab},
+        **({"stabilityShiftPx": args["stability_shift"]} if args.get("stability_shift") else {})}
     return rec
 
 
@@ -302,7 +304,8 @@ def recipe(net, args, state, n_styles, content, style, ops):
         "crop": (f"random {args.get('crop_min', 128)}-{args.get('crop_max', 256)} px square crops resized to "
                  f"{args['size']} px, random horizontal flip"),
         "lossWeights": {"content": args["content_weight"], "style": args["style_weight"],
-                        **({"stability": args["stability_weight"]} if args.get("stability_weight") else {})},
+                        **({"stability": args["stability_weight"]} if args.get("stability_weight") else {}),
+                        **({"stabilityShiftPx": args["stability_shift"]} if args.get("stability_shift") else {})},
         "lossLayers": {"style": loss_layers(args)[0], "content": loss_layers(args)[1],
                        "paintingShortSide": args.get("style_size", STYLE_SHORT_SIDE)},
         "lossNetwork": (f"nsfwjs {args['loss_net']} (ImageNet-initialised), converted by training/nsfwjs_to_torch.py; "

@@ -33,8 +33,27 @@ STYLE_SHORT_SIDE = 256  # the shipped runs' painting scale (older checkpoints ha
 # Recipe arguments: None on the command line means "the checkpoint's value on resume, else this".
 RECIPE_DEFAULTS = dict(batch=4, size=160, crop_min=128, crop_max=256, loss_net="inception_v3", smooth="none",
                        style_layers=None, content_layer=None, style_size=STYLE_SHORT_SIDE, content_weight=1.0,
-                       style_weight=10.0, stability_weight=0.0, stability_noise=0.04, clip=1.0, mode="full",
+                       style_weight=10.0, stability_weight=0.0, stability_noise=0.04, stability_shift=0, clip=1.0, mode="full",
                        base=None, content=None, shared=True)
+
+
+SHIFT_MARGIN = 16  # px of each shifted output's edge left out: the padding there differs between the two crops
+
+
+def shifted_pair(x, y, k):
+    """For the shift-stability term: (input, target output) of a crop k px smaller, moved by a random
+    (dy, dx) in [0, k], not both 0, so most moves are not a multiple of the net's stride of 4. Strokes
+    drawn by a strided net can depend on where the picture sits on its 4-px grid; in a pan that makes
+    them crawl and shimmer. The moved crop's output must be the same pixels of the first output."""
+    if not k:
+        return x, y
+    if k % 4:
+        sys.exit(f"train: --stability-shift must be a multiple of 4 (the net's stride), not {k}")
+    dy, dx = 0, 0
+    while dy == 0 and dx == 0:
+        dy, dx = random.randint(0, k), random.randint(0, k)
+    h, w = x.shape[-2] - k, x.shape[-1] - k
+    return x[..., dy:dy + h, dx:dx + w], y[..., dy:dy + h, dx:dx + w]
 
 
 def parse_args(argv=None):
@@ -61,6 +80,9 @@ def parse_args(argv=None):
     p.add_argument("--stability-weight", type=float,
                    help="weight of a stability loss: output change under small input noise (Gupta et al. 2017); 0 = off")
     p.add_argument("--stability-noise", type=float, help="std of that input noise (0.04)")
+    p.add_argument("--stability-shift", type=int,
+                   help="the noisy copy is also the crop moved by up to this many px (a multiple of 4; 0 = noise only): "
+                        "its output must be the first output moved the same way, as in a camera pan (0)")
     p.add_argument("--mode", choices=["full", "norm"],
                    help="full: train every weight; norm: freeze the shared convs of --base, learn only the styles' norms")
     p.add_argument("--base", help="blend ONNX file or checkpoint to start from (--mode norm: its convs, frozen; full: a warm start)")
@@ -224,8 +246,10 @@ def main(argv=None):
         loss = a.content_weight * c_loss + a.style_weight * s_loss
         t_loss = torch.zeros(())
         if a.stability_weight > 0:  # the same frame with sensor-like noise must give the same output
-            y2 = net((x + a.stability_noise * torch.randn_like(x)).clamp(0, 1), w)
-            t_loss = ((y2 - y) ** 2).mean()
+            x2, y1 = shifted_pair(x, y, a.stability_shift)
+            y2 = net((x2 + a.stability_noise * torch.randn_like(x2)).clamp(0, 1), w)
+            t_loss = ((y2 - y1) ** 2)[..., SHIFT_MARGIN:-SHIFT_MARGIN, SHIFT_MARGIN:-SHIFT_MARGIN].mean() \
+                if a.stability_shift else ((y2 - y) ** 2).mean()
             loss = loss + a.stability_weight * t_loss
         opt.zero_grad()
         if not torch.isfinite(loss):  # e.g. a crop with no features: skip it rather than poison the weights
