@@ -159,6 +159,30 @@ def save_sheet(rows, out):
     im.save(out, quality=85) if out.endswith(".jpg") else im.save(out, optimize=True)
 
 
+def measure(result, key, outs, xs, shifts, steady_too):
+    """One model's figures into result[key...]: per frame; with steady_too through the app's filter
+    (held in place, '+steady'); with shifts along the camera's motion ('/motion') and the filter
+    that moves its history with the camera ('+steady-motion')."""
+    result[key] = flicker(outs, xs)
+    print(key, result[key], flush=True)
+    if steady_too:
+        filtered, deviation = steady(outs, xs)
+        result[key + "/clamped"] = flicker([o.clamp(0, 1) for o in outs], xs)  # what the app shows per frame
+        result[key + "+steady"] = flicker(filtered, xs)
+        result[key + "+steady/deviation"] = deviation
+        print(key + "+steady", result[key + "+steady"], "deviation", deviation, flush=True)
+    if shifts:
+        clamped = [o.clamp(0, 1) for o in outs]
+        result[key + "/motion"] = motion_flicker(clamped, xs, shifts)
+        if steady_too:
+            result[key + "+steady/motion"] = motion_flicker(filtered, xs, shifts)
+            moving, deviation = steady(outs, xs, shifts)
+            result[key + "+steady-motion"] = flicker(moving, xs)
+            result[key + "+steady-motion/motion"] = motion_flicker(moving, xs, shifts)
+            result[key + "+steady-motion/deviation"] = deviation
+        print(key, {k.removeprefix(key): v for k, v in result.items() if k.startswith(key) and "motion" in k}, flush=True)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--video", default=CLIPS[0])
@@ -191,24 +215,7 @@ def main():
                 continue
             f = os.path.join(a.models_dir, next(v for v in m["variants"] if v["name"] == "fp32")["file"])
             outs = run_ort(f, xs)
-            result[m["id"]] = flicker(outs, xs)
-            print(m["id"], result[m["id"]], flush=True)
-            if a.steady:
-                filtered, deviation = steady(outs, xs)
-                result[m["id"] + "/clamped"] = flicker([o.clamp(0, 1) for o in outs], xs)  # what the app shows per frame
-                result[m["id"] + "+steady"] = flicker(filtered, xs)
-                result[m["id"] + "+steady/deviation"] = deviation
-                print(m["id"] + "+steady", result[m["id"] + "+steady"], "deviation", deviation, flush=True)
-            if shifts:
-                clamped = [o.clamp(0, 1) for o in outs]
-                result[m["id"] + "/motion"] = motion_flicker(clamped, xs, shifts)
-                if a.steady:
-                    result[m["id"] + "+steady/motion"] = motion_flicker(filtered, xs, shifts)
-                    moving, deviation = steady(outs, xs, shifts)
-                    result[m["id"] + "+steady-motion"] = flicker(moving, xs)
-                    result[m["id"] + "+steady-motion/motion"] = motion_flicker(moving, xs, shifts)
-                    result[m["id"] + "+steady-motion/deviation"] = deviation
-                print(m["id"], {k.removeprefix(m["id"]): v for k, v in result.items() if k.startswith(m["id"]) and "motion" in k}, flush=True)
+            measure(result, m["id"], outs, xs, shifts, a.steady)
     for path in a.ckpt or []:
         from train import load_checkpoint
         net, args, state = load_checkpoint(path)
@@ -217,8 +224,7 @@ def main():
             with torch.no_grad():
                 outs = [net(x, w) for x in xs]
             key = f"{path}#{os.path.basename(args['styles'][i])}"
-            result[key] = flicker(outs, xs)
-            print(key, result[key], flush=True)
+            measure(result, key, outs, xs, shifts, a.steady)
             rows.append((f"{os.path.basename(os.path.dirname(path))} step {state['step']}: flicker {result[key]:.2f}", sheet_row(outs)))
     if a.sheet:
         save_sheet(rows, a.sheet)
