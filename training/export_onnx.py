@@ -304,8 +304,8 @@ def recipe(net, args, state, n_styles, content, style, ops):
         "crop": (f"random {args.get('crop_min', 128)}-{args.get('crop_max', 256)} px square crops resized to "
                  f"{args['size']} px, random horizontal flip"),
         "lossWeights": {"content": args["content_weight"], "style": args["style_weight"],
-                        **({"stability": args["stability_weight"]} if args.get("stability_weight") else {}),
-                        **({"stabilityShiftPx": args["stability_shift"]} if args.get("stability_shift") else {})},
+                        **({"stability": args["stability_weight"]} if args.get("stability_weight") else {})},
+        **({"stabilityShiftPx": args["stability_shift"]} if args.get("stability_shift") else {}),
         "lossLayers": {"style": loss_layers(args)[0], "content": loss_layers(args)[1],
                        "paintingShortSide": args.get("style_size", STYLE_SHORT_SIDE)},
         "lossNetwork": (f"nsfwjs {args['loss_net']} (ImageNet-initialised), converted by training/nsfwjs_to_torch.py; "

@@ -245,11 +245,11 @@ def main(argv=None):
         c_loss, s_loss = loss_fn(y, x, [t[idx] for t in targets])
         loss = a.content_weight * c_loss + a.style_weight * s_loss
         t_loss = torch.zeros(())
-        if a.stability_weight > 0:  # the same frame with sensor-like noise must give the same output
+        if a.stability_weight > 0:  # the same frame with sensor-like noise (and, with a shift, moved) must give the same output
             x2, y1 = shifted_pair(x, y, a.stability_shift)
             y2 = net((x2 + a.stability_noise * torch.randn_like(x2)).clamp(0, 1), w)
-            t_loss = ((y2 - y1) ** 2)[..., SHIFT_MARGIN:-SHIFT_MARGIN, SHIFT_MARGIN:-SHIFT_MARGIN].mean() \
-                if a.stability_shift else ((y2 - y) ** 2).mean()
+            d = (y2 - y1) ** 2
+            t_loss = (d[..., SHIFT_MARGIN:-SHIFT_MARGIN, SHIFT_MARGIN:-SHIFT_MARGIN] if a.stability_shift else d).mean()
             loss = loss + a.stability_weight * t_loss
         opt.zero_grad()
         if not torch.isfinite(loss):  # e.g. a crop with no features: skip it rather than poison the weights
