@@ -165,14 +165,14 @@ def measure(result, key, outs, xs, shifts, steady_too):
     that moves its history with the camera ('+steady-motion')."""
     result[key] = flicker(outs, xs)
     print(key, result[key], flush=True)
+    clamped = [o.clamp(0, 1) for o in outs]  # what the app shows per frame
     if steady_too:
         filtered, deviation = steady(outs, xs)
-        result[key + "/clamped"] = flicker([o.clamp(0, 1) for o in outs], xs)  # what the app shows per frame
+        result[key + "/clamped"] = flicker(clamped, xs)
         result[key + "+steady"] = flicker(filtered, xs)
         result[key + "+steady/deviation"] = deviation
         print(key + "+steady", result[key + "+steady"], "deviation", deviation, flush=True)
     if shifts:
-        clamped = [o.clamp(0, 1) for o in outs]
         result[key + "/motion"] = motion_flicker(clamped, xs, shifts)
         if steady_too:
             result[key + "+steady/motion"] = motion_flicker(filtered, xs, shifts)
