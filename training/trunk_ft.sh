@@ -6,7 +6,8 @@
 #   SW=20 STEPS=600 THREADS=1 sh training/trunk_ft.sh the-scream scream-sw20
 #   LAYERS="activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 mixed3" STYLE_SIZE=768 sh training/trunk_ft.sh ...
 #     (other style layers / painting scale; CONTENT_LAYER and CW, the content weight, too;
-#      SHIFT=4: the stability copy is also moved by up to 4 px, see train.py --stability-shift)
+#      SHIFT=4: the stability copy is also moved by up to 4 px, see train.py --stability-shift;
+#      BASE=models/style/ID.rt.fp32.onnx: start from the shipped file instead of the trunk's row)
 # Run dir training/runs/ft/NAME (seeded from training/resume/ft/NAME on a fresh checkout); snapshots
 # every 100 steps; score one with
 #   /usr/bin/python3 training/critic.py --ckpt training/runs/ft/NAME/ckpt-300.pt --json x.json --sheet x.png
@@ -21,11 +22,15 @@ mkdir -p "$DIR" || exit 1
 for f in ckpt.pt row.pt; do
   [ -f "$DIR/$f" ] || [ ! -f "training/resume/ft/$NAME/$f" ] || cp "training/resume/ft/$NAME/$f" "$DIR/$f" || exit 1
 done
-[ -f "$DIR/row.pt" ] || /usr/bin/python3 training/trunk_row.py --ckpt "$TRUNK" --style "$ID" --out "$DIR/row.pt" || exit 1
+# BASE= another start instead of the trunk's row: a checkpoint, or a shipped file (train.py chains its manifest recipe).
+if [ -z "$BASE" ]; then
+  [ -f "$DIR/row.pt" ] || /usr/bin/python3 training/trunk_row.py --ckpt "$TRUNK" --style "$ID" --out "$DIR/row.pt" || exit 1
+  BASE=$DIR/row.pt
+fi
 file=$(/usr/bin/python3 -c "
 import json, sys
 print(next(m['file'] for m in json.load(open('training/styles.json')) if m['id'] == sys.argv[1]))" "$ID") || exit 1
-exec nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR" --styles "../shared/styles/$file" --base "$DIR/row.pt" \
+exec nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR" --styles "../shared/styles/$file" --base "$BASE" \
   --tier realtime --mode full --smooth none \
   --style-layers ${LAYERS:-activation_1 activation_3 activation_5 mixed0 mixed1 mixed2} --content-layer "${CONTENT_LAYER:-activation_5}" \
   --style-size "${STYLE_SIZE:-512}" --size 256 --crop-min 192 --crop-max 384 \
