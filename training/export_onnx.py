@@ -279,12 +279,21 @@ def chain(rec, b_rec, args, state, where=""):
     rec["optimiser"] = (f"{b_rec['optimiser']} ({b_rec['steps']} steps); then a fine-tune of every weight{' ' + where if where else ''}: "
                         f"{state['step']} steps at learning rate {args['lr']}, content weight {args['content_weight']}, "
                         f"style weight {args['style_weight']}, stability weight {stab}"
-                        + (f" (noisy copy moved by up to {args['stability_shift']} px)" if args.get("stability_shift") else ""))
+                        + (f" (noisy copy moved by up to {args['stability_shift']} px"
+                           + (", in fractions of a pixel too" if args.get("stability_subpixel") else "") + ")"
+                           if args.get("stability_shift") else ""))
     rec["lossWeights"] = b_rec["lossWeights"]
     rec["fineTune"] = {"steps": state["step"], "learningRate": args["lr"], "lossWeights": {
         "content": args["content_weight"], "style": args["style_weight"], "stability": stab},
-        **({"stabilityShiftPx": args["stability_shift"]} if args.get("stability_shift") else {})}
+        **shift_record(args)}
     return rec
+
+
+def shift_record(args):
+    """The shift-stability term's settings, for the manifest (train.py --stability-shift/--stability-subpixel)."""
+    if not args.get("stability_shift"):
+        return {}
+    return {"stabilityShiftPx": args["stability_shift"], **({"stabilityShiftSubpixel": True} if args.get("stability_subpixel") else {})}
 
 
 def recipe(net, args, state, n_styles, content, style, ops):
@@ -305,7 +314,7 @@ def recipe(net, args, state, n_styles, content, style, ops):
                  f"{args['size']} px, random horizontal flip"),
         "lossWeights": {"content": args["content_weight"], "style": args["style_weight"],
                         **({"stability": args["stability_weight"]} if args.get("stability_weight") else {})},
-        **({"stabilityShiftPx": args["stability_shift"]} if args.get("stability_shift") else {}),
+        **shift_record(args),
         "lossLayers": {"style": loss_layers(args)[0], "content": loss_layers(args)[1],
                        "paintingShortSide": args.get("style_size", STYLE_SHORT_SIDE)},
         "lossNetwork": (f"nsfwjs {args['loss_net']} (ImageNet-initialised), converted by training/nsfwjs_to_torch.py; "

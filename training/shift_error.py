@@ -1,7 +1,8 @@
 """How much a net's output changes when its input moves by a few pixels, against input noise.
 
 The two perturbations of train.py's stability term: sensor-like noise (std 0.04) and, with
---stability-shift, the crop moved by 0-4 px (the same pixels compared, 16 px edges left out).
+--stability-shift, the crop moved by 0-4 px (the same pixels compared, 16 px edges left out); and, as with
+--stability-subpixel, moved by 0-4 px in fractions of a pixel (input and output resampled alike).
 Mean squared output change over 6 batches of 4 training crops (256 px, the trunk_ft.sh crops), seeded:
     /usr/bin/python3 training/shift_error.py training/resume/ft/gw-flicker/ckpt.pt [more checkpoints]
 """
@@ -27,7 +28,7 @@ def main(paths):
         w = torch.ones(BATCH, 1)
         random.seed(1)
         torch.manual_seed(1)
-        noise = moved = 0.0
+        noise = moved = sub = 0.0
         with torch.no_grad():
             for _ in range(BATCHES):
                 x = crops.batch(BATCH)
@@ -35,8 +36,12 @@ def main(paths):
                 noise += ((net((x + NOISE * torch.randn_like(x)).clamp(0, 1), w) - y) ** 2).mean().item()
                 x2, y1 = shifted_pair(x, y, SHIFT)
                 moved += ((net(x2, w) - y1) ** 2)[..., M:-M, M:-M].mean().item()
+                state = random.getstate()  # so the first two figures stay what they were before this one was added
+                x2, y1 = shifted_pair(x, y, SHIFT, subpixel=True)
+                random.setstate(state)
+                sub += ((net(x2, w) - y1) ** 2)[..., M:-M, M:-M].mean().item()
         print(f"{path}: noise {noise / BATCHES:.5f}, moved 0-{SHIFT} px {moved / BATCHES:.5f} "
-              f"({moved / noise:.1f}x)", flush=True)
+              f"({moved / noise:.1f}x), sub-pixel {sub / BATCHES:.5f} ({sub / noise:.1f}x)", flush=True)
 
 
 if __name__ == "__main__":

@@ -43,6 +43,32 @@ print(len(moves), (0, 0) in moves, per_pixel, min(errs), same[0] is x and same[1
     expect(passThrough).toBe('True'); // 0 = noise only, as before
   });
 
+  it('moves by fractions of a pixel with --stability-subpixel: input and target resampled alike', () => {
+    const r = py(`
+import random, sys, torch; sys.path.insert(0, 'training')
+from train import shifted_pair, resample
+torch.manual_seed(0); random.seed(0)
+i = torch.arange(32.).view(32, 1).expand(32, 32); j = torch.arange(32.).view(1, 32).expand(32, 32)
+ramp = (3 * i + j).view(1, 1, 32, 32)
+at = resample(ramp, 1.25, 2.5, 5)
+x = torch.rand(2, 3, 64, 64)
+affine, fractional = 0.0, 0
+for _ in range(40):
+    x2, y1 = shifted_pair(x, 2 * x + 0.1, 4, subpixel=True)
+    assert x2.shape[-2:] == (56, 56) and y1.shape == x2.shape
+    affine = max(affine, float((2 * x2 + 0.1 - y1).abs().max()))
+    fractional += int(not any(bool((x2[0, 0, :3, :3] - x[0, 0, a:a + 3, b:b + 3]).abs().max() < 1e-6) for a in range(5) for b in range(5)))
+print(tuple(at.shape[-2:]) == (27, 27), float(at[0, 0, 0, 0]), float(at[0, 0, 3, 7]), affine, fractional)
+`);
+    expect(r.status, r.stderr).toBe(0);
+    const [shape, first, later, affine, fractional] = r.stdout.trim().split(' ');
+    expect(shape).toBe('True');
+    expect(Number(first)).toBeCloseTo(3 * 1.25 + 2.5, 5); // bilinear on a ramp is exact: the ramp at (1.25, 2.5)
+    expect(Number(later)).toBeCloseTo(3 * 4.25 + 9.5, 5);
+    expect(Number(affine)).toBeLessThan(1e-5); // an op that works pixel by pixel and is affine commutes with the move
+    expect(Number(fractional)).toBeGreaterThanOrEqual(38); // nearly every move lands between pixels, not on a whole-pixel crop
+  });
+
   it('refuses a shift that is not a multiple of the net stride', () => {
     const r = py(`
 import sys, torch; sys.path.insert(0, 'training')

@@ -33,27 +33,44 @@ STYLE_SHORT_SIDE = 256  # the shipped runs' painting scale (older checkpoints ha
 # Recipe arguments: None on the command line means "the checkpoint's value on resume, else this".
 RECIPE_DEFAULTS = dict(batch=4, size=160, crop_min=128, crop_max=256, loss_net="inception_v3", smooth="none",
                        style_layers=None, content_layer=None, style_size=STYLE_SHORT_SIDE, content_weight=1.0,
-                       style_weight=10.0, stability_weight=0.0, stability_noise=0.04, stability_shift=0, clip=1.0, mode="full",
+                       style_weight=10.0, stability_weight=0.0, stability_noise=0.04, stability_shift=0, stability_subpixel=False, clip=1.0, mode="full",
                        base=None, content=None, shared=True)
 
 
 SHIFT_MARGIN = 16  # px of each shifted output's edge left out: the padding there differs between the two crops
 
 
-def shifted_pair(x, y, k):
+def shifted_pair(x, y, k, subpixel=False):
     """For the shift-stability term: (input, target output) of a crop k px smaller, moved by a random
     (dy, dx) in [0, k], not both 0, so most moves are not a multiple of the net's stride of 4. Strokes
     drawn by a strided net can depend on where the picture sits on its 4-px grid; in a pan that makes
-    them crawl and shimmer. The moved crop's output must be the same pixels of the first output."""
+    them crawl and shimmer. The moved crop's output must be the same pixels of the first output.
+    subpixel: the move is by fractions of a pixel too, as in a real pan; the input and the target are
+    both resampled (bilinear) at the same offsets, so the net must commute with the move."""
     if not k:
         return x, y
     if k % 4:
         sys.exit(f"train: --stability-shift must be a multiple of 4 (the net's stride), not {k}")
+    if subpixel:
+        dy, dx = random.uniform(0, k), random.uniform(0, k)
+        # k + 4, not k + 1: the bilinear weights need one more row and column, and the net's output
+        # size rounds up to its stride, so the moved crop stays a multiple of 4 px like the first
+        return resample(x, dy, dx, k + 4), resample(y, dy, dx, k + 4)
     dy, dx = 0, 0
     while dy == 0 and dx == 0:
         dy, dx = random.randint(0, k), random.randint(0, k)
     h, w = x.shape[-2] - k, x.shape[-1] - k
     return x[..., dy:dy + h, dx:dx + w], y[..., dy:dy + h, dx:dx + w]
+
+
+def resample(t, dy, dx, cut):
+    """t's pixels at (i + dy, j + dx), bilinear, on a grid `cut` px smaller than t (cut > max(dy, dx))."""
+    iy, ix = int(dy), int(dx)
+    fy, fx = dy - iy, dx - ix
+    h, w = t.shape[-2] - cut, t.shape[-1] - cut
+    at = lambda oy, ox: t[..., iy + oy:iy + oy + h, ix + ox:ix + ox + w]  # noqa: E731
+    return ((1 - fy) * ((1 - fx) * at(0, 0) + fx * at(0, 1))
+            + fy * ((1 - fx) * at(1, 0) + fx * at(1, 1)))
 
 
 def parse_args(argv=None):
@@ -83,6 +100,8 @@ def parse_args(argv=None):
     p.add_argument("--stability-shift", type=int,
                    help="the noisy copy is also the crop moved by up to this many px (a multiple of 4; 0 = noise only): "
                         "its output must be the first output moved the same way, as in a camera pan (0)")
+    p.add_argument("--stability-subpixel", action="store_true", default=None,
+                   help="with --stability-shift: move by fractions of a pixel too (both crops resampled, bilinear)")
     p.add_argument("--mode", choices=["full", "norm"],
                    help="full: train every weight; norm: freeze the shared convs of --base, learn only the styles' norms")
     p.add_argument("--base", help="blend ONNX file or checkpoint to start from (--mode norm: its convs, frozen; full: a warm start)")
@@ -246,7 +265,7 @@ def main(argv=None):
         loss = a.content_weight * c_loss + a.style_weight * s_loss
         t_loss = torch.zeros(())
         if a.stability_weight > 0:  # the same frame with sensor-like noise (and, with a shift, moved) must give the same output
-            x2, y1 = shifted_pair(x, y, a.stability_shift)
+            x2, y1 = shifted_pair(x, y, a.stability_shift, a.stability_subpixel)
             y2 = net((x2 + a.stability_noise * torch.randn_like(x2)).clamp(0, 1), w)
             d = (y2 - y1) ** 2
             t_loss = (d[..., SHIFT_MARGIN:-SHIFT_MARGIN, SHIFT_MARGIN:-SHIFT_MARGIN] if a.stability_shift else d).mean()

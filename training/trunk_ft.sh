@@ -7,6 +7,7 @@
 #   LAYERS="activation_1 activation_3 activation_5 mixed0 mixed1 mixed2 mixed3" STYLE_SIZE=768 sh training/trunk_ft.sh ...
 #     (other style layers / painting scale; CONTENT_LAYER and CW, the content weight, too;
 #      SHIFT=4: the stability copy is also moved by up to 4 px, see train.py --stability-shift;
+#      SUBPIXEL=1 with it: moved by fractions of a pixel too, --stability-subpixel (kept on resume);
 #      BASE=models/style/ID.rt.fp32.onnx: start from the shipped file instead of the trunk's row)
 # Run dir training/runs/ft/NAME (seeded from training/resume/ft/NAME on a fresh checkout); snapshots
 # every 100 steps; score one with
@@ -34,6 +35,6 @@ exec nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR" --styles "..
   --tier realtime --mode full --smooth none \
   --style-layers ${LAYERS:-activation_1 activation_3 activation_5 mixed0 mixed1 mixed2} --content-layer "${CONTENT_LAYER:-activation_5}" \
   --style-size "${STYLE_SIZE:-512}" --size 256 --crop-min 192 --crop-max 384 \
-  --content-weight "${CW:-1}" --style-weight "${SW:-10}" --stability-weight "${STABILITY:-20}" --stability-shift "${SHIFT:-0}" \
+  --content-weight "${CW:-1}" --style-weight "${SW:-10}" --stability-weight "${STABILITY:-20}" --stability-shift "${SHIFT:-0}" ${SUBPIXEL:+--stability-subpixel} \
   --lr "${LR:-0.0005}" --lr-end "${LR_END:-0.0002}" --steps "${STEPS:-600}" --threads "${THREADS:-1}" \
   --ckpt-minutes 3 --snapshot-every 100 --log-every 25
