@@ -35,6 +35,6 @@ exec nice -n 19 /usr/bin/python3 training/train.py --run-dir "$DIR" --styles "..
   --tier realtime --mode full --smooth none \
   --style-layers ${LAYERS:-activation_1 activation_3 activation_5 mixed0 mixed1 mixed2} --content-layer "${CONTENT_LAYER:-activation_5}" \
   --style-size "${STYLE_SIZE:-512}" --size 256 --crop-min 192 --crop-max 384 \
-  --content-weight "${CW:-1}" --style-weight "${SW:-10}" --stability-weight "${STABILITY:-20}" --stability-shift "${SHIFT:-0}" ${SUBPIXEL:+--stability-subpixel} \
+  --content-weight "${CW:-1}" --style-weight "${SW:-10}" --stability-weight "${STABILITY:-20}" --stability-shift "${SHIFT:-0}" $([ "${SUBPIXEL:-0}" = 0 ] || echo --stability-subpixel) \
   --lr "${LR:-0.0005}" --lr-end "${LR_END:-0.0002}" --steps "${STEPS:-600}" --threads "${THREADS:-1}" \
   --ckpt-minutes 3 --snapshot-every 100 --log-every 25
