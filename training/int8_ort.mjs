@@ -4,6 +4,10 @@
 //     onnxruntime-node, one thread: runs MODEL (whose extra graph outputs are the tensors to
 //     calibrate) and writes every output as OUT_PREFIX.<index>.f32, in graph-output order.
 //
+//   node training/int8_ort.mjs native FP32 INT8 H W IN1.f32 OUT1 [IN2.f32 OUT2 ...]
+//     onnxruntime-node, one thread: both models on each input (OUTn.fp32.f32, OUTn.int8.f32), for the
+//     second check of the verdict (training/int8.test.ts runs the same).
+//
 //   node training/int8_ort.mjs bench FP32 INT8 REPS H W IN1.f32 OUT1 [IN2.f32 OUT2 ...]
 //     onnxruntime-web's WASM backend (the build the app runs when WebGPU is missing), one thread,
 //     graphOptimizationLevel 'all' like src/runtime/ort.ts. Runs the two models alternately (the
@@ -46,6 +50,21 @@ if (mode === 'dump') {
   const x = readInput(input, h, w);
   const outputs = await session.run({ input: new ort.Tensor('float32', x.data, x.dims), ...extraFeeds(ort) });
   session.outputNames.forEach((name, i) => write(`${prefix}.${i}.f32`, outputs[name]));
+} else if (mode === 'native') {
+  // node training/int8_ort.mjs native FP32 INT8 H W IN1.f32 OUT1 [IN2.f32 OUT2 ...]
+  // onnxruntime-node, one thread: both models on each input, outputs to OUTn.fp32.f32 / OUTn.int8.f32.
+  // Its int8 kernels round differently from the WASM build's, so the verdict must hold here too.
+  const { default: ort } = await import('onnxruntime-node');
+  const [fp32File, int8File, h, w, ...pairs] = rest;
+  for (const [name, file] of [['fp32', fp32File], ['int8', int8File]]) {
+    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1 });
+    for (let i = 0; i < pairs.length; i += 2) {
+      const x = readInput(pairs[i], h, w);
+      const { output } = await session.run({ input: new ort.Tensor('float32', x.data, x.dims), ...extraFeeds(ort) });
+      write(`${pairs[i + 1]}.${name}.f32`, output);
+    }
+    await session.release();
+  }
 } else if (mode === 'bench') {
   const ort = await import('onnxruntime-web/wasm');
   ort.env.wasm.numThreads = 1;
@@ -77,6 +96,6 @@ if (mode === 'dump') {
   console.log(JSON.stringify(times));
   process.exit(0); // the WASM runtime keeps the event loop alive
 } else {
-  console.error('usage: node training/int8_ort.mjs dump|bench ... (see the header comment)');
+  console.error('usage: node training/int8_ort.mjs dump|native|bench ... (see the header comment)');
   process.exit(2);
 }

@@ -23,8 +23,10 @@ For every style entry (or those in --only) it takes the fp32 variant's file from
 3. measures on onnxruntime-web's WASM backend (training/int8_ort.mjs bench) on the three
    evaluation photos at 512 px: int8/fp32 latency from interleaved runs, and the int8 output's
    difference from the fp32 output;
-4. ships the int8 file (variant "int8", preferred.wasm = "int8") only if it is faster and within
-   TOLERANCE; otherwise deletes it and records the figures and the reason in recipe.int8.
+4. checks a single-style file again under onnxruntime-node at 256 px (the int8 kernels there round
+   differently; training/int8.test.ts runs the same check): recipe.int8.nativeCheck;
+5. ships the int8 file (variant "int8", preferred.wasm = "int8") only if it is faster and within
+   TOLERANCE in both; otherwise deletes it and records the figures and the reason in recipe.int8.
 Only the style entries' int8 bits of the manifest change; it is rerunnable.
 """
 import argparse
@@ -237,14 +239,47 @@ def measure(fp32_path, int8_path, reps, tmp, weights=None):
     return photos, float(np.median(pair_ratios))
 
 
+NATIVE_SIZE = 256  # training/int8.test.ts's check: square, nearest-neighbour, onnxruntime-node
+
+
+def native_input(path, side=NATIVE_SIZE):
+    """[1,3,side,side] in [0,1], nearest-neighbour like training/int8.test.ts's photoPlanes()."""
+    from PIL import Image
+    im = np.asarray(Image.open(path).convert("RGB"), dtype=np.float32) / 255
+    h, w = im.shape[:2]
+    ys = (np.arange(side) * h) // side
+    xs = (np.arange(side) * w) // side
+    return np.ascontiguousarray(im[ys][:, xs].transpose(2, 0, 1)[None])
+
+
+def measure_native(fp32_path, int8_path, tmp, weights=None):
+    """The int8 output's difference from fp32 under onnxruntime-node (whose int8 kernels round
+    differently from the WASM build's), on the evaluation photos at NATIVE_SIZE."""
+    args = []
+    for i, p in enumerate(EVAL_PHOTOS):
+        native_input(p).tofile(os.path.join(tmp, f"native{i}.in"))
+        args += [os.path.join(tmp, f"native{i}.in"), os.path.join(tmp, f"native{i}.out")]
+    node("native", fp32_path, int8_path, NATIVE_SIZE, NATIVE_SIZE, *args, weights=weights)
+    rows = []
+    for i, p in enumerate(EVAL_PHOTOS):
+        a = np.fromfile(os.path.join(tmp, f"native{i}.out.fp32.f32"), np.float32).astype(np.float64)
+        b = np.fromfile(os.path.join(tmp, f"native{i}.out.int8.f32"), np.float32).astype(np.float64)
+        d = np.abs(a - b)
+        mse = float((d ** 2).mean())
+        rows.append({"photo": os.path.basename(p), "meanAbsDiff": round(float(d.mean()), 5),
+                     "psnrDb": round(10 * math.log10(1 / mse), 2) if mse > 0 else math.inf})
+    return rows
+
+
 def int8_file_for(fp32_file):
     stem = fp32_file[: -len(".fp32.onnx")] if fp32_file.endswith(".fp32.onnx") else os.path.splitext(fp32_file)[0]
     return stem + ".int8.onnx"
 
 
-def verdict(photos, ratio):
-    """(ships, reason)."""
-    misses = [f"{p['photo']} {k} {p[k]}" for p in photos for k in TOLERANCE
+def verdict(photos, ratio, native=()):
+    """(ships, reason). `native`: measure_native()'s rows, which must be within the tolerance too."""
+    misses = [f"{p['photo']}{where} {k} {p[k]}" for rows, where in ((photos, ""), (native, f" (onnxruntime-node, {NATIVE_SIZE} px)"))
+              for p in rows for k in TOLERANCE
               if (p[k] > TOLERANCE[k] if k == "meanAbsDiff" else p[k] < TOLERANCE[k])]
     if misses:
         return False, "outside the tolerance: " + ", ".join(misses)
@@ -275,11 +310,12 @@ def method(inner=7):
             f"photos and frames of the shared clips), fused to QLinearConv by ONNX Runtime, after rescaling each "
             f"Conv output channel to mean 0 / std 1 ahead of its InstanceNormalization (exact in fp32); first and "
             f"last Conv, InstanceNormalization, Pad, Resize, Add and Sigmoid stay fp32. Tolerance vs fp32 on every evaluation "
-            f"photo: mean abs diff <= {TOLERANCE['meanAbsDiff']}, PSNR >= {TOLERANCE['psnrDb']} dB; shipped only if "
+            f"photo: mean abs diff <= {TOLERANCE['meanAbsDiff']}, PSNR >= {TOLERANCE['psnrDb']} dB, on WASM at {EVAL_SIZE} px "
+            f"and (single-style files) under onnxruntime-node at {NATIVE_SIZE} px; shipped only if "
             f"also faster. WASM only: never preferred on WebGPU")
 
 
-def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos, inner=7, per_style=None):
+def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos, inner=7, per_style=None, native=None):
     entry["variants"] = [v for v in entry["variants"] if v["name"] != "int8"]
     if ships:
         entry["variants"].append(dict(name="int8", **file_info(int8_path, models_dir), **figures))
@@ -290,7 +326,10 @@ def update_entry(entry, models_dir, int8_path, ships, reason, figures, photos, i
         entry["recipe"]["onnxOps"] = entry_onnx_ops(entry, models_dir)
     entry.setdefault("recipe", {})["int8"] = {
         "shipped": ships, "reason": reason, "method": method(inner), "tolerance": TOLERANCE, **figures,
-        **({"perStyle": per_style} if per_style else {"perPhoto": photos})}
+        **({"perStyle": per_style} if per_style else {"perPhoto": photos}),
+        **({"nativeCheck": {"on": f"onnxruntime-node, 1 thread, {NATIVE_SIZE}x{NATIVE_SIZE} px nearest-neighbour "
+                                  "(its int8 kernels round differently from the WASM build's; training/int8.test.ts)",
+                            "perPhoto": native}} if native else {})}
 
 
 def one_hot(n, k):
@@ -299,12 +338,14 @@ def one_hot(n, k):
 
 def measure_styles(entry, fp32_path, int8_path, reps, tmp):
     """measure() once per style of a multi-style model (one-hot rows); a single-style model once.
-    Returns (photos, ratio, ships, reason, per_style): one file serves every style, so it ships only
-    if every style does; photos/ratio are the worst style's / the median style's."""
+    Returns (photos, ratio, ships, reason, per_style, native): one file serves every style, so it ships
+    only if every style does; photos/ratio are the worst style's / the median style's. A single-style
+    model is also checked under onnxruntime-node (measure_native(), `native`: its rows, else None)."""
     styles = entry.get("blend", {}).get("styles")
     if not styles:
         photos, ratio = measure(fp32_path, int8_path, reps, tmp)
-        return (photos, ratio, *verdict(photos, ratio), None)
+        native = measure_native(fp32_path, int8_path, tmp)
+        return (photos, ratio, *verdict(photos, ratio, native), None, native)
     per_style, all_photos, ratios = {}, [], []
     for k, sid in enumerate(styles):
         photos, ratio = measure(fp32_path, int8_path, reps, tmp, one_hot(len(styles), k))
@@ -319,8 +360,8 @@ def measure_styles(entry, fp32_path, int8_path, reps, tmp):
     ratio = float(np.median(ratios))
     if misses:
         return all_photos, ratio, False, f"one file serves every style and {', '.join(misses)} miss: " + "; ".join(
-            f"{sid} {per_style[sid]['reason']}" for sid in misses), per_style
-    return all_photos, ratio, True, f"every style {1 / max(ratios):.2f}x or more faster than fp32 on WASM and within the tolerance", per_style
+            f"{sid} {per_style[sid]['reason']}" for sid in misses), per_style, None
+    return all_photos, ratio, True, f"every style {1 / max(ratios):.2f}x or more faster than fp32 on WASM and within the tolerance", per_style, None
 
 
 def main(argv=None):
@@ -362,7 +403,7 @@ def main(argv=None):
             if a.out_dir:
                 print(f"{entry['id']}: wrote {int8_path}", flush=True)
                 continue
-            photos, ratio, ships, reason, per_style = measure_styles(entry, fp32_path, int8_path, a.reps, tmp)
+            photos, ratio, ships, reason, per_style, native = measure_styles(entry, fp32_path, int8_path, a.reps, tmp)
             if not ships and a.keep_rejected:
                 os.makedirs(a.keep_rejected, exist_ok=True)
                 os.replace(int8_path, os.path.join(a.keep_rejected, os.path.basename(int8_path)))
@@ -376,7 +417,7 @@ def main(argv=None):
             # interrupted run keeps what it measured.
             manifest = json.load(open(path))
             fresh = next(m for m in manifest["models"] if m["id"] == entry["id"])
-            update_entry(fresh, a.models_dir, int8_path, ships, reason, figures, photos, len(convs) - 2, per_style)
+            update_entry(fresh, a.models_dir, int8_path, ships, reason, figures, photos, len(convs) - 2, per_style, native)
             with open(path, "w") as f:
                 json.dump(manifest, f, indent=2, ensure_ascii=False)
                 f.write("\n")
