@@ -212,6 +212,19 @@ def quantise(fp32, ranges, out_path, keep=()):
     onnx.save(model, out_path)
 
 
+def output_diff(out_prefix, photo):
+    """How far int8_ort.mjs's int8 output (OUT.int8.f32) is from its fp32 one (OUT.fp32.f32)."""
+    a, b = (np.fromfile(f"{out_prefix}.{v}.f32", np.float32).astype(np.float64) for v in ("fp32", "int8"))
+    d = np.abs(a - b)
+    mse = float((d ** 2).mean())
+    return {
+        "photo": os.path.basename(photo),
+        "maxAbsDiff": round(float(d.max()), 4),
+        "meanAbsDiff": round(float(d.mean()), 5),
+        "psnrDb": round(10 * math.log10(1 / mse), 2) if mse > 0 else math.inf,
+    }
+
+
 def measure(fp32_path, int8_path, reps, tmp, weights=None):
     """Latency and output difference of int8 vs fp32 on onnxruntime-web WASM, per evaluation photo."""
     args = []
@@ -220,20 +233,9 @@ def measure(fp32_path, int8_path, reps, tmp, weights=None):
         x.astype(np.float32).tofile(os.path.join(tmp, f"eval{i}.in"))
         args += [os.path.join(tmp, f"eval{i}.in"), os.path.join(tmp, f"eval{i}.out")]
     times = json.loads(node("bench", fp32_path, int8_path, reps, x.shape[2], x.shape[3], *args, weights=weights))
-    photos = []
-    for i, p in enumerate(EVAL_PHOTOS):
-        a = np.fromfile(os.path.join(tmp, f"eval{i}.out.fp32.f32"), np.float32).astype(np.float64)
-        b = np.fromfile(os.path.join(tmp, f"eval{i}.out.int8.f32"), np.float32).astype(np.float64)
-        d = np.abs(a - b)
-        mse = float((d ** 2).mean())
-        photos.append({
-            "photo": os.path.basename(p),
-            "maxAbsDiff": round(float(d.max()), 4),
-            "meanAbsDiff": round(float(d.mean()), 5),
-            "psnrDb": round(10 * math.log10(1 / mse), 2) if mse > 0 else math.inf,
-            "fp32Ms": round(float(np.median(times["fp32"][i])), 1),
-            "int8Ms": round(float(np.median(times["int8"][i])), 1),
-        })
+    photos = [{**output_diff(os.path.join(tmp, f"eval{i}.out"), p),
+               "fp32Ms": round(float(np.median(times["fp32"][i])), 1),
+               "int8Ms": round(float(np.median(times["int8"][i])), 1)} for i, p in enumerate(EVAL_PHOTOS)]
     # A ratio per interleaved fp32/int8 pair, so both halves of a ratio saw the same machine load.
     pair_ratios = [i8 / f32 for f in range(len(EVAL_PHOTOS)) for f32, i8 in zip(times["fp32"][f], times["int8"][f])]
     return photos, float(np.median(pair_ratios))
@@ -260,15 +262,8 @@ def measure_native(fp32_path, int8_path, tmp, weights=None):
         native_input(p).tofile(os.path.join(tmp, f"native{i}.in"))
         args += [os.path.join(tmp, f"native{i}.in"), os.path.join(tmp, f"native{i}.out")]
     node("native", fp32_path, int8_path, NATIVE_SIZE, NATIVE_SIZE, *args, weights=weights)
-    rows = []
-    for i, p in enumerate(EVAL_PHOTOS):
-        a = np.fromfile(os.path.join(tmp, f"native{i}.out.fp32.f32"), np.float32).astype(np.float64)
-        b = np.fromfile(os.path.join(tmp, f"native{i}.out.int8.f32"), np.float32).astype(np.float64)
-        d = np.abs(a - b)
-        mse = float((d ** 2).mean())
-        rows.append({"photo": os.path.basename(p), "meanAbsDiff": round(float(d.mean()), 5),
-                     "psnrDb": round(10 * math.log10(1 / mse), 2) if mse > 0 else math.inf})
-    return rows
+    rows = [output_diff(os.path.join(tmp, f"native{i}.out"), p) for i, p in enumerate(EVAL_PHOTOS)]
+    return [{k: r[k] for k in ("photo", "meanAbsDiff", "psnrDb")} for r in rows]
 
 
 def int8_file_for(fp32_file):
