@@ -51,8 +51,6 @@ if (mode === 'dump') {
   const outputs = await session.run({ input: new ort.Tensor('float32', x.data, x.dims), ...extraFeeds(ort) });
   session.outputNames.forEach((name, i) => write(`${prefix}.${i}.f32`, outputs[name]));
 } else if (mode === 'native') {
-  // node training/int8_ort.mjs native FP32 INT8 H W IN1.f32 OUT1 [IN2.f32 OUT2 ...]
-  // onnxruntime-node, one thread: both models on each input, outputs to OUTn.fp32.f32 / OUTn.int8.f32.
   // Its int8 kernels round differently from the WASM build's, so the verdict must hold here too.
   const { default: ort } = await import('onnxruntime-node');
   const [fp32File, int8File, h, w, ...pairs] = rest;

@@ -254,14 +254,14 @@ def native_input(path, side=NATIVE_SIZE):
     return np.ascontiguousarray(im[ys][:, xs].transpose(2, 0, 1)[None])
 
 
-def measure_native(fp32_path, int8_path, tmp, weights=None):
+def measure_native(fp32_path, int8_path, tmp):
     """The int8 output's difference from fp32 under onnxruntime-node (whose int8 kernels round
     differently from the WASM build's), on the evaluation photos at NATIVE_SIZE."""
     args = []
     for i, p in enumerate(EVAL_PHOTOS):
         native_input(p).tofile(os.path.join(tmp, f"native{i}.in"))
         args += [os.path.join(tmp, f"native{i}.in"), os.path.join(tmp, f"native{i}.out")]
-    node("native", fp32_path, int8_path, NATIVE_SIZE, NATIVE_SIZE, *args, weights=weights)
+    node("native", fp32_path, int8_path, NATIVE_SIZE, NATIVE_SIZE, *args)
     rows = [output_diff(os.path.join(tmp, f"native{i}.out"), p) for i, p in enumerate(EVAL_PHOTOS)]
     return [{k: r[k] for k in ("photo", "meanAbsDiff", "psnrDb")} for r in rows]
 
